@@ -1,0 +1,83 @@
+"""Writes to the organisation and staff. Each records its event in the same transaction."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from kefu.accounts.models import Department, Role, ServiceArea, Team, Unit, User
+from kefu.accounts.roles import group_name
+from kefu.core.events import diff, record_event
+
+
+@transaction.atomic
+def create_staff(*, actor, username: str, name: str, role: str, password: str | None = None,
+                 employee_no: str | None = None, department: Department | None = None,
+                 team: Team | None = None, unit: Unit | None = None, phone: str = "",
+                 is_superuser: bool = False) -> User:
+    user = User(username=username, name=name, role=role, employee_no=employee_no or None,
+                department=department, team=team, unit=unit, phone=phone,
+                is_staff=is_superuser or role == Role.ADMINISTRATOR, is_superuser=is_superuser)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    _sync_role_group(user)
+    record_event(actor=actor, target=user, verb="staff.created",
+                 changes={"role": role, "unit": str(unit or ""), "team": str(team or "")})
+    return user
+
+
+@transaction.atomic
+def update_staff(*, actor, user: User, **fields) -> User:
+    allowed = {"name", "role", "employee_no", "department", "team", "unit", "phone", "is_active"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"cannot update {sorted(unknown)}")
+    changes = diff(user, fields)
+    for field, value in fields.items():
+        setattr(user, field, value)
+    user.is_staff = user.is_superuser or user.role == Role.ADMINISTRATOR
+    user.full_clean(exclude=["password"])
+    user.save()
+    if "role" in changes:
+        _sync_role_group(user)
+    if changes:
+        record_event(actor=actor, target=user, verb="staff.updated", changes=changes)
+    return user
+
+
+@transaction.atomic
+def set_staff_password(*, actor, user: User, password: str) -> None:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_event(actor=actor, target=user, verb="staff.password_reset")
+
+
+def _sync_role_group(user: User) -> None:
+    """A user belongs to exactly the permission group of their role."""
+    role_groups = Group.objects.filter(name__in=[group_name(r) for r in Role.values])
+    user.groups.remove(*role_groups)
+    if user.role:
+        group, _ = Group.objects.get_or_create(name=group_name(user.role))
+        user.groups.add(group)
+
+
+@transaction.atomic
+def save_unit(*, actor, unit: Unit) -> Unit:
+    created = unit.pk is None
+    unit.full_clean()
+    unit.save()
+    record_event(actor=actor, target=unit, verb="unit.created" if created else "unit.updated",
+                 changes={"name": unit.name, "kind": unit.kind})
+    return unit
+
+
+@transaction.atomic
+def save_service_area(*, actor, area: ServiceArea) -> ServiceArea:
+    created = area.pk is None
+    area.full_clean()
+    area.save()
+    record_event(actor=actor, target=area, verb="area.created" if created else "area.updated",
+                 changes={"name": area.name, "branch": str(area.branch)})
+    return area

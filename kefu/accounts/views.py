@@ -1,0 +1,85 @@
+"""Organisation and staff administration (S1)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+
+from kefu.accounts import services
+from kefu.accounts.forms import ServiceAreaForm, StaffForm, UnitForm
+from kefu.accounts.models import Role, ServiceArea, Unit, User
+from kefu.core.permissions import require
+
+
+def staff_list(request):
+    require(request.user, "accounts.view_user")
+    query = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    staff = User.objects.select_related("department", "team", "unit")
+    if query:
+        staff = staff.filter(Q(name__contains=query) | Q(username__icontains=query) | Q(employee_no__startswith=query))
+    if role in Role.values:
+        staff = staff.filter(role=role)
+    page = Paginator(staff.order_by("employee_no", "username"), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/staff_list.html", {
+        "page": page, "query": query, "role": role, "roles": Role.choices,
+        "can_edit": request.user.has_perm("accounts.change_user"),
+    })
+
+
+def staff_create(request):
+    require(request.user, "accounts.add_user")
+    form = StaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("is_active")
+        user = services.create_staff(actor=request.user, **data)
+        messages.success(request, f"已添加员工：{user}")
+        return redirect("accounts:staff_list")
+    return render(request, "accounts/form.html", {"form": form, "title": "添加员工"})
+
+
+def staff_edit(request, pk: int):
+    require(request.user, "accounts.change_user")
+    member = get_object_or_404(User, pk=pk)
+    form = StaffForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("username")
+        password = data.pop("password")
+        services.update_staff(actor=request.user, user=member, **data)
+        if password:
+            services.set_staff_password(actor=request.user, user=member, password=password)
+        messages.success(request, f"已更新员工：{member}")
+        return redirect("accounts:staff_list")
+    return render(request, "accounts/form.html", {"form": form, "title": f"修改员工：{member}"})
+
+
+def unit_list(request):
+    require(request.user, "accounts.view_unit")
+    form = None
+    if request.user.has_perm("accounts.add_unit"):
+        form = UnitForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            unit = services.save_unit(actor=request.user, unit=form.save(commit=False))
+            messages.success(request, f"已添加单位：{unit}")
+            return redirect("accounts:unit_list")
+    elif request.method == "POST":
+        require(request.user, "accounts.add_unit")
+    units = Unit.objects.prefetch_related("service_areas")
+    return render(request, "accounts/units.html", {"units": units, "form": form})
+
+
+def area_list(request):
+    require(request.user, "accounts.view_servicearea")
+    form = None
+    if request.user.has_perm("accounts.add_servicearea"):
+        form = ServiceAreaForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            area = services.save_service_area(actor=request.user, area=form.save(commit=False))
+            messages.success(request, f"已添加片区：{area}")
+            return redirect("accounts:area_list")
+    elif request.method == "POST":
+        require(request.user, "accounts.add_servicearea")
+    areas = ServiceArea.objects.select_related("branch")
+    return render(request, "accounts/areas.html", {"areas": areas, "form": form})

@@ -1,0 +1,61 @@
+"""The REST API: one NinjaAPI, session or token authentication, Chinese 400s instead of 422/500.
+
+Routers live in each domain's api.py and call the same services and permission helpers as the pages.
+OpenAPI schema at /api/openapi.json, interactive docs at /api/docs.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
+
+from kefu.accounts.auth import TokenAuth
+from kefu.core.api_errors import pydantic_errors_to_chinese
+
+api = NinjaAPI(
+    title="kefu 客服中心 API",
+    version="1",
+    description="客服中心管理系统接口。认证：登录会话（需 CSRF）或 `Authorization: Bearer <令牌>`。",
+    auth=[django_auth, TokenAuth()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_bad_input(request, exc):
+    return api.create_response(request, {"detail": "输入有误", "errors": pydantic_errors_to_chinese(exc.errors)},
+                               status=400)
+
+
+@api.exception_handler(ValidationError)
+def on_rule_broken(request, exc):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": "输入有误", "errors": errors}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "您的角色没有此项权限"}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "对象不存在"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "请先登录或提供有效的访问令牌"}, status=401)
+
+
+def _register_routers():
+    from kefu.core.api import router as core_router
+    from kefu.customers.api import router as customers_router
+
+    api.add_router("", core_router)
+    api.add_router("/customers", customers_router)
+
+
+_register_routers()

@@ -1,0 +1,67 @@
+"""Writes to the calendar overrides and policies, each with its event."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from kefu.core.events import diff, record_event
+from kefu.core.models import CalendarDay, CalendarYear, Policy
+from kefu.core.policies import DEFAULTS
+
+
+@transaction.atomic
+def set_calendar_day(*, actor, day: date, kind: str, name: str, note: str = "") -> CalendarDay:
+    """Enter or change the override for one day (a holiday or a make-up working day)."""
+    if kind not in CalendarDay.Kind.values:
+        raise ValidationError({"kind": ["类型只能是“放假”或“调休上班”"]})
+    if not (name or "").strip():
+        raise ValidationError({"name": ["请填写节日名称，例如“春节”"]})
+    existing = CalendarDay.objects.select_for_update().filter(date=day).first()
+    values = {"kind": kind, "name": name.strip(), "note": note.strip(), "active": True}
+    if existing is None:
+        row = CalendarDay.objects.create(date=day, **values)
+        record_event(actor=actor, target=row, verb="calendar.day_set", changes=values | {"date": str(day)})
+        return row
+    changes = diff(existing, values)
+    for field, value in values.items():
+        setattr(existing, field, value)
+    existing.save()
+    if changes:
+        record_event(actor=actor, target=existing, verb="calendar.day_changed", changes=changes)
+    return existing
+
+
+@transaction.atomic
+def withdraw_calendar_day(*, actor, row: CalendarDay, reason: str = "") -> CalendarDay:
+    row.active = False
+    row.save(update_fields=["active", "updated_at"])
+    record_event(actor=actor, target=row, verb="calendar.day_withdrawn", note=reason)
+    return row
+
+
+@transaction.atomic
+def mark_year(*, actor, year: int, complete: bool, source: str = "") -> CalendarYear:
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": ["年份应在2000至2100之间"]})
+    row, _ = CalendarYear.objects.select_for_update().get_or_create(year=year)
+    changes = diff(row, {"complete": complete, "source": source})
+    row.complete, row.source = complete, source
+    row.save()
+    record_event(actor=actor, target=row, verb="calendar.year_marked", changes=changes)
+    return row
+
+
+@transaction.atomic
+def set_policy(*, actor, key: str, value) -> Policy:
+    if key not in DEFAULTS:
+        raise ValidationError({"key": [f"没有名为 {key} 的业务规则"]})
+    row = Policy.objects.select_for_update().filter(key=key).first()
+    old = row.value if row else DEFAULTS[key].default
+    if row is None:
+        row = Policy.objects.create(key=key, value=value, updated_by=actor)
+    else:
+        row.value, row.updated_by = value, actor
+        row.save()
+    record_event(actor=actor, target=row, verb="policy.changed", changes={"value": [old, value]})
+    return row

@@ -1,0 +1,67 @@
+"""Archive forms: validation only, by the same rules as the API and the importer."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from kefu.accounts.models import ServiceArea
+from kefu.customers.models import Customer, Document
+from kefu.customers.validation import clean_customer
+
+
+class CustomerForm(forms.Form):
+    kind = forms.ChoiceField(label="客户类型", choices=Customer.Kind.choices)
+    name = forms.CharField(label="客户名称", max_length=100, required=False)
+    id_type = forms.ChoiceField(label="证件类型", choices=Customer.IdType.choices, required=False)
+    id_number = forms.CharField(label="证件号码", max_length=30, required=False)
+    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    address = forms.CharField(label="地址", max_length=200, required=False)
+    service_area = forms.ModelChoiceField(label="服务片区", queryset=ServiceArea.objects.filter(active=True),
+                                          required=False, empty_label="请选择")
+    household_count = forms.IntegerField(label="户数", min_value=1, initial=1, required=False,
+                                         error_messages={"invalid": "户数应为正整数", "min_value": "户数应为正整数"})
+    low_income = forms.BooleanField(label="低保户", required=False)
+    low_income_certificate = forms.CharField(label="低保证号", max_length=40, required=False)
+    low_income_valid_until = forms.DateField(label="低保证有效期至", required=False,
+                                             widget=forms.DateInput(attrs={"type": "date"}),
+                                             error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
+    note = forms.CharField(label="备注", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, instance: Customer | None = None, **kwargs):
+        self.instance = instance
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {f: getattr(instance, f) for f in self.base_fields}
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        try:
+            self.cleaned_customer = clean_customer(data, instance=self.instance)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return data
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label="资料类型", choices=Document.Kind.choices)
+    title = forms.CharField(label="名称", max_length=100, required=False)
+    file = forms.FileField(label="文件", error_messages={"required": "请选择要上传的文件"})
+
+    ALLOWED = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".doc", ".docx", ".xls", ".xlsx")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(self.ALLOWED):
+            raise ValidationError("只能上传 PDF、图片或 Office 文件")
+        if upload.size > 10 * 1024 * 1024:
+            raise ValidationError("文件不能超过10MB")
+        return upload
+
+
+class ContactPersonForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "联系人姓名不能为空"})
+    relation = forms.CharField(label="关系/职务", max_length=30, required=False)
+    phone = forms.CharField(label="电话", max_length=30, error_messages={"required": "电话不能为空"})
+    id_number = forms.CharField(label="身份证号码", max_length=18, required=False)
+    is_primary = forms.BooleanField(label="主要联系人", required=False)

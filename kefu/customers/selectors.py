@@ -1,0 +1,130 @@
+"""Reads of the archive shared by pages, API and exports: search and the archive detail."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from kefu.accounts.models import Role
+from kefu.core.events import events_for
+from kefu.core.policies import get_policy
+from kefu.customers.models import Account, ContactPerson, Customer, Meter, ServicePoint
+
+FIELDS = {
+    "auto": "全部", "name": "姓名/名称", "pinyin": "拼音", "phone": "电话", "account": "户号",
+    "connection_point": "接水点编号", "id_number": "证件号码", "address": "地址", "number": "客户编号",
+}
+PER_PAGE = 20
+_ID_LIKE = re.compile(r"^\d{6,17}[\dX]?$")
+
+
+@dataclass
+class SearchPage:
+    query: str
+    field: str
+    page: int
+    customers: list[Customer]
+    has_next: bool
+    notice: str = ""
+    fields_used: list[str] = field(default_factory=list)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def search_customers(user, query: str, *, field: str = "auto", page: int = 1, per_page: int = PER_PAGE,
+                     ) -> SearchPage:
+    """Find customers by name, pinyin initials, any part of a phone number, account number,
+    connection-point number, ID number or address. Newest archives first; no total count, which
+    would cost more than the search itself on a million rows."""
+    query = (query or "").strip()
+    field = field if field in FIELDS else "auto"
+    page = max(int(page or 1), 1)
+    result = SearchPage(query=query, field=field, page=page, customers=[], has_next=False)
+    if not query:
+        return result
+    matchers, result.notice = _matchers(query, field)
+    result.fields_used = [name for name, _ in matchers]
+    wanted = page * per_page + 1
+    ids: set[int] = set()
+    for _name, queryset in matchers:
+        ids.update(_scoped(queryset, user).order_by("-customer_id").values_list("customer_id", flat=True)[:wanted])
+    ordered = sorted(ids, reverse=True)
+    window = ordered[(page - 1) * per_page: page * per_page]
+    result.has_next = len(ordered) > page * per_page
+    by_id = Customer.objects.select_related("service_area").in_bulk(window)
+    result.customers = [by_id[i] for i in window if i in by_id]
+    return result
+
+
+def _matchers(query: str, field: str) -> tuple[list[tuple[str, QuerySet]], str]:
+    digits = re.sub(r"[\s\-()（）]", "", query)
+    compact = digits.upper()
+    min_digits = int(get_policy("customers.search_min_digits"))
+    customers = Customer.objects.annotate_customer_id()
+    plans: dict[str, QuerySet] = {}
+    notice = ""
+
+    def want(name: str) -> bool:
+        return field in ("auto", name)
+
+    if want("phone") and digits.isdigit():
+        if len(digits) >= min_digits:
+            plans["phone"] = customers.filter(phone__contains=digits)
+            plans["contact_phone"] = ContactPerson.objects.filter(phone__contains=digits)
+        elif field == "phone":
+            notice = f"按电话查询请至少输入{min_digits}位数字"
+    if want("account") and compact.isalnum() and compact.isascii():
+        plans["account"] = Account.objects.filter(number__startswith=compact)
+    if want("connection_point") and compact.isalnum() and compact.isascii():
+        plans["connection_point"] = ServicePoint.objects.filter(connection_point_no__startswith=compact)
+    if want("id_number") and (_ID_LIKE.match(compact) or (field == "id_number" and compact)):
+        plans["id_number"] = customers.filter(id_number__startswith=compact)
+    if want("number") and compact.startswith("KH"):
+        plans["number"] = customers.filter(number__startswith=compact)
+    if want("pinyin") and query.isascii() and query.isalpha():
+        letters = query.lower()
+        plans["pinyin"] = customers.filter(name_initials__startswith=letters)
+        plans["pinyin_full"] = customers.filter(name_pinyin__startswith=letters)
+    if want("name") and not query.isascii():
+        # Short queries (a surname, or surname and first given character) match the start of the
+        # name, which a b-tree index answers; 3+ characters may match anywhere (trigram index).
+        plans["name"] = (customers.filter(name__startswith=query) if len(query) <= 2
+                         else customers.filter(name__contains=query))
+    if want("address") and not query.isascii():
+        if len(query) >= 3:
+            plans["address"] = customers.filter(address__contains=query)
+        elif field == "address":
+            notice = "按地址查询请至少输入3个字"
+    if field == "name" and query.isascii() and query.isalpha():
+        plans["pinyin"] = customers.filter(name_initials__startswith=query.lower())
+    return list(plans.items()), notice
+
+
+def _scoped(queryset: QuerySet, user) -> QuerySet:
+    if user.role == Role.UNIT_STAFF and not user.is_superuser:
+        return queryset.filter(customer__service_area__branch_id=user.unit_id) \
+            if queryset.model is not Customer else queryset.filter(service_area__branch_id=user.unit_id)
+    return queryset
+
+
+def archive_for(customer: Customer) -> Customer:
+    """The customer with everything the archive page shows, in a fixed number of queries."""
+    return (
+        Customer.objects.select_related("service_area__branch")
+        .prefetch_related(
+            "contact_persons",
+            "accounts",
+            Prefetch("service_points",
+                     queryset=ServicePoint.objects.select_related("service_area", "account").prefetch_related(
+                         Prefetch("meters", queryset=Meter.objects.order_by("-install_date")))),
+            "contracts",
+            Prefetch("documents", queryset=customer.documents.select_related("uploaded_by")),
+        )
+        .get(pk=customer.pk)
+    )
+
+
+def history_for(customer: Customer, limit: int = 50):
+    return list(events_for(customer)[:limit])

@@ -1,0 +1,177 @@
+"""Every write to the customer archive. Each records its event in the same transaction (A2)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from kefu.core.events import diff, record_event
+from kefu.core.pinyin import name_pinyin
+from kefu.core.policies import get_decimal_policy
+from kefu.core.validators import normalise_phone, normalise_resident_id
+from kefu.customers.models import (
+    Account, ArchiveAccess, ContactPerson, Contract, Customer, Document, Meter, ServicePoint,
+)
+from kefu.customers.validation import Errors, clean_customer
+
+NUMBER_PREFIX = "KH"
+
+
+def next_customer_number() -> str:
+    """KH + 8 digits, one above the highest so far. The unique constraint guards against a race."""
+    highest = Customer.objects.filter(number__startswith=NUMBER_PREFIX).aggregate(m=Max("number"))["m"]
+    following = int(highest[len(NUMBER_PREFIX):]) + 1 if highest and highest[2:].isdigit() else 1
+    return f"{NUMBER_PREFIX}{following:08d}"
+
+
+def apply_pinyin(customer: Customer) -> None:
+    customer.name_pinyin, customer.name_initials = name_pinyin(
+        customer.name, personal=customer.kind == Customer.Kind.INDIVIDUAL
+    )
+
+
+@transaction.atomic
+def open_customer(*, actor, data: dict[str, Any], number: str | None = None) -> Customer:
+    """Open an archive for a new customer (A2)."""
+    cleaned = clean_customer(data)
+    customer = Customer(number=number or next_customer_number(), **cleaned)
+    apply_pinyin(customer)
+    customer.save()
+    record_event(actor=actor, target=customer, verb="customer.opened",
+                 changes={k: str(v) for k, v in cleaned.items() if v not in ("", None)})
+    return customer
+
+
+@transaction.atomic
+def update_customer(*, actor, customer: Customer, data: dict[str, Any], note: str = "") -> Customer:
+    """Change a customer's details. The old values stay in the event log: nothing is overwritten silently."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    cleaned = clean_customer(data, instance=customer)
+    changes = diff(customer, cleaned)
+    if not changes:
+        return customer
+    for field, value in cleaned.items():
+        setattr(customer, field, value)
+    apply_pinyin(customer)
+    customer.save()
+    record_event(actor=actor, target=customer, verb="customer.updated", changes=changes, note=note)
+    return customer
+
+
+@transaction.atomic
+def add_contact_person(*, actor, customer: Customer, name: str, phone: str, relation: str = "",
+                       id_number: str = "", is_primary: bool = False) -> ContactPerson:
+    errors = Errors()
+    if not name.strip():
+        errors.add("name", "联系人姓名不能为空")
+    phone = errors.capture("phone", normalise_phone, phone) or ""
+    if id_number:
+        id_number = errors.capture("id_number", normalise_resident_id, id_number) or ""
+    errors.raise_if_any()
+    person = ContactPerson.objects.create(customer=customer, name=name.strip(), phone=phone, relation=relation,
+                                          id_number=id_number, is_primary=is_primary)
+    record_event(actor=actor, target=customer, verb="customer.contact_added", changes={"contact": person.name})
+    return person
+
+
+@transaction.atomic
+def add_document(*, actor, customer: Customer, kind: str, title: str, file) -> Document:
+    document = Document(customer=customer, kind=kind, title=title.strip() or file.name, file=file,
+                        uploaded_by=actor)
+    document.full_clean()
+    document.save()
+    record_event(actor=actor, target=customer, verb="customer.document_added",
+                 changes={"document": document.title, "kind": document.get_kind_display()})
+    return document
+
+
+@transaction.atomic
+def add_account(*, actor, customer: Customer, number: str, arrears: Decimal = Decimal("0")) -> Account:
+    account = Account(customer=customer, number=number, arrears=arrears)
+    account.full_clean()
+    account.save()
+    record_event(actor=actor, target=customer, verb="customer.account_added", changes={"account": number})
+    return account
+
+
+@transaction.atomic
+def add_service_point(*, actor, customer: Customer, connection_point_no: str, address: str, service_area,
+                      account: Account | None = None, water_use: str = ServicePoint.WaterUse.RESIDENTIAL
+                      ) -> ServicePoint:
+    point = ServicePoint(customer=customer, account=account, connection_point_no=connection_point_no,
+                         address=address, service_area=service_area, water_use=water_use)
+    point.full_clean()
+    point.save()
+    record_event(actor=actor, target=customer, verb="customer.service_point_added",
+                 changes={"connection_point_no": connection_point_no})
+    return point
+
+
+@transaction.atomic
+def add_meter(*, actor, service_point: ServicePoint, number: str, caliber_dn: int, install_date,
+              last_reading=None) -> Meter:
+    meter = Meter(service_point=service_point, number=number, caliber_dn=caliber_dn, install_date=install_date,
+                  last_reading=last_reading)
+    meter.full_clean()
+    meter.save()
+    record_event(actor=actor, target=service_point.customer, verb="customer.meter_added",
+                 changes={"meter": number, "caliber_dn": caliber_dn})
+    return meter
+
+
+@transaction.atomic
+def add_contract(*, actor, customer: Customer, number: str, signed_on, valid_until=None,
+                 kind: str = "供用水合同") -> Contract:
+    contract = Contract(customer=customer, number=number, signed_on=signed_on, valid_until=valid_until, kind=kind)
+    contract.full_clean()
+    contract.save()
+    record_event(actor=actor, target=customer, verb="customer.contract_added", changes={"contract": number})
+    return contract
+
+
+def record_archive_access(*, user, customers, channel: str, request=None) -> None:
+    """Log a read of one or more archives (A3). Runs in the caller's request; never skipped."""
+    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    path = request.get_full_path()[:200] if request is not None else ""
+    ArchiveAccess.objects.bulk_create(
+        [ArchiveAccess(user=user, customer_id=getattr(c, "pk", c), channel=channel, ip_address=ip, path=path)
+         for c in customers]
+    )
+
+
+@dataclass(frozen=True)
+class ArrearsCheck:
+    customer_id: int
+    total: Decimal
+    accounts: list[tuple[str, Decimal]]
+    tolerance: Decimal
+
+    @property
+    def has_arrears(self) -> bool:
+        return self.total > self.tolerance
+
+    @property
+    def message(self) -> str:
+        if not self.has_arrears:
+            return "无欠费"
+        detail = "，".join(f"户号{n}欠费{a:.2f}元" for n, a in self.accounts if a > 0)
+        return f"该客户有欠费，合计{self.total:.2f}元（{detail}），须结清后方可办理"
+
+
+def check_arrears(customer: Customer | int) -> ArrearsCheck:
+    """The arrears check every process that requires 'no arrears' calls (A4)."""
+    customer_id = getattr(customer, "pk", customer)
+    rows = list(Account.objects.filter(customer_id=customer_id, status=Account.Status.ACTIVE)
+                .values_list("number", "arrears"))
+    total = sum((amount for _, amount in rows), Decimal("0"))
+    return ArrearsCheck(customer_id, total, rows, get_decimal_policy("customers.arrears_tolerance_yuan"))
+
+
+def require_no_arrears(customer: Customer | int) -> ArrearsCheck:
+    result = check_arrears(customer)
+    if result.has_arrears:
+        raise ValidationError({"arrears": [result.message]})
+    return result

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from kefu.api import api
+from kefu.core import views as core_views
+
+admin.site.site_header = "kefu 客服中心后台"
+admin.site.site_title = "kefu 后台"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/", api.urls),
+    path("calendar/", include("kefu.core.urls")),
+    path("customers/", include("kefu.customers.urls")),
+    path("org/", include("kefu.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
