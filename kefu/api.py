@@ -7,6 +7,7 @@ OpenAPI schema at /api/openapi.json, interactive docs at /api/docs.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
@@ -14,7 +15,14 @@ from ninja.security import django_auth
 from kefu.accounts.auth import TokenAuth
 from kefu.core.api_errors import pydantic_errors_to_chinese
 
+
+class ChineseJSONRenderer(JSONRenderer):
+    # Chinese as characters, not \uXXXX escapes: readable in logs, curl and the browser.
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
     title="kefu 客服中心 API",
     version="1",
     description="客服中心管理系统接口。认证：登录会话（需 CSRF）或 `Authorization: Bearer <令牌>`。",

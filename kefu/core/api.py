@@ -5,7 +5,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.dateparse import parse_datetime
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from kefu.core.calendar import SHANGHAI, WorkingCalendar
 
@@ -22,9 +22,9 @@ def health(request):
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        return 200, {"status": "ok", "database": connection.vendor}
+        return Status(200, {"status": "ok", "database": connection.vendor})
     except Exception:  # any database failure means "not healthy", which is what a monitor wants to know
-        return 503, {"status": "database_unavailable", "database": connection.vendor}
+        return Status(503, {"status": "database_unavailable", "database": connection.vendor})
 
 
 class DeadlineOut(Schema):

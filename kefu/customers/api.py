@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from kefu.core.permissions import require
 from kefu.customers import selectors, services
@@ -197,7 +197,7 @@ def read(request, customer_id: int):
 def create(request, payload: CustomerIn):
     require(request.user, "customers.add_customer")
     customer = services.open_customer(actor=request.user, data=payload.dict())
-    return 201, detail(selectors.archive_for(customer), Masker(request.user))
+    return Status(201, detail(selectors.archive_for(customer), Masker(request.user)))
 
 
 @router.patch("/{int:customer_id}", response=CustomerDetail, summary="修改客户档案")
