@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from kefu.accounts.models import ApiToken, Center, Department, ServiceArea, Team, Unit, User
+from kefu.core.admin import NoDeleteAdmin
+
+
+@admin.register(User)
+class StaffAdmin(UserAdmin):
+    list_display = ["username", "name", "employee_no", "role", "department", "team", "unit", "is_active"]
+    list_filter = ["role", "is_active", "department", "unit"]
+    search_fields = ["username", "name", "employee_no"]
+    fieldsets = UserAdmin.fieldsets + (("客服中心", {"fields": ("name", "employee_no", "role", "department",
+                                                               "team", "unit", "phone")}),)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # staff leave; their records stay (set inactive instead)
+
+
+admin.site.register(Center, NoDeleteAdmin)
+admin.site.register(Department, NoDeleteAdmin)
+admin.site.register(Team, NoDeleteAdmin)
+admin.site.register(Unit, NoDeleteAdmin)
+admin.site.register(ServiceArea, NoDeleteAdmin)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(NoDeleteAdmin):
+    list_display = ["user", "name", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["key_hash", "created_at", "last_used_at"]

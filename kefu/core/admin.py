@@ -1,0 +1,53 @@
+"""Back-office tables. Records are never deleted here: deletion is switched off for domain models."""
+
+from django.contrib import admin
+
+from kefu.core.models import CalendarDay, CalendarYear, Event, Policy
+from kefu.core.policies import DEFAULTS
+
+
+class NoDeleteAdmin(admin.ModelAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(NoDeleteAdmin):
+    list_display = ["occurred_at", "actor", "verb", "target_repr"]
+    list_filter = ["verb"]
+    search_fields = ["target_repr", "verb"]
+    readonly_fields = [f.name for f in Event._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Policy)
+class PolicyAdmin(NoDeleteAdmin):
+    list_display = ["key", "label", "value", "updated_at", "updated_by"]
+    readonly_fields = ["updated_at", "updated_by"]
+
+    @admin.display(description="说明")
+    def label(self, obj):
+        rule = DEFAULTS.get(obj.key)
+        return f"{rule.label}（默认 {rule.default}）" if rule else ""
+
+    def save_model(self, request, obj, form, change):
+        from kefu.core.services import set_policy
+
+        set_policy(actor=request.user, key=obj.key, value=obj.value)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(NoDeleteAdmin):
+    list_display = ["date", "kind", "name", "active", "note"]
+    list_filter = ["kind", "active"]
+    date_hierarchy = "date"
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(NoDeleteAdmin):
+    list_display = ["year", "complete", "source"]

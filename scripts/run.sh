@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The first quick-start command: install, migrate, load the demo water utility, serve on :8000.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+PY=.venv/bin/python
+export DEBUG=${DEBUG:-false}
+echo "==> database: ${DATABASE_URL:-SQLite file var/kefu.sqlite3}"
+$PY manage.py migrate --noinput
+$PY manage.py seed_demo --customers "${KEFU_DEMO_CUSTOMERS:-10000}"
+# Background workers start here as the system grows (the deadline scanner comes with the hotline).
+cat <<'TXT'
+
+kefu 已启动：http://127.0.0.1:8000/   （按 Ctrl+C 停止）
+演示账号（密码均为 Kefu@2026）：
+  admin       系统管理员        director   中心主任        head      客服部主任
+  leader1     班长              agent11    话务员          qa1       质检员
+  clerk1      窗口营业员        unit11     城东供水分公司  inspector1 稽查员
+  meterstore  表库管理员        archivist  档案员
+接口文档：http://127.0.0.1:8000/api/docs    健康检查：http://127.0.0.1:8000/api/health
+
+TXT
+exec $PY manage.py runserver --noreload 127.0.0.1:8000
