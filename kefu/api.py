@@ -7,9 +7,9 @@ OpenAPI schema at /api/openapi.json, interactive docs at /api/docs.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
 from kefu.accounts.auth import TokenAuth
@@ -33,8 +33,9 @@ api = NinjaAPI(
 
 @api.exception_handler(NinjaValidationError)
 def on_bad_input(request, exc):
-    return api.create_response(request, {"detail": "输入有误", "errors": pydantic_errors_to_chinese(exc.errors)},
-                               status=400)
+    return api.create_response(
+        request, {"detail": "输入有误", "errors": pydantic_errors_to_chinese(exc.errors)}, status=400
+    )
 
 
 @api.exception_handler(ValidationError)

@@ -10,8 +10,9 @@ class StaffAdmin(UserAdmin):
     list_display = ["username", "name", "employee_no", "role", "department", "team", "unit", "is_active"]
     list_filter = ["role", "is_active", "department", "unit"]
     search_fields = ["username", "name", "employee_no"]
-    fieldsets = UserAdmin.fieldsets + (("客服中心", {"fields": ("name", "employee_no", "role", "department",
-                                                               "team", "unit", "phone")}),)
+    fieldsets = UserAdmin.fieldsets + (
+        ("客服中心", {"fields": ("name", "employee_no", "role", "department", "team", "unit", "phone")}),
+    )
 
     def has_delete_permission(self, request, obj=None):
         return False  # staff leave; their records stay (set inactive instead)

@@ -24,8 +24,11 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         from kefu.accounts.models import ApiToken
 
-        row = (ApiToken.objects.select_related("user").filter(key_hash=hash_token(token), revoked_at__isnull=True)
-               .first())
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=hash_token(token), revoked_at__isnull=True)
+            .first()
+        )
         if row is None or not row.user.is_active:
             return None
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())

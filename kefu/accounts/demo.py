@@ -36,9 +36,41 @@ TEAMS = [
     ("RX3", "热线三班（夜班）", time(0), time(8)),
     ("RX4", "热线四班（轮休替班）", time(8), time(16)),
 ]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-GIVEN = ["丽", "芳", "敏", "静", "婷", "秀英", "伟", "强", "磊", "洋", "勇", "军", "杰", "娟", "涛", "明", "超",
-         "秀兰", "霞", "平", "刚", "桂英", "建华", "晓燕", "文博", "思雨", "子涵", "浩然", "雨欣", "梓轩"]
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+)
+GIVEN = [
+    "丽",
+    "芳",
+    "敏",
+    "静",
+    "婷",
+    "秀英",
+    "伟",
+    "强",
+    "磊",
+    "洋",
+    "勇",
+    "军",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "建华",
+    "晓燕",
+    "文博",
+    "思雨",
+    "子涵",
+    "浩然",
+    "雨欣",
+    "梓轩",
+]
 
 
 @dataclass
@@ -54,31 +86,60 @@ def staff_name(n: int) -> str:
 
 @transaction.atomic
 def create_demo_organisation() -> DemoOrganisation:
-    center, _ = Center.objects.get_or_create(code="ZX", defaults={
-        "name": "市自来水公司客户服务中心", "hotline": "96390", "address": "市中心区建国北路288号"})
-    service_dept, _ = Department.objects.get_or_create(code="KFB", defaults={"center": center, "name": "客服部"})
-    counter_dept, _ = Department.objects.get_or_create(code="YYB", defaults={"center": center, "name": "营业窗口部"})
-    meter_dept, _ = Department.objects.get_or_create(code="BWK", defaults={"center": center, "name": "表务稽查科"})
-    office, _ = Department.objects.get_or_create(code="ZHB", defaults={"center": center, "name": "综合办公室"})
+    center, _ = Center.objects.get_or_create(
+        code="ZX",
+        defaults={"name": "市自来水公司客户服务中心", "hotline": "96390", "address": "市中心区建国北路288号"},
+    )
+    service_dept, _ = Department.objects.get_or_create(
+        code="KFB", defaults={"center": center, "name": "客服部"}
+    )
+    counter_dept, _ = Department.objects.get_or_create(
+        code="YYB", defaults={"center": center, "name": "营业窗口部"}
+    )
+    meter_dept, _ = Department.objects.get_or_create(
+        code="BWK", defaults={"center": center, "name": "表务稽查科"}
+    )
+    office, _ = Department.objects.get_or_create(
+        code="ZHB", defaults={"center": center, "name": "综合办公室"}
+    )
     teams = []
     for code, name, start, end in TEAMS:
-        team, _ = Team.objects.get_or_create(code=code, defaults={
-            "department": service_dept, "name": name, "shift_start": start, "shift_end": end})
+        team, _ = Team.objects.get_or_create(
+            code=code,
+            defaults={"department": service_dept, "name": name, "shift_start": start, "shift_end": end},
+        )
         teams.append(team)
-    counter_team, _ = Team.objects.get_or_create(code="CK1", defaults={
-        "department": counter_dept, "name": "营业窗口班", "shift_start": time(8, 30), "shift_end": time(17)})
+    counter_team, _ = Team.objects.get_or_create(
+        code="CK1",
+        defaults={
+            "department": counter_dept,
+            "name": "营业窗口班",
+            "shift_start": time(8, 30),
+            "shift_end": time(17),
+        },
+    )
 
     areas, branches = [], []
     for unit_code, branch_name, area_code, area_name, description, phone, billing in BRANCHES:
-        branch, _ = Unit.objects.get_or_create(code=unit_code, defaults={
-            "name": branch_name, "kind": Unit.Kind.BRANCH, "phone": phone, "billing_phone": billing})
-        area, _ = ServiceArea.objects.get_or_create(code=area_code, defaults={
-            "name": area_name, "branch": branch, "description": description})
+        branch, _ = Unit.objects.get_or_create(
+            code=unit_code,
+            defaults={
+                "name": branch_name,
+                "kind": Unit.Kind.BRANCH,
+                "phone": phone,
+                "billing_phone": billing,
+            },
+        )
+        area, _ = ServiceArea.objects.get_or_create(
+            code=area_code, defaults={"name": area_name, "branch": branch, "description": description}
+        )
         branches.append(branch)
         areas.append(area)
     others = {}
     for code, name, kind, phone in OTHER_UNITS:
-        others[kind], _ = Unit.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "phone": phone})
+        others[kind], _ = Unit.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind, "phone": phone}
+        )
 
     plan = _staff_plan(service_dept, counter_dept, meter_dept, office, teams, counter_team, branches, others)
     staff = _create_staff(plan)
@@ -87,9 +148,11 @@ def create_demo_organisation() -> DemoOrganisation:
 
 def _staff_plan(service_dept, counter_dept, meter_dept, office, teams, counter_team, branches, others):
     """(username, role, department, team, unit) for every demo member of staff."""
-    plan = [("admin", Role.ADMINISTRATOR, office, None, None),
-            ("director", Role.CENTER_DIRECTOR, office, None, others[Unit.Kind.LEADERSHIP]),
-            ("head", Role.DEPARTMENT_HEAD, service_dept, None, None)]
+    plan = [
+        ("admin", Role.ADMINISTRATOR, office, None, None),
+        ("director", Role.CENTER_DIRECTOR, office, None, others[Unit.Kind.LEADERSHIP]),
+        ("head", Role.DEPARTMENT_HEAD, service_dept, None, None),
+    ]
     for t, team in enumerate(teams, start=1):
         plan.append((f"leader{t}", Role.TEAM_LEADER, service_dept, team, None))
         plan += [(f"agent{t}{i}", Role.AGENT, service_dept, team, None) for i in range(1, 5)]
@@ -98,11 +161,15 @@ def _staff_plan(service_dept, counter_dept, meter_dept, office, teams, counter_t
     for b, branch in enumerate(branches, start=1):
         plan += [(f"unit{b}{i}", Role.UNIT_STAFF, None, None, branch) for i in (1, 2)]
     plan += [(f"inspect{i}", Role.UNIT_STAFF, None, None, others[Unit.Kind.INSPECTION]) for i in (1, 2)]
-    plan += [("discipline1", Role.UNIT_STAFF, None, None, others[Unit.Kind.DISCIPLINE]),
-             ("press1", Role.UNIT_STAFF, None, None, others[Unit.Kind.PRESS])]
+    plan += [
+        ("discipline1", Role.UNIT_STAFF, None, None, others[Unit.Kind.DISCIPLINE]),
+        ("press1", Role.UNIT_STAFF, None, None, others[Unit.Kind.PRESS]),
+    ]
     plan += [(f"inspector{i}", Role.FIELD_INSPECTOR, meter_dept, None, None) for i in (1, 2, 3)]
-    plan += [("meterstore", Role.METER_STORE_KEEPER, meter_dept, None, None),
-             ("archivist", Role.ARCHIVIST, office, None, None)]
+    plan += [
+        ("meterstore", Role.METER_STORE_KEEPER, meter_dept, None, None),
+        ("archivist", Role.ARCHIVIST, office, None, None),
+    ]
     return plan
 
 
@@ -114,9 +181,18 @@ def _create_staff(plan) -> dict[str, User]:
         if username in existing:
             staff[username] = existing[username]
             continue
-        user = create_staff(actor=None, username=username, name=staff_name(n), role=role,
-                            employee_no=f"{n:04d}", department=department, team=team, unit=unit,
-                            phone=f"1390571{n:04d}", is_superuser=username == "admin")
+        user = create_staff(
+            actor=None,
+            username=username,
+            name=staff_name(n),
+            role=role,
+            employee_no=f"{n:04d}",
+            department=department,
+            team=team,
+            unit=unit,
+            phone=f"1390571{n:04d}",
+            is_superuser=username == "admin",
+        )
         user.password = password_hash
         user.save(update_fields=["password"])
         staff[username] = user
@@ -125,6 +201,16 @@ def _create_staff(plan) -> dict[str, User]:
 
 def demo_logins() -> list[tuple[str, str]]:
     """(username, role) pairs worth printing on start-up: one per role."""
-    return [("admin", "系统管理员"), ("director", "中心主任"), ("head", "客服部主任"), ("leader1", "班长"),
-            ("agent11", "话务员"), ("qa1", "质检员"), ("clerk1", "窗口营业员"), ("unit11", "城东供水分公司"),
-            ("inspector1", "稽查员"), ("meterstore", "表库管理员"), ("archivist", "档案员")]
+    return [
+        ("admin", "系统管理员"),
+        ("director", "中心主任"),
+        ("head", "客服部主任"),
+        ("leader1", "班长"),
+        ("agent11", "话务员"),
+        ("qa1", "质检员"),
+        ("clerk1", "窗口营业员"),
+        ("unit11", "城东供水分公司"),
+        ("inspector1", "稽查员"),
+        ("meterstore", "表库管理员"),
+        ("archivist", "档案员"),
+    ]

@@ -13,14 +13,20 @@ class StaffForm(forms.Form):
     team = forms.ModelChoiceField(label="班组", queryset=Team.objects.all(), required=False)
     unit = forms.ModelChoiceField(label="所属单位", queryset=Unit.objects.all(), required=False)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
-    password = forms.CharField(label="初始密码", widget=forms.PasswordInput, required=False,
-                               help_text="至少8位，不能全是数字；修改时留空表示不改")
+    password = forms.CharField(
+        label="初始密码",
+        widget=forms.PasswordInput,
+        required=False,
+        help_text="至少8位，不能全是数字；修改时留空表示不改",
+    )
     is_active = forms.BooleanField(label="在职", required=False, initial=True)
 
     def __init__(self, *args, instance: User | None = None, **kwargs):
         self.instance = instance
         if instance is not None:
-            kwargs.setdefault("initial", {f: getattr(instance, f) for f in self.base_fields if f != "password"})
+            kwargs.setdefault(
+                "initial", {f: getattr(instance, f) for f in self.base_fields if f != "password"}
+            )
         super().__init__(*args, **kwargs)
         if instance is not None:
             self.fields["username"].disabled = True

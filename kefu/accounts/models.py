@@ -37,8 +37,9 @@ class Center(TimeStampedModel):
 
 
 class Department(TimeStampedModel):
-    center = models.ForeignKey(Center, verbose_name=_("客服中心"), on_delete=models.PROTECT,
-                               related_name="departments")
+    center = models.ForeignKey(
+        Center, verbose_name=_("客服中心"), on_delete=models.PROTECT, related_name="departments"
+    )
     code = models.CharField(_("编码"), max_length=20, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     active = models.BooleanField(_("启用"), default=True)
@@ -55,8 +56,9 @@ class Department(TimeStampedModel):
 class Team(TimeStampedModel):
     """A team or shift (班组/班次): together the teams cover the hotline 24 hours a day."""
 
-    department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.PROTECT,
-                                   related_name="teams")
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="teams"
+    )
     code = models.CharField(_("编码"), max_length=20, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     shift_start = models.TimeField(_("班次开始"), null=True, blank=True)
@@ -104,8 +106,13 @@ class Unit(TimeStampedModel):
 class ServiceArea(TimeStampedModel):
     code = models.CharField(_("编码"), max_length=20, unique=True)
     name = models.CharField(_("名称"), max_length=100)
-    branch = models.ForeignKey(Unit, verbose_name=_("所属分公司"), on_delete=models.PROTECT,
-                               related_name="service_areas", limit_choices_to={"kind": Unit.Kind.BRANCH})
+    branch = models.ForeignKey(
+        Unit,
+        verbose_name=_("所属分公司"),
+        on_delete=models.PROTECT,
+        related_name="service_areas",
+        limit_choices_to={"kind": Unit.Kind.BRANCH},
+    )
     description = models.CharField(_("范围说明"), max_length=300, blank=True)
     active = models.BooleanField(_("启用"), default=True)
 
@@ -125,12 +132,25 @@ class User(AbstractUser):
     name = models.CharField(_("姓名"), max_length=50)
     employee_no = models.CharField(_("工号"), max_length=20, unique=True, null=True, blank=True)
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices, blank=True)
-    department = models.ForeignKey(Department, verbose_name=_("部门"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="staff")
-    team = models.ForeignKey(Team, verbose_name=_("班组"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="staff")
-    unit = models.ForeignKey(Unit, verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="staff")
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("班组"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
 
     objects = UserManager()
@@ -149,7 +169,9 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    user = models.ForeignKey(User, verbose_name=_("员工"), on_delete=models.PROTECT, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("员工"), on_delete=models.PROTECT, related_name="api_tokens"
+    )
     name = models.CharField(_("用途"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

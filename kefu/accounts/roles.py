@@ -11,42 +11,91 @@ from kefu.accounts.models import Role
 CUSTOMER_READ = ["customers.view_customer"]
 SENSITIVE = ["customers.view_sensitive_customer"]
 ARCHIVE_WRITE = [
-    "customers.add_customer", "customers.change_customer", "customers.add_document",
-    "customers.add_contactperson", "customers.change_contactperson", "customers.add_account",
-    "customers.add_servicepoint", "customers.add_meter", "customers.add_contract",
+    "customers.add_customer",
+    "customers.change_customer",
+    "customers.add_document",
+    "customers.add_contactperson",
+    "customers.change_contactperson",
+    "customers.add_account",
+    "customers.add_servicepoint",
+    "customers.add_meter",
+    "customers.add_contract",
 ]
 ORG_ADMIN = [
-    "accounts.view_user", "accounts.add_user", "accounts.change_user",
-    "accounts.view_unit", "accounts.add_unit", "accounts.change_unit",
-    "accounts.view_servicearea", "accounts.add_servicearea", "accounts.change_servicearea",
-    "accounts.view_department", "accounts.add_department", "accounts.change_department",
-    "accounts.view_team", "accounts.add_team", "accounts.change_team",
+    "accounts.view_user",
+    "accounts.add_user",
+    "accounts.change_user",
+    "accounts.view_unit",
+    "accounts.add_unit",
+    "accounts.change_unit",
+    "accounts.view_servicearea",
+    "accounts.add_servicearea",
+    "accounts.change_servicearea",
+    "accounts.view_department",
+    "accounts.add_department",
+    "accounts.change_department",
+    "accounts.view_team",
+    "accounts.add_team",
+    "accounts.change_team",
 ]
-CALENDAR_ADMIN = ["core.view_calendarday", "core.add_calendarday", "core.change_calendarday",
-                  "core.view_calendaryear", "core.add_calendaryear", "core.change_calendaryear",
-                  "core.view_policy", "core.change_policy", "core.add_policy"]
-ORG_READ = ["accounts.view_user", "accounts.view_unit", "accounts.view_servicearea",
-            "accounts.view_department", "accounts.view_team", "core.view_calendarday"]
+CALENDAR_ADMIN = [
+    "core.view_calendarday",
+    "core.add_calendarday",
+    "core.change_calendarday",
+    "core.view_calendaryear",
+    "core.add_calendaryear",
+    "core.change_calendaryear",
+    "core.view_policy",
+    "core.change_policy",
+    "core.add_policy",
+]
+ORG_READ = [
+    "accounts.view_user",
+    "accounts.view_unit",
+    "accounts.view_servicearea",
+    "accounts.view_department",
+    "accounts.view_team",
+    "core.view_calendarday",
+]
 
 DEFAULT_PERMISSIONS: dict[str, list[str]] = {
     Role.AGENT: CUSTOMER_READ + ["core.view_calendarday"],
     Role.TEAM_LEADER: CUSTOMER_READ + ORG_READ,
     Role.QA_INSPECTOR: CUSTOMER_READ,
     Role.COUNTER_CLERK: CUSTOMER_READ + SENSITIVE + ARCHIVE_WRITE + ["customers.export_customer"],
-    Role.DEPARTMENT_HEAD: CUSTOMER_READ + SENSITIVE + ARCHIVE_WRITE + ORG_READ + [
-        "customers.export_customer", "customers.import_customer", "customers.view_archiveaccess",
+    Role.DEPARTMENT_HEAD: CUSTOMER_READ
+    + SENSITIVE
+    + ARCHIVE_WRITE
+    + ORG_READ
+    + [
+        "customers.export_customer",
+        "customers.import_customer",
+        "customers.view_archiveaccess",
     ],
-    Role.CENTER_DIRECTOR: CUSTOMER_READ + SENSITIVE + ORG_READ + [
-        "customers.export_customer", "customers.view_archiveaccess",
+    Role.CENTER_DIRECTOR: CUSTOMER_READ
+    + SENSITIVE
+    + ORG_READ
+    + [
+        "customers.export_customer",
+        "customers.view_archiveaccess",
     ],
     Role.UNIT_STAFF: CUSTOMER_READ,
     Role.FIELD_INSPECTOR: CUSTOMER_READ,
     Role.METER_STORE_KEEPER: CUSTOMER_READ,
-    Role.ARCHIVIST: CUSTOMER_READ + SENSITIVE + ARCHIVE_WRITE + [
-        "customers.export_customer", "customers.import_customer", "customers.view_archiveaccess",
+    Role.ARCHIVIST: CUSTOMER_READ
+    + SENSITIVE
+    + ARCHIVE_WRITE
+    + [
+        "customers.export_customer",
+        "customers.import_customer",
+        "customers.view_archiveaccess",
     ],
-    Role.ADMINISTRATOR: CUSTOMER_READ + ORG_ADMIN + CALENDAR_ADMIN + [
-        "customers.import_customer", "customers.view_archiveaccess",
+    Role.ADMINISTRATOR: CUSTOMER_READ
+    + ORG_ADMIN
+    + CALENDAR_ADMIN
+    + [
+        "customers.import_customer",
+        "customers.view_archiveaccess",
     ],
 }
 

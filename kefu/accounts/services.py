@@ -9,13 +9,32 @@ from kefu.core.events import diff, record_event
 
 
 @transaction.atomic
-def create_staff(*, actor, username: str, name: str, role: str, password: str | None = None,
-                 employee_no: str | None = None, department: Department | None = None,
-                 team: Team | None = None, unit: Unit | None = None, phone: str = "",
-                 is_superuser: bool = False) -> User:
-    user = User(username=username, name=name, role=role, employee_no=employee_no or None,
-                department=department, team=team, unit=unit, phone=phone,
-                is_staff=is_superuser or role == Role.ADMINISTRATOR, is_superuser=is_superuser)
+def create_staff(
+    *,
+    actor,
+    username: str,
+    name: str,
+    role: str,
+    password: str | None = None,
+    employee_no: str | None = None,
+    department: Department | None = None,
+    team: Team | None = None,
+    unit: Unit | None = None,
+    phone: str = "",
+    is_superuser: bool = False,
+) -> User:
+    user = User(
+        username=username,
+        name=name,
+        role=role,
+        employee_no=employee_no or None,
+        department=department,
+        team=team,
+        unit=unit,
+        phone=phone,
+        is_staff=is_superuser or role == Role.ADMINISTRATOR,
+        is_superuser=is_superuser,
+    )
     if password:
         user.set_password(password)
     else:
@@ -23,8 +42,12 @@ def create_staff(*, actor, username: str, name: str, role: str, password: str | 
     user.full_clean(exclude=["password"])
     user.save()
     _sync_role_group(user)
-    record_event(actor=actor, target=user, verb="staff.created",
-                 changes={"role": role, "unit": str(unit or ""), "team": str(team or "")})
+    record_event(
+        actor=actor,
+        target=user,
+        verb="staff.created",
+        changes={"role": role, "unit": str(unit or ""), "team": str(team or "")},
+    )
     return user
 
 
@@ -68,8 +91,12 @@ def save_unit(*, actor, unit: Unit) -> Unit:
     created = unit.pk is None
     unit.full_clean()
     unit.save()
-    record_event(actor=actor, target=unit, verb="unit.created" if created else "unit.updated",
-                 changes={"name": unit.name, "kind": unit.kind})
+    record_event(
+        actor=actor,
+        target=unit,
+        verb="unit.created" if created else "unit.updated",
+        changes={"name": unit.name, "kind": unit.kind},
+    )
     return unit
 
 
@@ -78,6 +105,10 @@ def save_service_area(*, actor, area: ServiceArea) -> ServiceArea:
     created = area.pk is None
     area.full_clean()
     area.save()
-    record_event(actor=actor, target=area, verb="area.created" if created else "area.updated",
-                 changes={"name": area.name, "branch": str(area.branch)})
+    record_event(
+        actor=actor,
+        target=area,
+        verb="area.created" if created else "area.updated",
+        changes={"name": area.name, "branch": str(area.branch)},
+    )
     return area

@@ -17,14 +17,23 @@ def staff_list(request):
     role = request.GET.get("role", "")
     staff = User.objects.select_related("department", "team", "unit")
     if query:
-        staff = staff.filter(Q(name__contains=query) | Q(username__icontains=query) | Q(employee_no__startswith=query))
+        staff = staff.filter(
+            Q(name__contains=query) | Q(username__icontains=query) | Q(employee_no__startswith=query)
+        )
     if role in Role.values:
         staff = staff.filter(role=role)
     page = Paginator(staff.order_by("employee_no", "username"), 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/staff_list.html", {
-        "page": page, "query": query, "role": role, "roles": Role.choices,
-        "can_edit": request.user.has_perm("accounts.change_user"),
-    })
+    return render(
+        request,
+        "accounts/staff_list.html",
+        {
+            "page": page,
+            "query": query,
+            "role": role,
+            "roles": Role.choices,
+            "can_edit": request.user.has_perm("accounts.change_user"),
+        },
+    )
 
 
 def staff_create(request):

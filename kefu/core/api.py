@@ -65,12 +65,19 @@ def deadline(request, start: str, working_days: int | None = None, hours: float 
         raise ValidationError({"hours": ["应为0至8784之间的数"]})
     calendar = WorkingCalendar()
     moment = _parse_start(start)
-    result = (calendar.add_working_days(moment, working_days) if working_days is not None
-              else calendar.add_hours(moment, hours))
+    result = (
+        calendar.add_working_days(moment, working_days)
+        if working_days is not None
+        else calendar.add_hours(moment, hours)
+    )
     return {
-        "start": result.start.astimezone(SHANGHAI), "deadline": result.deadline,
-        "deadline_date": result.deadline_date, "working_days": working_days, "hours": hours,
-        "calendar_complete": not result.warnings, "warnings": result.warnings,
+        "start": result.start.astimezone(SHANGHAI),
+        "deadline": result.deadline,
+        "deadline_date": result.deadline_date,
+        "working_days": working_days,
+        "hours": hours,
+        "calendar_complete": not result.warnings,
+        "warnings": result.warnings,
     }
 
 
@@ -78,5 +85,11 @@ def deadline(request, start: str, working_days: int | None = None, hours: float 
 def day(request, date: date):
     info = WorkingCalendar().day(date)
     warnings = [] if info.known else [f"警告：{info.reason}"]
-    return {"date": info.date, "working_day": info.working, "reason": info.reason, "source": info.source,
-            "calendar_complete": info.known, "warnings": warnings}
+    return {
+        "date": info.date,
+        "working_day": info.working,
+        "reason": info.reason,
+        "source": info.source,
+        "calendar_complete": info.known,
+        "warnings": warnings,
+    }

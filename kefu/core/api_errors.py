@@ -26,7 +26,9 @@ MESSAGES = {
 def pydantic_errors_to_chinese(errors: list[dict]) -> dict[str, list[str]]:
     by_field: dict[str, list[str]] = {}
     for error in errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")]
+        location = [
+            str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")
+        ]
         field = ".".join(location) or "__all__"
         message = MESSAGES.get(error.get("type", ""), "格式错误")
         context = error.get("ctx") or {}

@@ -91,7 +91,9 @@ class WorkingCalendar:
         if day.year in self.complete_years:
             return DayInfo(day, not weekend, "周末" if weekend else "工作日", "override")
         return DayInfo(
-            day, not weekend, f"{day.year}年节假日安排尚未录入，仅按{'周末' if weekend else '周一至周五'}推算",
+            day,
+            not weekend,
+            f"{day.year}年节假日安排尚未录入，仅按{'周末' if weekend else '周一至周五'}推算",
             "weekend_only",
         )
 

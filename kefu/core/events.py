@@ -8,8 +8,9 @@ from django.db import models
 from kefu.core.models import Event
 
 
-def record_event(*, actor, target: models.Model, verb: str, changes: dict[str, Any] | None = None,
-                 note: str = "") -> Event:
+def record_event(
+    *, actor, target: models.Model, verb: str, changes: dict[str, Any] | None = None, note: str = ""
+) -> Event:
     """Write one event row. Call inside the service's transaction so both land or neither does."""
     return Event.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,

@@ -4,10 +4,15 @@ from kefu.core.models import CalendarDay
 
 
 class CalendarDayForm(forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}),
-                           error_messages={"required": "请选择日期", "invalid": "日期格式应为 YYYY-MM-DD"})
+    date = forms.DateField(
+        label="日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请选择日期", "invalid": "日期格式应为 YYYY-MM-DD"},
+    )
     kind = forms.ChoiceField(label="类型", choices=CalendarDay.Kind.choices)
-    name = forms.CharField(label="节日名称", max_length=50, error_messages={"required": "请填写节日名称，例如“春节”"})
+    name = forms.CharField(
+        label="节日名称", max_length=50, error_messages={"required": "请填写节日名称，例如“春节”"}
+    )
     note = forms.CharField(label="备注", max_length=200, required=False)
 
 

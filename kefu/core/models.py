@@ -19,7 +19,11 @@ class Event(models.Model):
 
     occurred_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     verb = models.CharField(_("动作"), max_length=64)
@@ -90,7 +94,9 @@ class CalendarYear(TimeStampedModel):
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
     complete = models.BooleanField(_("已录入全年安排"), default=False)
-    source = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("例如：国务院办公厅通知文号"))
+    source = models.CharField(
+        _("依据"), max_length=200, blank=True, help_text=_("例如：国务院办公厅通知文号")
+    )
 
     class Meta:
         verbose_name = _("年度节假日安排")

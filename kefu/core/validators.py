@@ -9,8 +9,40 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 # GB/T 2260 province-level codes (first two digits of the administrative division code).
 _PROVINCES = {
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
-    "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "21",
+    "22",
+    "23",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "41",
+    "42",
+    "43",
+    "44",
+    "45",
+    "46",
+    "50",
+    "51",
+    "52",
+    "53",
+    "54",
+    "61",
+    "62",
+    "63",
+    "64",
+    "65",
+    "71",
+    "81",
+    "82",
 }
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -75,12 +107,15 @@ def normalise_phone(value: str) -> str:
     if re.search(r"[^\d\s\-+()（）]", raw):
         raise ValidationError("电话号码只能包含数字、空格、括号、加号和短横线", code="phone_chars")
     digits = re.sub(r"\D", "", raw)
+    international = False
     if digits.startswith("0086"):
-        digits = digits[4:]
+        digits, international = digits[4:], True
     elif digits.startswith("86") and len(digits) >= 12:
-        digits = digits[2:]
+        digits, international = digits[2:], True
     if digits[:1] not in ("", "0", "1") and len(digits) >= 10:
         digits = "0" + digits  # +86 571 8765 4321: the trunk 0 is dropped when dialled from abroad
+    elif international and re.fullmatch(r"10[2-9]\d{7}", digits):
+        digits = "0" + digits  # +86 10 6552 9988: Beijing's area code 10 also starts with a 1
     if re.fullmatch(r"1[3-9]\d{9}", digits):
         return digits
     if digits.startswith("0"):

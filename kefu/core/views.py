@@ -34,17 +34,26 @@ def calendar_year(request):
         in_month = [d for d in days if d.date.month == month]
         lead = [None] * in_month[0].date.weekday()
         cells = lead + in_month
-        months.append({"month": month, "weeks": [cells[i:i + 7] for i in range(0, len(cells), 7)]})
+        months.append({"month": month, "weeks": [cells[i : i + 7] for i in range(0, len(cells), 7)]})
     overrides = CalendarDay.objects.filter(date__year=year).order_by("date")
     first, last = package_years()
-    return render(request, "core/calendar.html", {
-        "year": year, "months": months, "overrides": overrides, "known": calendar.year_is_known(year),
-        "package_first": first, "package_last": last,
-        "year_row": CalendarYear.objects.filter(year=year).first(),
-        "rest_days": sum(1 for d in days if not d.working), "work_days": sum(1 for d in days if d.working),
-        "day_form": CalendarDayForm(initial={"date": date(year, 1, 1)}),
-        "can_edit": request.user.has_perm("core.change_calendarday"),
-    })
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "year": year,
+            "months": months,
+            "overrides": overrides,
+            "known": calendar.year_is_known(year),
+            "package_first": first,
+            "package_last": last,
+            "year_row": CalendarYear.objects.filter(year=year).first(),
+            "rest_days": sum(1 for d in days if not d.working),
+            "work_days": sum(1 for d in days if d.working),
+            "day_form": CalendarDayForm(initial={"date": date(year, 1, 1)}),
+            "can_edit": request.user.has_perm("core.change_calendarday"),
+        },
+    )
 
 
 @require_POST
@@ -53,9 +62,13 @@ def calendar_day_set(request):
     form = CalendarDayForm(request.POST)
     if form.is_valid():
         try:
-            row = services.set_calendar_day(actor=request.user, day=form.cleaned_data["date"],
-                                            kind=form.cleaned_data["kind"], name=form.cleaned_data["name"],
-                                            note=form.cleaned_data["note"])
+            row = services.set_calendar_day(
+                actor=request.user,
+                day=form.cleaned_data["date"],
+                kind=form.cleaned_data["kind"],
+                name=form.cleaned_data["name"],
+                note=form.cleaned_data["note"],
+            )
             messages.success(request, f"已保存：{row}")
             return redirect(f"/calendar/?year={row.date.year}")
         except ValidationError as error:
@@ -63,7 +76,9 @@ def calendar_day_set(request):
                 messages.error(request, message)
     else:
         for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{'；'.join(errors)}")
+            messages.error(
+                request, f"{form.fields[field].label if field in form.fields else ''}：{'；'.join(errors)}"
+            )
     return redirect(request.META.get("HTTP_REFERER") or "core:calendar")
 
 
@@ -83,7 +98,11 @@ def calendar_year_mark(request):
     if not form.is_valid():
         messages.error(request, "年份应在2000至2100之间")
         return redirect("core:calendar")
-    row = services.mark_year(actor=request.user, year=form.cleaned_data["year"],
-                             complete=form.cleaned_data["complete"], source=form.cleaned_data["source"])
+    row = services.mark_year(
+        actor=request.user,
+        year=form.cleaned_data["year"],
+        complete=form.cleaned_data["complete"],
+        source=form.cleaned_data["source"],
+    )
     messages.success(request, f"{row.year}年已{'标记为已录入全年安排' if row.complete else '取消已录入标记'}")
     return redirect(f"/calendar/?year={row.year}")

@@ -141,34 +141,71 @@ class AccessOut(Schema):
 
 def row(customer: Customer, masker: Masker) -> dict:
     return {
-        "id": customer.pk, "number": customer.number, "kind": customer.kind,
-        "kind_label": customer.get_kind_display(), "name": customer.name, "phone": masker.phone(customer.phone),
-        "id_number": masker.id_number(customer.id_number, customer.id_type), "address": customer.address,
-        "service_area": customer.service_area.name, "low_income": customer.low_income,
+        "id": customer.pk,
+        "number": customer.number,
+        "kind": customer.kind,
+        "kind_label": customer.get_kind_display(),
+        "name": customer.name,
+        "phone": masker.phone(customer.phone),
+        "id_number": masker.id_number(customer.id_number, customer.id_type),
+        "address": customer.address,
+        "service_area": customer.service_area.name,
+        "low_income": customer.low_income,
     }
 
 
 def detail(customer: Customer, masker: Masker) -> dict:
     return {
         **row(customer, masker),
-        "id_type": customer.id_type, "household_count": customer.household_count,
+        "id_type": customer.id_type,
+        "household_count": customer.household_count,
         "low_income_certificate": customer.low_income_certificate,
-        "low_income_valid_until": customer.low_income_valid_until, "status": customer.status,
-        "opened_on": customer.opened_on, "note": customer.note,
-        "contact_persons": [{"name": p.name, "relation": p.relation, "phone": masker.phone(p.phone),
-                             "is_primary": p.is_primary} for p in customer.contact_persons.all()],
-        "accounts": [{"number": a.number, "arrears": a.arrears, "status": a.status}
-                     for a in customer.accounts.all()],
+        "low_income_valid_until": customer.low_income_valid_until,
+        "status": customer.status,
+        "opened_on": customer.opened_on,
+        "note": customer.note,
+        "contact_persons": [
+            {
+                "name": p.name,
+                "relation": p.relation,
+                "phone": masker.phone(p.phone),
+                "is_primary": p.is_primary,
+            }
+            for p in customer.contact_persons.all()
+        ],
+        "accounts": [
+            {"number": a.number, "arrears": a.arrears, "status": a.status} for a in customer.accounts.all()
+        ],
         "service_points": [
-            {"connection_point_no": p.connection_point_no, "address": p.address,
-             "service_area": p.service_area.name, "water_use": p.water_use,
-             "meters": [{"number": m.number, "caliber_dn": m.caliber_dn, "install_date": m.install_date,
-                         "seal_state": m.seal_state, "last_reading": m.last_reading, "status": m.status}
-                        for m in p.meters.all()]}
+            {
+                "connection_point_no": p.connection_point_no,
+                "address": p.address,
+                "service_area": p.service_area.name,
+                "water_use": p.water_use,
+                "meters": [
+                    {
+                        "number": m.number,
+                        "caliber_dn": m.caliber_dn,
+                        "install_date": m.install_date,
+                        "seal_state": m.seal_state,
+                        "last_reading": m.last_reading,
+                        "status": m.status,
+                    }
+                    for m in p.meters.all()
+                ],
+            }
             for p in customer.service_points.all()
         ],
-        "contracts": [{"number": c.number, "kind": c.kind, "signed_on": c.signed_on,
-                       "valid_until": c.valid_until, "status": c.status} for c in customer.contracts.all()],
+        "contracts": [
+            {
+                "number": c.number,
+                "kind": c.kind,
+                "signed_on": c.signed_on,
+                "valid_until": c.valid_until,
+                "status": c.status,
+            }
+            for c in customer.contracts.all()
+        ],
     }
 
 
@@ -181,15 +218,22 @@ def search(request, filters: Query[SearchIn]):
         raise ValidationError({"field": [f"查询字段只能是：{'、'.join(selectors.FIELDS)}"]})
     page = selectors.search_customers(request.user, filters.q, field=filters.field, page=filters.page)
     masker = Masker(request.user)
-    return {"query": page.query, "field": page.field, "page": page.page, "has_next": page.has_next,
-            "notice": page.notice, "results": [row(c, masker) for c in page.customers]}
+    return {
+        "query": page.query,
+        "field": page.field,
+        "page": page.page,
+        "has_next": page.has_next,
+        "notice": page.notice,
+        "results": [row(c, masker) for c in page.customers],
+    }
 
 
 @router.get("/{int:customer_id}", response=CustomerDetail, summary="客户档案（查阅留痕）")
 def read(request, customer_id: int):
     customer = selectors.archive_for(get_customer_for(request.user, customer_id))
-    services.record_archive_access(user=request.user, customers=[customer], channel=ArchiveAccess.Channel.API,
-                                   request=request)
+    services.record_archive_access(
+        user=request.user, customers=[customer], channel=ArchiveAccess.Channel.API, request=request
+    )
     return detail(customer, Masker(request.user))
 
 
@@ -203,8 +247,9 @@ def create(request, payload: CustomerIn):
 @router.patch("/{int:customer_id}", response=CustomerDetail, summary="修改客户档案")
 def update(request, customer_id: int, payload: CustomerPatch):
     customer = get_customer_for(request.user, customer_id, write=True)
-    customer = services.update_customer(actor=request.user, customer=customer,
-                                        data=payload.dict(exclude_unset=True))
+    customer = services.update_customer(
+        actor=request.user, customer=customer, data=payload.dict(exclude_unset=True)
+    )
     return detail(selectors.archive_for(customer), Masker(request.user))
 
 
@@ -212,8 +257,12 @@ def update(request, customer_id: int, payload: CustomerPatch):
 def arrears(request, customer_id: int):
     customer = get_customer_for(request.user, customer_id)
     result = services.check_arrears(customer)
-    return {"customer_id": customer.pk, "has_arrears": result.has_arrears, "total": result.total,
-            "message": result.message}
+    return {
+        "customer_id": customer.pk,
+        "has_arrears": result.has_arrears,
+        "total": result.total,
+        "message": result.message,
+    }
 
 
 @router.get("/{int:customer_id}/access-log", response=list[AccessOut], summary="档案查阅记录")
@@ -221,5 +270,12 @@ def access_log(request, customer_id: int):
     require(request.user, "customers.view_archiveaccess")
     customer = get_customer_for(request.user, customer_id)
     rows = ArchiveAccess.objects.filter(customer=customer).select_related("user")[:200]
-    return [{"accessed_at": r.accessed_at, "user": str(r.user), "channel": r.get_channel_display(),
-             "ip_address": r.ip_address} for r in rows]
+    return [
+        {
+            "accessed_at": r.accessed_at,
+            "user": str(r.user),
+            "channel": r.get_channel_display(),
+            "ip_address": r.ip_address,
+        }
+        for r in rows
+    ]

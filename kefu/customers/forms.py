@@ -15,15 +15,27 @@ class CustomerForm(forms.Form):
     id_number = forms.CharField(label="证件号码", max_length=30, required=False)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
     address = forms.CharField(label="地址", max_length=200, required=False)
-    service_area = forms.ModelChoiceField(label="服务片区", queryset=ServiceArea.objects.filter(active=True),
-                                          required=False, empty_label="请选择")
-    household_count = forms.IntegerField(label="户数", min_value=1, initial=1, required=False,
-                                         error_messages={"invalid": "户数应为正整数", "min_value": "户数应为正整数"})
+    service_area = forms.ModelChoiceField(
+        label="服务片区",
+        queryset=ServiceArea.objects.filter(active=True),
+        required=False,
+        empty_label="请选择",
+    )
+    household_count = forms.IntegerField(
+        label="户数",
+        min_value=1,
+        initial=1,
+        required=False,
+        error_messages={"invalid": "户数应为正整数", "min_value": "户数应为正整数"},
+    )
     low_income = forms.BooleanField(label="低保户", required=False)
     low_income_certificate = forms.CharField(label="低保证号", max_length=40, required=False)
-    low_income_valid_until = forms.DateField(label="低保证有效期至", required=False,
-                                             widget=forms.DateInput(attrs={"type": "date"}),
-                                             error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
+    low_income_valid_until = forms.DateField(
+        label="低保证有效期至",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
+    )
     note = forms.CharField(label="备注", widget=forms.Textarea, required=False)
 
     def __init__(self, *args, instance: Customer | None = None, **kwargs):

@@ -52,8 +52,9 @@ class Customer(TimeStampedModel):
     id_number = models.CharField(_("证件号码"), max_length=30, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, help_text=_("只存数字"))
     address = models.CharField(_("地址"), max_length=200)
-    service_area = models.ForeignKey(ServiceArea, verbose_name=_("服务片区"), on_delete=models.PROTECT,
-                                     related_name="customers")
+    service_area = models.ForeignKey(
+        ServiceArea, verbose_name=_("服务片区"), on_delete=models.PROTECT, related_name="customers"
+    )
     household_count = models.PositiveIntegerField(_("户数"), default=1)
     low_income = models.BooleanField(_("低保户"), default=False)
     low_income_certificate = models.CharField(_("低保证号"), max_length=40, blank=True)
@@ -75,17 +76,25 @@ class Customer(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["name"], name="customer_name_prefix", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["name_initials"], name="customer_initials_prefix",
-                         opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["name_pinyin"], name="customer_pinyin_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["name_initials"], name="customer_initials_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["name_pinyin"], name="customer_pinyin_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["id_number"], name="customer_id_number"),
             models.Index(fields=["phone"], name="customer_phone"),
             models.Index(fields=["service_area", "-id"], name="customer_area"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["id_type", "id_number"], condition=~models.Q(id_number=""),
-                                    name="customer_unique_id_number"),
-            models.CheckConstraint(condition=models.Q(household_count__gte=1), name="customer_households_positive"),
+            models.UniqueConstraint(
+                fields=["id_type", "id_number"],
+                condition=~models.Q(id_number=""),
+                name="customer_unique_id_number",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(household_count__gte=1), name="customer_households_positive"
+            ),
         ]
 
     def __str__(self):
@@ -97,8 +106,9 @@ class Customer(TimeStampedModel):
 
 
 class ContactPerson(TimeStampedModel):
-    customer = models.ForeignKey(Customer, verbose_name=_("客户"), on_delete=models.PROTECT,
-                                 related_name="contact_persons")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="contact_persons"
+    )
     name = models.CharField(_("姓名"), max_length=50)
     relation = models.CharField(_("关系/职务"), max_length=30, blank=True)
     phone = models.CharField(_("电话"), max_length=20)
@@ -124,7 +134,9 @@ class Account(TimeStampedModel):
         ACTIVE = "active", _("正常")
         CLOSED = "closed", _("已销户")
 
-    customer = models.ForeignKey(Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="accounts")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="accounts"
+    )
     number = models.CharField(_("户号"), max_length=20, unique=True)
     opened_on = models.DateField(_("开户日期"), default=date.today)
     arrears = models.DecimalField(_("欠费金额（元）"), max_digits=12, decimal_places=2, default=0)
@@ -135,8 +147,12 @@ class Account(TimeStampedModel):
         verbose_name = _("账户")
         verbose_name_plural = _("账户")
         ordering = ["number"]
-        indexes = [models.Index(fields=["number"], name="account_number_prefix", opclasses=["varchar_pattern_ops"])]
-        constraints = [models.CheckConstraint(condition=models.Q(arrears__gte=0), name="account_arrears_not_negative")]
+        indexes = [
+            models.Index(fields=["number"], name="account_number_prefix", opclasses=["varchar_pattern_ops"])
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(arrears__gte=0), name="account_arrears_not_negative")
+        ]
 
     def __str__(self):
         return self.number
@@ -156,24 +172,36 @@ class ServicePoint(TimeStampedModel):
         SUSPENDED = "suspended", _("暂停供水")
         CANCELLED = "cancelled", _("已销户")
 
-    customer = models.ForeignKey(Customer, verbose_name=_("客户"), on_delete=models.PROTECT,
-                                 related_name="service_points")
-    account = models.ForeignKey(Account, verbose_name=_("账户"), null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="service_points")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="service_points"
+    )
+    account = models.ForeignKey(
+        Account,
+        verbose_name=_("账户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_points",
+    )
     connection_point_no = models.CharField(_("接水点编号"), max_length=30, unique=True)
     address = models.CharField(_("用水地址"), max_length=200)
-    service_area = models.ForeignKey(ServiceArea, verbose_name=_("服务片区"), on_delete=models.PROTECT,
-                                     related_name="service_points")
-    water_use = models.CharField(_("用水性质"), max_length=20, choices=WaterUse.choices,
-                                 default=WaterUse.RESIDENTIAL)
+    service_area = models.ForeignKey(
+        ServiceArea, verbose_name=_("服务片区"), on_delete=models.PROTECT, related_name="service_points"
+    )
+    water_use = models.CharField(
+        _("用水性质"), max_length=20, choices=WaterUse.choices, default=WaterUse.RESIDENTIAL
+    )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
 
     class Meta:
         verbose_name = _("接水点")
         verbose_name_plural = _("接水点")
         ordering = ["connection_point_no"]
-        indexes = [models.Index(fields=["connection_point_no"], name="point_number_prefix",
-                                opclasses=["varchar_pattern_ops"])]
+        indexes = [
+            models.Index(
+                fields=["connection_point_no"], name="point_number_prefix", opclasses=["varchar_pattern_ops"]
+            )
+        ]
 
     def __str__(self):
         return self.connection_point_no
@@ -192,13 +220,18 @@ class Meter(TimeStampedModel):
         UNREADABLE = "unreadable", _("表面不清")
         REMOVED = "removed", _("已拆除")
 
-    service_point = models.ForeignKey(ServicePoint, verbose_name=_("接水点"), on_delete=models.PROTECT,
-                                      related_name="meters")
+    service_point = models.ForeignKey(
+        ServicePoint, verbose_name=_("接水点"), on_delete=models.PROTECT, related_name="meters"
+    )
     number = models.CharField(_("表号"), max_length=30, unique=True)
     caliber_dn = models.PositiveSmallIntegerField(_("口径DN"))
     install_date = models.DateField(_("安装日期"))
-    seal_state = models.CharField(_("铅封状态"), max_length=16, choices=SealState.choices, default=SealState.INTACT)
-    last_reading = models.DecimalField(_("最近读数（m³）"), max_digits=12, decimal_places=1, null=True, blank=True)
+    seal_state = models.CharField(
+        _("铅封状态"), max_length=16, choices=SealState.choices, default=SealState.INTACT
+    )
+    last_reading = models.DecimalField(
+        _("最近读数（m³）"), max_digits=12, decimal_places=1, null=True, blank=True
+    )
     last_read_on = models.DateField(_("最近抄表日期"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.IN_USE)
 
@@ -207,8 +240,9 @@ class Meter(TimeStampedModel):
         verbose_name_plural = _("水表")
         ordering = ["service_point", "-install_date"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(caliber_dn__gte=15, caliber_dn__lte=600),
-                                   name="meter_caliber_range"),
+            models.CheckConstraint(
+                condition=models.Q(caliber_dn__gte=15, caliber_dn__lte=600), name="meter_caliber_range"
+            ),
         ]
 
     def __str__(self):
@@ -221,7 +255,9 @@ class Contract(TimeStampedModel):
         EXPIRED = "expired", _("已到期")
         TERMINATED = "terminated", _("已解除")
 
-    customer = models.ForeignKey(Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="contracts")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="contracts"
+    )
     number = models.CharField(_("合同编号"), max_length=30, unique=True)
     kind = models.CharField(_("合同类型"), max_length=30, default="供用水合同")
     signed_on = models.DateField(_("签订日期"))
@@ -252,12 +288,15 @@ class Document(TimeStampedModel):
         INVOICE = "invoice", _("水费发票")
         OTHER = "other", _("其他")
 
-    customer = models.ForeignKey(Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="documents")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="documents"
+    )
     kind = models.CharField(_("资料类型"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("名称"), max_length=100)
     file = models.FileField(_("文件"), upload_to=document_path)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("资料")
@@ -278,8 +317,9 @@ class ArchiveAccess(models.Model):
         PRINT = "print", _("打印")
 
     accessed_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("查阅人"), on_delete=models.PROTECT,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("查阅人"), on_delete=models.PROTECT, related_name="+"
+    )
     customer = models.ForeignKey(Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(_("方式"), max_length=10, choices=Channel.choices)
     ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
@@ -308,8 +348,9 @@ class ImportBatch(models.Model):
     last_line = models.PositiveIntegerField()
     rows = models.PositiveIntegerField()
     imported_at = models.DateTimeField(auto_now_add=True)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("导入批次")

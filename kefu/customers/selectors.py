@@ -11,8 +11,15 @@ from kefu.core.policies import get_policy
 from kefu.customers.models import Account, ContactPerson, Customer, Meter, ServicePoint
 
 FIELDS = {
-    "auto": "全部", "name": "姓名/名称", "pinyin": "拼音", "phone": "电话", "account": "户号",
-    "connection_point": "接水点编号", "id_number": "证件号码", "address": "地址", "number": "客户编号",
+    "auto": "全部",
+    "name": "姓名/名称",
+    "pinyin": "拼音",
+    "phone": "电话",
+    "account": "户号",
+    "connection_point": "接水点编号",
+    "id_number": "证件号码",
+    "address": "地址",
+    "number": "客户编号",
 }
 PER_PAGE = 20
 _ID_LIKE = re.compile(r"^\d{6,17}[\dX]?$")
@@ -33,8 +40,14 @@ class SearchPage:
         return self.page > 1
 
 
-def search_customers(user, query: str, *, field: str = "auto", page: int = 1, per_page: int = PER_PAGE,
-                     ) -> SearchPage:
+def search_customers(
+    user,
+    query: str,
+    *,
+    field: str = "auto",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> SearchPage:
     """Find customers by name, pinyin initials, any part of a phone number, account number,
     connection-point number, ID number or address. Newest archives first; no total count, which
     would cost more than the search itself on a million rows."""
@@ -49,9 +62,11 @@ def search_customers(user, query: str, *, field: str = "auto", page: int = 1, pe
     wanted = page * per_page + 1
     ids: set[int] = set()
     for _name, queryset in matchers:
-        ids.update(_scoped(queryset, user).order_by("-customer_id").values_list("customer_id", flat=True)[:wanted])
+        ids.update(
+            _scoped(queryset, user).order_by("-customer_id").values_list("customer_id", flat=True)[:wanted]
+        )
     ordered = sorted(ids, reverse=True)
-    window = ordered[(page - 1) * per_page: page * per_page]
+    window = ordered[(page - 1) * per_page : page * per_page]
     result.has_next = len(ordered) > page * per_page
     by_id = Customer.objects.select_related("service_area").in_bulk(window)
     result.customers = [by_id[i] for i in window if i in by_id]
@@ -90,8 +105,11 @@ def _matchers(query: str, field: str) -> tuple[list[tuple[str, QuerySet]], str]:
     if want("name") and not query.isascii():
         # Short queries (a surname, or surname and first given character) match the start of the
         # name, which a b-tree index answers; 3+ characters may match anywhere (trigram index).
-        plans["name"] = (customers.filter(name__startswith=query) if len(query) <= 2
-                         else customers.filter(name__contains=query))
+        plans["name"] = (
+            customers.filter(name__startswith=query)
+            if len(query) <= 2
+            else customers.filter(name__contains=query)
+        )
     if want("address") and not query.isascii():
         if len(query) >= 3:
             plans["address"] = customers.filter(address__contains=query)
@@ -104,8 +122,11 @@ def _matchers(query: str, field: str) -> tuple[list[tuple[str, QuerySet]], str]:
 
 def _scoped(queryset: QuerySet, user) -> QuerySet:
     if user.role == Role.UNIT_STAFF and not user.is_superuser:
-        return queryset.filter(customer__service_area__branch_id=user.unit_id) \
-            if queryset.model is not Customer else queryset.filter(service_area__branch_id=user.unit_id)
+        return (
+            queryset.filter(customer__service_area__branch_id=user.unit_id)
+            if queryset.model is not Customer
+            else queryset.filter(service_area__branch_id=user.unit_id)
+        )
     return queryset
 
 
@@ -116,9 +137,12 @@ def archive_for(customer: Customer) -> Customer:
         .prefetch_related(
             "contact_persons",
             "accounts",
-            Prefetch("service_points",
-                     queryset=ServicePoint.objects.select_related("service_area", "account").prefetch_related(
-                         Prefetch("meters", queryset=Meter.objects.order_by("-install_date")))),
+            Prefetch(
+                "service_points",
+                queryset=ServicePoint.objects.select_related("service_area", "account").prefetch_related(
+                    Prefetch("meters", queryset=Meter.objects.order_by("-install_date"))
+                ),
+            ),
             "contracts",
             Prefetch("documents", queryset=customer.documents.select_related("uploaded_by")),
         )
@@ -126,5 +150,52 @@ def archive_for(customer: Customer) -> Customer:
     )
 
 
-def history_for(customer: Customer, limit: int = 50):
-    return list(events_for(customer)[:limit])
+VERB_LABELS = {
+    "customer.opened": "建档",
+    "customer.imported": "导入建档",
+    "customer.updated": "修改档案",
+    "customer.contact_added": "添加联系人",
+    "customer.document_added": "上传资料",
+    "customer.account_added": "开立账户",
+    "customer.service_point_added": "登记接水点",
+    "customer.meter_added": "登记水表",
+    "customer.contract_added": "登记合同",
+}
+
+
+@dataclass
+class HistoryLine:
+    occurred_at: object
+    actor: str
+    action: str
+    details: list[str]
+    note: str
+
+
+def history_for(customer: Customer, masker, limit: int = 50) -> list[HistoryLine]:
+    """The archive's change log in words: who did what, and for changes the old and the new value.
+    Phone and ID values are masked here as everywhere else; the event rows keep them whole."""
+    from kefu.customers.validation import FIELD_LABELS
+
+    shown = {"phone": masker.phone, "id_number": masker.id_number}
+    lines = []
+    for event in events_for(customer)[:limit]:
+        details = []
+        for key, value in event.changes.items():
+            label = FIELD_LABELS.get(key, key)
+            show = shown.get(key, str)
+            if isinstance(value, list) and len(value) == 2:
+                old = show(str(value[0])) if value[0] not in (None, "") else "（空）"
+                details.append(f"{label}：{old} → {show(str(value[1]))}")
+            else:
+                details.append(f"{label}：{show(str(value))}")
+        lines.append(
+            HistoryLine(
+                event.occurred_at,
+                str(event.actor or "系统"),
+                VERB_LABELS.get(event.verb, event.verb),
+                details,
+                event.note,
+            )
+        )
+    return lines

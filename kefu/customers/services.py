@@ -13,7 +13,14 @@ from kefu.core.pinyin import name_pinyin
 from kefu.core.policies import get_decimal_policy
 from kefu.core.validators import normalise_phone, normalise_resident_id
 from kefu.customers.models import (
-    Account, ArchiveAccess, ContactPerson, Contract, Customer, Document, Meter, ServicePoint,
+    Account,
+    ArchiveAccess,
+    ContactPerson,
+    Contract,
+    Customer,
+    Document,
+    Meter,
+    ServicePoint,
 )
 from kefu.customers.validation import Errors, clean_customer
 
@@ -23,7 +30,7 @@ NUMBER_PREFIX = "KH"
 def next_customer_number() -> str:
     """KH + 8 digits, one above the highest so far. The unique constraint guards against a race."""
     highest = Customer.objects.filter(number__startswith=NUMBER_PREFIX).aggregate(m=Max("number"))["m"]
-    following = int(highest[len(NUMBER_PREFIX):]) + 1 if highest and highest[2:].isdigit() else 1
+    following = int(highest[len(NUMBER_PREFIX) :]) + 1 if highest and highest[2:].isdigit() else 1
     return f"{NUMBER_PREFIX}{following:08d}"
 
 
@@ -40,8 +47,12 @@ def open_customer(*, actor, data: dict[str, Any], number: str | None = None) -> 
     customer = Customer(number=number or next_customer_number(), **cleaned)
     apply_pinyin(customer)
     customer.save()
-    record_event(actor=actor, target=customer, verb="customer.opened",
-                 changes={k: str(v) for k, v in cleaned.items() if v not in ("", None)})
+    record_event(
+        actor=actor,
+        target=customer,
+        verb="customer.opened",
+        changes={k: str(v) for k, v in cleaned.items() if v not in ("", None)},
+    )
     return customer
 
 
@@ -62,8 +73,16 @@ def update_customer(*, actor, customer: Customer, data: dict[str, Any], note: st
 
 
 @transaction.atomic
-def add_contact_person(*, actor, customer: Customer, name: str, phone: str, relation: str = "",
-                       id_number: str = "", is_primary: bool = False) -> ContactPerson:
+def add_contact_person(
+    *,
+    actor,
+    customer: Customer,
+    name: str,
+    phone: str,
+    relation: str = "",
+    id_number: str = "",
+    is_primary: bool = False,
+) -> ContactPerson:
     errors = Errors()
     if not name.strip():
         errors.add("name", "联系人姓名不能为空")
@@ -71,20 +90,33 @@ def add_contact_person(*, actor, customer: Customer, name: str, phone: str, rela
     if id_number:
         id_number = errors.capture("id_number", normalise_resident_id, id_number) or ""
     errors.raise_if_any()
-    person = ContactPerson.objects.create(customer=customer, name=name.strip(), phone=phone, relation=relation,
-                                          id_number=id_number, is_primary=is_primary)
-    record_event(actor=actor, target=customer, verb="customer.contact_added", changes={"contact": person.name})
+    person = ContactPerson.objects.create(
+        customer=customer,
+        name=name.strip(),
+        phone=phone,
+        relation=relation,
+        id_number=id_number,
+        is_primary=is_primary,
+    )
+    record_event(
+        actor=actor, target=customer, verb="customer.contact_added", changes={"contact": person.name}
+    )
     return person
 
 
 @transaction.atomic
 def add_document(*, actor, customer: Customer, kind: str, title: str, file) -> Document:
-    document = Document(customer=customer, kind=kind, title=title.strip() or file.name, file=file,
-                        uploaded_by=actor)
+    document = Document(
+        customer=customer, kind=kind, title=title.strip() or file.name, file=file, uploaded_by=actor
+    )
     document.full_clean()
     document.save()
-    record_event(actor=actor, target=customer, verb="customer.document_added",
-                 changes={"document": document.title, "kind": document.get_kind_display()})
+    record_event(
+        actor=actor,
+        target=customer,
+        verb="customer.document_added",
+        changes={"document": document.title, "kind": document.get_kind_display()},
+    )
     return document
 
 
@@ -98,34 +130,64 @@ def add_account(*, actor, customer: Customer, number: str, arrears: Decimal = De
 
 
 @transaction.atomic
-def add_service_point(*, actor, customer: Customer, connection_point_no: str, address: str, service_area,
-                      account: Account | None = None, water_use: str = ServicePoint.WaterUse.RESIDENTIAL
-                      ) -> ServicePoint:
-    point = ServicePoint(customer=customer, account=account, connection_point_no=connection_point_no,
-                         address=address, service_area=service_area, water_use=water_use)
+def add_service_point(
+    *,
+    actor,
+    customer: Customer,
+    connection_point_no: str,
+    address: str,
+    service_area,
+    account: Account | None = None,
+    water_use: str = ServicePoint.WaterUse.RESIDENTIAL,
+) -> ServicePoint:
+    point = ServicePoint(
+        customer=customer,
+        account=account,
+        connection_point_no=connection_point_no,
+        address=address,
+        service_area=service_area,
+        water_use=water_use,
+    )
     point.full_clean()
     point.save()
-    record_event(actor=actor, target=customer, verb="customer.service_point_added",
-                 changes={"connection_point_no": connection_point_no})
+    record_event(
+        actor=actor,
+        target=customer,
+        verb="customer.service_point_added",
+        changes={"connection_point_no": connection_point_no},
+    )
     return point
 
 
 @transaction.atomic
-def add_meter(*, actor, service_point: ServicePoint, number: str, caliber_dn: int, install_date,
-              last_reading=None) -> Meter:
-    meter = Meter(service_point=service_point, number=number, caliber_dn=caliber_dn, install_date=install_date,
-                  last_reading=last_reading)
+def add_meter(
+    *, actor, service_point: ServicePoint, number: str, caliber_dn: int, install_date, last_reading=None
+) -> Meter:
+    meter = Meter(
+        service_point=service_point,
+        number=number,
+        caliber_dn=caliber_dn,
+        install_date=install_date,
+        last_reading=last_reading,
+    )
     meter.full_clean()
     meter.save()
-    record_event(actor=actor, target=service_point.customer, verb="customer.meter_added",
-                 changes={"meter": number, "caliber_dn": caliber_dn})
+    record_event(
+        actor=actor,
+        target=service_point.customer,
+        verb="customer.meter_added",
+        changes={"meter": number, "caliber_dn": caliber_dn},
+    )
     return meter
 
 
 @transaction.atomic
-def add_contract(*, actor, customer: Customer, number: str, signed_on, valid_until=None,
-                 kind: str = "供用水合同") -> Contract:
-    contract = Contract(customer=customer, number=number, signed_on=signed_on, valid_until=valid_until, kind=kind)
+def add_contract(
+    *, actor, customer: Customer, number: str, signed_on, valid_until=None, kind: str = "供用水合同"
+) -> Contract:
+    contract = Contract(
+        customer=customer, number=number, signed_on=signed_on, valid_until=valid_until, kind=kind
+    )
     contract.full_clean()
     contract.save()
     record_event(actor=actor, target=customer, verb="customer.contract_added", changes={"contract": number})
@@ -137,8 +199,12 @@ def record_archive_access(*, user, customers, channel: str, request=None) -> Non
     ip = request.META.get("REMOTE_ADDR") if request is not None else None
     path = request.get_full_path()[:200] if request is not None else ""
     ArchiveAccess.objects.bulk_create(
-        [ArchiveAccess(user=user, customer_id=getattr(c, "pk", c), channel=channel, ip_address=ip, path=path)
-         for c in customers]
+        [
+            ArchiveAccess(
+                user=user, customer_id=getattr(c, "pk", c), channel=channel, ip_address=ip, path=path
+            )
+            for c in customers
+        ]
     )
 
 
@@ -164,8 +230,11 @@ class ArrearsCheck:
 def check_arrears(customer: Customer | int) -> ArrearsCheck:
     """The arrears check every process that requires 'no arrears' calls (A4)."""
     customer_id = getattr(customer, "pk", customer)
-    rows = list(Account.objects.filter(customer_id=customer_id, status=Account.Status.ACTIVE)
-                .values_list("number", "arrears"))
+    rows = list(
+        Account.objects.filter(customer_id=customer_id, status=Account.Status.ACTIVE).values_list(
+            "number", "arrears"
+        )
+    )
     total = sum((amount for _, amount in rows), Decimal("0"))
     return ArrearsCheck(customer_id, total, rows, get_decimal_policy("customers.arrears_tolerance_yuan"))
 

@@ -21,39 +21,59 @@ EXPORT_LIMIT = 5000
 
 def search(request):
     require(request.user, "customers.view_customer")
-    result = selectors.search_customers(request.user, request.GET.get("q", ""), field=request.GET.get("field", "auto"),
-                                        page=_page(request))
+    result = selectors.search_customers(
+        request.user, request.GET.get("q", ""), field=request.GET.get("field", "auto"), page=_page(request)
+    )
     masker = Masker(request.user)
     for customer in result.customers:
         masker.apply(customer)
-    context = {"result": result, "fields": selectors.FIELDS,
-               "can_add": request.user.has_perm("customers.add_customer"),
-               "can_export": request.user.has_perm("customers.export_customer")}
+    context = {
+        "result": result,
+        "fields": selectors.FIELDS,
+        "can_add": request.user.has_perm("customers.add_customer"),
+        "can_export": request.user.has_perm("customers.export_customer"),
+    }
     template = "customers/_results.html" if request.htmx else "customers/search.html"
     return render(request, template, context)
 
 
 def detail(request, pk: int):
     customer = selectors.archive_for(get_customer_for(request.user, pk))
-    services.record_archive_access(user=request.user, customers=[customer], channel=ArchiveAccess.Channel.PAGE,
-                                   request=request)
-    Masker(request.user).apply(customer)
-    return render(request, "customers/detail.html", {
-        "customer": customer, "history": selectors.history_for(customer),
-        "arrears": services.check_arrears(customer),
-        "can_edit": request.user.has_perm("customers.change_customer"),
-        "can_see_log": request.user.has_perm("customers.view_archiveaccess"),
-        "document_form": DocumentForm(), "contact_form": ContactPersonForm(),
-    })
+    services.record_archive_access(
+        user=request.user, customers=[customer], channel=ArchiveAccess.Channel.PAGE, request=request
+    )
+    masker = Masker(request.user)
+    masker.apply(customer)
+    return render(
+        request,
+        "customers/detail.html",
+        {
+            "customer": customer,
+            "history": selectors.history_for(customer, masker),
+            "arrears": services.check_arrears(customer),
+            "can_edit": request.user.has_perm("customers.change_customer"),
+            "can_see_log": request.user.has_perm("customers.view_archiveaccess"),
+            "document_form": DocumentForm(),
+            "contact_form": ContactPersonForm(),
+        },
+    )
 
 
 def print_view(request, pk: int):
     customer = selectors.archive_for(get_customer_for(request.user, pk))
-    services.record_archive_access(user=request.user, customers=[customer], channel=ArchiveAccess.Channel.PRINT,
-                                   request=request)
+    services.record_archive_access(
+        user=request.user, customers=[customer], channel=ArchiveAccess.Channel.PRINT, request=request
+    )
     Masker(request.user).apply(customer)
-    return render(request, "customers/print.html", {"customer": customer, "printed_at": timezone.localtime(),
-                                                    "arrears": services.check_arrears(customer)})
+    return render(
+        request,
+        "customers/print.html",
+        {
+            "customer": customer,
+            "printed_at": timezone.localtime(),
+            "arrears": services.check_arrears(customer),
+        },
+    )
 
 
 def create(request):
@@ -70,12 +90,17 @@ def edit(request, pk: int):
     customer = get_customer_for(request.user, pk, write=True)
     form = CustomerForm(request.POST or None, instance=customer)
     if request.method == "POST" and form.is_valid():
-        services.update_customer(actor=request.user, customer=customer, data=form.cleaned_customer,
-                                 note=request.POST.get("change_note", ""))
+        services.update_customer(
+            actor=request.user,
+            customer=customer,
+            data=form.cleaned_customer,
+            note=request.POST.get("change_note", ""),
+        )
         messages.success(request, "档案已更新，修改前的内容保留在变更记录中")
         return redirect("customers:detail", pk=customer.pk)
-    return render(request, "customers/form.html", {"form": form, "title": f"修改档案：{customer}",
-                                                   "customer": customer})
+    return render(
+        request, "customers/form.html", {"form": form, "title": f"修改档案：{customer}", "customer": customer}
+    )
 
 
 @require_POST
@@ -84,8 +109,13 @@ def add_document(request, pk: int):
     customer = get_customer_for(request.user, pk)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
-        services.add_document(actor=request.user, customer=customer, kind=form.cleaned_data["kind"],
-                              title=form.cleaned_data["title"], file=form.cleaned_data["file"])
+        services.add_document(
+            actor=request.user,
+            customer=customer,
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+            file=form.cleaned_data["file"],
+        )
         messages.success(request, "资料已上传")
     else:
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
@@ -111,21 +141,34 @@ def add_contact(request, pk: int):
 def download_document(request, pk: int, document_id: int):
     customer = get_customer_for(request.user, pk)
     document = get_object_or_404(Document, pk=document_id, customer=customer)
-    services.record_archive_access(user=request.user, customers=[customer], channel=ArchiveAccess.Channel.EXPORT,
-                                   request=request)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+    services.record_archive_access(
+        user=request.user, customers=[customer], channel=ArchiveAccess.Channel.EXPORT, request=request
+    )
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
+    )
 
 
 def export(request):
     """The current search as Excel, masked as on screen; every exported archive is logged (A3)."""
     require(request.user, "customers.view_customer", "customers.export_customer")
-    result = selectors.search_customers(request.user, request.GET.get("q", ""), field=request.GET.get("field", "auto"),
-                                        page=1, per_page=EXPORT_LIMIT)
-    services.record_archive_access(user=request.user, customers=result.customers,
-                                   channel=ArchiveAccess.Channel.EXPORT, request=request)
+    result = selectors.search_customers(
+        request.user,
+        request.GET.get("q", ""),
+        field=request.GET.get("field", "auto"),
+        page=1,
+        per_page=EXPORT_LIMIT,
+    )
+    services.record_archive_access(
+        user=request.user, customers=result.customers, channel=ArchiveAccess.Channel.EXPORT, request=request
+    )
     content = customers_workbook(result.customers, Masker(request.user))
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''customers-{timezone.localdate():%Y%m%d}.xlsx"
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''customers-{timezone.localdate():%Y%m%d}.xlsx"
+    )
     return response
 
 
@@ -142,5 +185,3 @@ def _page(request) -> int:
         return min(max(int(request.GET.get("page", 1)), 1), 500)
     except ValueError:
         return 1
-
-

@@ -19,8 +19,13 @@ FULL_ID = "330106198001010010"
 @pytest.fixture
 def wang(db):
     area = ServiceAreaFactory(name="城西片区")
-    customer = CustomerFactory(name="王建国", phone="13812345678", id_number="33010619800101001X"[:17] + "0",
-                               service_area=area, address="西湖区文三路100号3幢2单元501室")
+    customer = CustomerFactory(
+        name="王建国",
+        phone="13812345678",
+        id_number="33010619800101001X"[:17] + "0",
+        service_area=area,
+        address="西湖区文三路100号3幢2单元501室",
+    )
     point = ServicePointFactory(customer=customer, connection_point_no="JSCX00012345")
     MeterFactory(service_point=point, number="SB2020000123", caliber_dn=20)
     AccountFactory(customer=customer, number="0100012345")
@@ -38,7 +43,7 @@ def test_an_agent_finds_a_customer_by_part_of_the_phone_and_sees_the_id_masked(l
     # when
     page.click("text=客户档案")
     page.fill("#q", "2345678")
-    page.click("button:has-text(\"查询\")")
+    page.click('button:has-text("查询")')
 
     # then
     results = page.locator("#customer-results")
