@@ -4,15 +4,17 @@ Routers live in each domain's api.py and call the same services and permission h
 OpenAPI schema at /api/openapi.json, interactive docs at /api/docs.
 """
 
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
-from ninja.security import django_auth
 
-from kefu.accounts.auth import TokenAuth
+from kefu.accounts.auth import StaffSessionAuth, TokenAuth
 from kefu.core.api_errors import pydantic_errors_to_chinese
 
 
@@ -21,12 +23,26 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+def staff_only_docs(view):
+    """The schema names every endpoint and field, so it is for staff who have logged in. (The
+    LoginRequiredMiddleware leaves /api/ to the API's own authentication, which the docs do not use.)"""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 api = NinjaAPI(
     renderer=ChineseJSONRenderer(),
     title="kefu 客服中心 API",
     version="1",
     description="客服中心管理系统接口。认证：登录会话（需 CSRF）或 `Authorization: Bearer <令牌>`。",
-    auth=[django_auth, TokenAuth()],
+    auth=[StaffSessionAuth(), TokenAuth()],
+    docs_decorator=staff_only_docs,
     urls_namespace="api",
 )
 
@@ -52,6 +68,17 @@ def on_forbidden(request, exc):
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
     return api.create_response(request, {"detail": str(exc) or "对象不存在"}, status=404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    # django-ninja's own errors come in English: a body it cannot parse (400), a failed CSRF check (403).
+    if exc.status_code == 400:
+        errors = {"__all__": ["请求体不是有效的 JSON"]}
+        return api.create_response(request, {"detail": "输入有误", "errors": errors}, status=400)
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        return api.create_response(request, {"detail": "CSRF 校验失败，请刷新页面后重试"}, status=403)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)

@@ -13,7 +13,7 @@ from kefu.core.permissions import require
 
 def staff_list(request):
     require(request.user, "accounts.view_user")
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in a query
     role = request.GET.get("role", "")
     staff = User.objects.select_related("department", "team", "unit")
     if query:

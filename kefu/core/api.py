@@ -47,7 +47,10 @@ class DayOut(Schema):
 
 
 def _parse_start(value: str) -> datetime:
-    moment = parse_datetime(value.strip().replace(" ", "T")) if value else None
+    try:
+        moment = parse_datetime(value.strip().replace(" ", "T")) if value else None
+    except ValueError:  # well formed but impossible, such as month 13: a 400, not a 500
+        moment = None
     if moment is None:
         raise ValidationError({"start": ["时间格式应为 ISO 8601，例如 2026-09-30T10:00:00"]})
     if moment.tzinfo is None:

@@ -4,6 +4,8 @@ MESSAGES = {
     "missing": "必填",
     "int_parsing": "应为整数",
     "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "int_parsing_size": "数值过大",
     "float_parsing": "应为数字",
     "decimal_parsing": "应为数字",
     "bool_parsing": "应为是或否（true/false）",

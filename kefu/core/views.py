@@ -79,7 +79,8 @@ def calendar_day_set(request):
             messages.error(
                 request, f"{form.fields[field].label if field in form.fields else ''}：{'；'.join(errors)}"
             )
-    return redirect(request.META.get("HTTP_REFERER") or "core:calendar")
+    year = request.POST.get("date", "")[:4]
+    return redirect(f"/calendar/?year={year}" if year.isdigit() else "core:calendar")
 
 
 @require_POST
