@@ -52,8 +52,13 @@ class Customer(TimeStampedModel):
     id_number = models.CharField(_("证件号码"), max_length=30, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, help_text=_("只存数字"))
     address = models.CharField(_("地址"), max_length=200)
+    # No index of its own: customer_area (service_area, -id) below serves every lookup by area.
     service_area = models.ForeignKey(
-        ServiceArea, verbose_name=_("服务片区"), on_delete=models.PROTECT, related_name="customers"
+        ServiceArea,
+        verbose_name=_("服务片区"),
+        on_delete=models.PROTECT,
+        related_name="customers",
+        db_index=False,
     )
     household_count = models.PositiveIntegerField(_("户数"), default=1)
     low_income = models.BooleanField(_("低保户"), default=False)
@@ -76,13 +81,18 @@ class Customer(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["name"], name="customer_name_prefix", opclasses=["varchar_pattern_ops"]),
+            # On PostgreSQL this index also carries id and service_area_id (migration 0004; SQLite has
+            # no INCLUDE): initials like wjg are shared by thousands, and a search then reads the index only.
             models.Index(
                 fields=["name_initials"], name="customer_initials_prefix", opclasses=["varchar_pattern_ops"]
             ),
             models.Index(
                 fields=["name_pinyin"], name="customer_pinyin_prefix", opclasses=["varchar_pattern_ops"]
             ),
-            models.Index(fields=["id_number"], name="customer_id_number"),
+            # Pattern ops: serves id_number = … as well as the prefix search id_number LIKE '3301…%'.
+            models.Index(
+                fields=["id_number"], name="customer_id_number_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["phone"], name="customer_phone"),
             models.Index(fields=["service_area", "-id"], name="customer_area"),
         ]
@@ -147,9 +157,8 @@ class Account(TimeStampedModel):
         verbose_name = _("账户")
         verbose_name_plural = _("账户")
         ordering = ["number"]
-        indexes = [
-            models.Index(fields=["number"], name="account_number_prefix", opclasses=["varchar_pattern_ops"])
-        ]
+        # The prefix search on number needs no index of its own: on PostgreSQL the unique constraint
+        # comes with a varchar_pattern_ops index (…_like), and a second one only slows every insert.
         constraints = [
             models.CheckConstraint(condition=models.Q(arrears__gte=0), name="account_arrears_not_negative")
         ]
@@ -197,11 +206,7 @@ class ServicePoint(TimeStampedModel):
         verbose_name = _("接水点")
         verbose_name_plural = _("接水点")
         ordering = ["connection_point_no"]
-        indexes = [
-            models.Index(
-                fields=["connection_point_no"], name="point_number_prefix", opclasses=["varchar_pattern_ops"]
-            )
-        ]
+        # The prefix search on connection_point_no uses the unique constraint's …_like index (see Account).
 
     def __str__(self):
         return self.connection_point_no

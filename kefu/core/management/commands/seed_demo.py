@@ -1,0 +1,56 @@
+"""python manage.py seed_demo [--customers N] [--seed S]
+
+The demo utility: its organisation and staff (password Kefu@2026), then N customers (10,000 by
+default) with accounts, connection points and meters. Safe to run on every start: what is there
+already is left alone, and only what is missing is added.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from kefu.accounts.demo import DEMO_PASSWORD, create_demo_organisation, demo_logins
+from kefu.core.validators import format_phone
+from kefu.customers.bulk import refresh_statistics
+from kefu.customers.demo import DEFAULT_COUNT, DEFAULT_SEED, KNOWN, known_customers, seed_customers
+
+
+class Command(BaseCommand):
+    help = "创建演示数据：组织架构、各角色员工（密码 Kefu@2026）和客户档案（默认1万户）。可重复运行。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--customers", type=int, default=DEFAULT_COUNT, help="客户数，默认 10000")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子：同一种子生成同样的数据")
+        parser.add_argument("--batch-size", type=int, default=2000, help="每个事务写入的客户数")
+
+    def handle(self, *args, customers, seed, batch_size, **options):
+        if customers < 0:
+            raise CommandError("--customers 不能为负数")
+        verbosity = options.get("verbosity", 1)
+        create_demo_organisation()
+        total = max(customers, len(KNOWN))
+        with tqdm(total=total, unit="户", desc="演示客户", disable=verbosity < 1, mininterval=0.5) as bar:
+            result = seed_customers(customers, seed=seed, batch_size=batch_size, progress=bar.update)
+        if result.created >= 10_000:
+            refresh_statistics()
+        if verbosity < 1:
+            return
+        out = self.stdout
+        if result.created:
+            out.write(
+                f"演示客户：新增 {result.created:,} 户（原有 {result.existing:,} 户），"
+                f"用时 {result.seconds:.1f} 秒，{result.per_second:,.0f} 户/秒"
+            )
+        else:
+            out.write(f"演示客户：{result.existing:,} 户已存在，未新增")
+        out.write("固定演示客户（测试和文档使用）：")
+        for known, customer in known_customers():
+            if customer is None:
+                out.write(f"  {known.name}：未创建（客户编号已被占用）")
+                continue
+            out.write(
+                f"  {customer.number} {customer.name} {format_phone(customer.phone)} "
+                f"{customer.service_area.name} — {known.why}"
+            )
+        out.write(
+            f"演示账号（密码均为 {DEMO_PASSWORD}）：" + "，".join(f"{u}（{r}）" for u, r in demo_logins())
+        )
