@@ -279,7 +279,7 @@ def test_the_arrears_endpoint_reports_no_debt(client_for, agent, customer):
 # Search input
 
 
-def test_the_search_endpoint_survives_control_characters(client_for, agent, customer):
+def test_the_search_endpoint_refuses_control_characters_with_a_chinese_400(client_for, agent, customer):
     response = client_for(agent).get("/api/customers", {"q": "王\x00"})
-    assert response.status_code == 200
-    assert [r["name"] for r in response.json()["results"]] == ["王建国"]
+    assert response.status_code == 400
+    assert "NUL" in response.json()["errors"]["__all__"][0]
