@@ -31,6 +31,7 @@ from kefu.customers.bulk import (
     write_customers,
 )
 from kefu.customers.models import Customer, ServicePoint
+from kefu.customers.services import customer_number
 
 DEFAULT_SEED = 2026
 DEFAULT_COUNT = 10_000
@@ -421,7 +422,7 @@ class DemoGenerator:
 
 
 def demo_number(n: int) -> str:
-    return f"KH{n:08d}"
+    return customer_number(n)
 
 
 @dataclass

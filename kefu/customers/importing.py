@@ -39,6 +39,7 @@ from kefu.customers.bulk import (
     write_customers,
 )
 from kefu.customers.models import Account, Customer, ImportBatch, Meter, ServicePoint
+from kefu.customers.services import allocate_customer_numbers
 from kefu.customers.validation import (
     FIELD_LABELS,
     Errors,
@@ -98,7 +99,6 @@ ID_TYPE_LABELS = {
     "其他证件": "other",
     "其他": "other",
 }
-NUMBER_PREFIX = "KH"
 REPORT_HEADERS = ["行号", "批次", "字段", "错误说明", "原值"]
 UNIQUE_KEYS = ("number", "id_number", "account_number", "connection_point_no", "meter_number")
 
@@ -589,7 +589,7 @@ class _Importer:
     def _write(self, rows: list[_Row]) -> None:
         if not rows:
             return
-        numbers = self._allocate_numbers(sum(1 for r in rows if not r.number))
+        numbers = allocate_customer_numbers(sum(1 for r in rows if not r.number))
         today = timezone.localdate()
         file_name = self.result.file_name
         customers = []
@@ -645,20 +645,6 @@ class _Importer:
                 )
             )
         write_customers(customers, actor=self.actor)
-
-    def _allocate_numbers(self, count: int) -> Iterator[str]:
-        """KH + 8 digits after the highest on file; a range scan on the unique index, not a LIKE."""
-        if count == 0:
-            return iter(())
-        highest = (
-            Customer.objects.filter(number__gte=NUMBER_PREFIX, number__lt="KI")
-            .order_by("-number")
-            .values_list("number", flat=True)
-            .first()
-        )
-        tail = highest[len(NUMBER_PREFIX) :] if highest else ""
-        following = int(tail) + 1 if tail.isdigit() else 1
-        return (f"{NUMBER_PREFIX}{n:08d}" for n in range(following, following + count))
 
 
 def write_report(path: Path, errors: list[RowError]) -> None:
