@@ -12,14 +12,20 @@ from kefu.core.models import TimeStampedModel
 from kefu.core.validators import format_phone
 
 
+def branch_scope(user) -> int | None:
+    """The branch whose customers alone this user may see, or None for every customer: unit staff
+    see their branch's service areas; other roles see all. The one place this rule lives."""
+    from kefu.accounts.models import Role
+
+    if user.role == Role.UNIT_STAFF and not user.is_superuser:
+        return user.unit_id
+    return None
+
+
 class CustomerQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Unit staff see the customers of their branch's service areas; other roles see all."""
-        from kefu.accounts.models import Role
-
-        if user.role == Role.UNIT_STAFF and not user.is_superuser:
-            return self.filter(service_area__branch_id=user.unit_id)
-        return self
+        branch_id = branch_scope(user)
+        return self if branch_id is None else self.filter(service_area__branch_id=branch_id)
 
     def annotate_customer_id(self):
         # Lets search treat customers and their related rows (accounts, points) alike.

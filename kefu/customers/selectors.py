@@ -5,10 +5,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
-from kefu.accounts.models import Role
 from kefu.core.events import events_for
 from kefu.core.policies import get_policy
-from kefu.customers.models import Account, ContactPerson, Customer, Meter, ServicePoint
+from kefu.customers.models import Account, ContactPerson, Customer, Meter, ServicePoint, branch_scope
 
 FIELDS = {
     "auto": "全部",
@@ -140,13 +139,12 @@ def _matchers(query: str, field: str) -> tuple[list[tuple[str, QuerySet]], str]:
 
 
 def _scoped(queryset: QuerySet, user) -> QuerySet:
-    if user.role == Role.UNIT_STAFF and not user.is_superuser:
-        return (
-            queryset.filter(customer__service_area__branch_id=user.unit_id)
-            if queryset.model is not Customer
-            else queryset.filter(service_area__branch_id=user.unit_id)
-        )
-    return queryset
+    branch_id = branch_scope(user)
+    if branch_id is None:
+        return queryset
+    if queryset.model is Customer:
+        return queryset.filter(service_area__branch_id=branch_id)
+    return queryset.filter(customer__service_area__branch_id=branch_id)
 
 
 def archive_for(customer: Customer) -> Customer:
