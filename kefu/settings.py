@@ -39,6 +39,12 @@ INSTALLED_APPS = [
     "kefu.core",
     "kefu.accounts",
     "kefu.customers",
+    "kefu.hotline",
+    "kefu.telephony",
+    "kefu.knowledge",
+    "kefu.workforce",
+    "kefu.fulltext",
+    "kefu.reports",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,11 @@ urlpatterns = [
     path("calendar/", include("kefu.core.urls")),
     path("customers/", include("kefu.customers.urls")),
     path("org/", include("kefu.accounts.urls")),
+    path("hotline/", include("kefu.hotline.urls")),
+    path("telephony/", include("kefu.telephony.urls")),
+    path("knowledge/", include("kefu.knowledge.urls")),
+    path("duty/", include("kefu.workforce.urls")),
+    path("reports/", include("kefu.reports.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

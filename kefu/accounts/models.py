@@ -185,3 +185,20 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.name}"
+
+
+class RoleDefaultGrant(models.Model):
+    """A default permission once given to a role's group. New apps bring new defaults, which existing
+    groups receive on the next migrate; a default an administrator later removed is not given again."""
+
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    permission = models.CharField(_("权限"), max_length=150)
+    granted_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("角色默认权限授予记录")
+        verbose_name_plural = _("角色默认权限授予记录")
+        constraints = [models.UniqueConstraint(fields=["role", "permission"], name="role_default_once")]
+
+    def __str__(self):
+        return f"{self.role}: {self.permission}"

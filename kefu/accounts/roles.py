@@ -104,18 +104,49 @@ def group_name(role: str) -> str:
     return str(Role(role).label)
 
 
+# Each domain app lists its own defaults in <app>/roles.py; they are merged here.
+APP_ROLE_MODULES = [
+    "kefu.hotline.roles",
+    "kefu.telephony.roles",
+    "kefu.knowledge.roles",
+    "kefu.workforce.roles",
+    "kefu.reports.roles",
+]
+
+
+def all_default_permissions() -> dict[str, list[str]]:
+    from importlib import import_module
+
+    merged = {role: list(perms) for role, perms in DEFAULT_PERMISSIONS.items()}
+    for module_name in APP_ROLE_MODULES:
+        for role, perms in import_module(module_name).DEFAULT_PERMISSIONS.items():
+            merged.setdefault(role, []).extend(perms)
+    return merged
+
+
 def ensure_role_groups(**kwargs) -> None:
-    """post_migrate: create each role's group with its default permissions, once."""
+    """post_migrate: create each role's group and give it every default permission not given before.
+
+    A default is given once (recorded in RoleDefaultGrant): an administrator's later removal stands,
+    while a permission that arrives with a new app still reaches groups that already exist."""
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
+
+    from kefu.accounts.models import RoleDefaultGrant
 
     # Other apps' post_migrate may not have run yet; their permissions must exist before we grant them.
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
-    for role, perms in DEFAULT_PERMISSIONS.items():
-        group, created = Group.objects.get_or_create(name=group_name(role))
-        if created:
-            group.permissions.set(_permissions(perms))
+    for role, perms in all_default_permissions().items():
+        group, _created = Group.objects.get_or_create(name=group_name(role))
+        given = set(RoleDefaultGrant.objects.filter(role=role).values_list("permission", flat=True))
+        new = [p for p in dict.fromkeys(perms) if p not in given]
+        if not new:
+            continue
+        group.permissions.add(*_permissions(new))
+        RoleDefaultGrant.objects.bulk_create(
+            [RoleDefaultGrant(role=role, permission=p) for p in new], ignore_conflicts=True
+        )
 
 
 def _permissions(names: list[str]) -> list[Permission]:

@@ -5,8 +5,10 @@ from django.urls import NoReverseMatch, reverse
 # (label, url name or None while the module is still to come, permission needed to see it)
 MODULES = [
     ("首页", "home", None),
-    ("热线受理", None, None),
-    ("工单", None, None),
+    ("热线受理", "hotline:workspace", "hotline.add_contact"),
+    ("工单", "hotline:work_orders", "hotline.view_workorder"),
+    ("知识库", "knowledge:index", "knowledge.view_article"),
+    ("交接班", "workforce:handovers", "workforce.view_handover"),
     ("窗口业务", None, None),
     ("客户档案", "customers:search", "customers.view_customer"),
     ("水表", None, None),
@@ -14,7 +16,7 @@ MODULES = [
     ("档案与钥匙", None, None),
     ("排班", None, None),
     ("质检考核", None, None),
-    ("报表", None, None),
+    ("报表", "reports:index", "hotline.export_register"),
     ("组织人员", "accounts:staff_list", "accounts.view_user"),
     ("工作日历", "core:calendar", "core.view_calendarday"),
 ]

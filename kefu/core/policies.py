@@ -25,6 +25,23 @@ DEFAULTS: dict[str, PolicyDefault] = {
         "0.00", "欠费校验容差（元）：欠费超过此数视为有欠费", "窗口工作制度：无欠费方可办理"
     ),
     "customers.search_min_digits": PolicyDefault(4, "按号码片段查询的最少位数"),
+    "hotline.callback_hours": PolicyDefault(
+        24, "转办后回电时限（小时）", "热线服务规范第15条：转交相关部门处理后24小时内主动去电"
+    ),
+    "hotline.callback_retry_hours": PolicyDefault(2, "回电未联系上时，再次回电间隔（小时）"),
+    "hotline.callback_max_attempts": PolicyDefault(3, "回电最多尝试次数（超过后提醒班长）"),
+    "hotline.transfer_target_minutes": PolicyDefault(
+        30, "转办及时标准（分钟）：受理到转办不超过此数视为及时", "电话接听制度2.9：转办及时率达到100%"
+    ),
+    "hotline.due_soon_hours": PolicyDefault(4, "工单到期前多少小时提醒"),
+    "hotline.escalate_level2_after_hours": PolicyDefault(
+        24, "超期多少小时后上报客服部主任", "请示报告制度：逐级上报"
+    ),
+    "hotline.escalate_level3_after_hours": PolicyDefault(48, "超期多少小时后上报中心主任"),
+    "hotline.hold_script_seconds": PolicyDefault(60, "客户等待超过多少秒须致歉（话术）", "电话话术：60秒内"),
+    "telephony.answer_within_seconds": PolicyDefault(
+        15, "铃响三声内接听：振铃到接听不超过此秒数", "热线服务规范第2条：铃响三声内接听"
+    ),
 }
 
 
