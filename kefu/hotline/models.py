@@ -101,6 +101,9 @@ class DailySequence(models.Model):
         verbose_name = _("受理流水号")
         verbose_name_plural = _("受理流水号")
 
+    def __str__(self):
+        return f"{self.day:%Y%m%d}: {self.last}"
+
 
 class ContactQuerySet(models.QuerySet):
     def visible_to(self, user):
