@@ -4,6 +4,7 @@ orders that carry a transferred matter to a responsible unit, callbacks, return 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Role, ServiceArea, Team, Unit
@@ -321,6 +322,12 @@ class WorkOrder(TimeStampedModel):
                 fields=["-escalated_at"], name="wo_escalated_idx", condition=Q(escalation_level__gt=0)
             ),
             models.Index(fields=["customer", "-id"], name="wo_customer_idx"),
+            # Due-soon and overdue lists look at the current due time: the latest promise, else the deadline.
+            models.Index(
+                Coalesce("promised_at", "deadline"),
+                name="wo_open_due_idx",
+                condition=~Q(state=WorkOrderState.CLOSED),
+            ),
         ]
 
     def __str__(self):
@@ -331,8 +338,15 @@ class WorkOrder(TimeStampedModel):
         return self.state != WorkOrderState.CLOSED
 
     @property
-    def effective_deadline(self):
+    def due_at(self):
+        """The time the order is due now: the latest promise to the customer (H8), else the deadline."""
         return self.promised_at or self.deadline
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.is_open and self.due_at < timezone.now()
 
 
 class Callback(TimeStampedModel):
@@ -433,6 +447,7 @@ class Alert(models.Model):
         REPORTED_AFTER = "reported_after", _("越级上报事后报告")
         RETURNED = "returned", _("工单被退回")
         REOPENED = "reopened", _("回访不满意重新打开")
+        CALLBACK_DUE = "callback_due", _("回电到期")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.PROTECT, related_name="alerts"

@@ -1,0 +1,158 @@
+"""Reads shared by the hotline pages, the API, the benchmarks and the reports."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from kefu.accounts.models import Role
+from kefu.core.events import events_for
+from kefu.core.permissions import require
+from kefu.customers.models import Customer
+from kefu.hotline.models import Alert, Callback, Contact, WorkOrder
+
+PAGE_SIZE = 50
+QUEUES = {
+    "mine": "我的工单",
+    "unit": "本单位工单",
+    "callbacks": "待回电",
+    "overdue": "已超期",
+    "escalated": "领导督办",
+    "all": "全部工单",
+}
+LIST_RELATED = ("contact", "category", "owner", "unit", "service_area")
+
+
+@dataclass
+class Page:
+    rows: list
+    has_next: bool
+    page: int
+
+
+def paged(queryset, page: int = 1, size: int = PAGE_SIZE) -> Page:
+    """A page without a COUNT(*): fetch one row more than shown to know whether a next page exists."""
+    page = max(int(page or 1), 1)
+    start = (page - 1) * size
+    rows = list(queryset[start : start + size + 1])
+    return Page(rows[:size], len(rows) > size, page)
+
+
+def _orders(user):
+    require(user, "hotline.view_workorder")
+    return WorkOrder.objects.visible_to(user).select_related(*LIST_RELATED)
+
+
+def my_orders(user):
+    return _orders(user).filter(owner=user).open().order_by("deadline", "id")
+
+
+def unit_queue(user):
+    """The unit's open orders, most urgent first (W1). Unit staff only see their own unit's."""
+    require(user, "hotline.view_workorder")
+    if not user.unit_id:
+        return WorkOrder.objects.none()
+    return (
+        WorkOrder.objects.filter(unit_id=user.unit_id)
+        .open()
+        .select_related(*LIST_RELATED)
+        .order_by("deadline", "id")
+    )
+
+
+def overdue_orders(user, now=None):
+    now = now or timezone.now()
+    return (
+        _orders(user)
+        .open()
+        .annotate(due=Coalesce("promised_at", "deadline"))
+        .filter(due__lt=now)
+        .order_by("due", "id")
+    )
+
+
+def escalated_orders(user):
+    require(user, "hotline.view_escalated")
+    return _orders(user).open().filter(escalation_level__gt=0).order_by("-escalation_level", "-escalated_at")
+
+
+def all_orders(user):
+    return _orders(user).order_by("-id")
+
+
+def callbacks_due(user, now=None):
+    """Pending callbacks, the most urgent first; agents see the whole center's (the owner may be off)."""
+    require(user, "hotline.add_callback")
+    return (
+        Callback.objects.filter(done_at__isnull=True)
+        .exclude(work_order__state=WorkOrder.State.CLOSED)
+        .select_related("work_order__contact", "work_order__unit", "work_order__owner", "work_order__category")
+        .order_by("due_at", "id")
+    )
+
+
+def queue(user, name: str):
+    if name == "mine":
+        return my_orders(user)
+    if name == "unit":
+        return unit_queue(user)
+    if name == "overdue":
+        return overdue_orders(user)
+    if name == "escalated":
+        return escalated_orders(user)
+    if name == "callbacks":
+        return callbacks_due(user)
+    return all_orders(user)
+
+
+def default_queue(user) -> str:
+    return "unit" if user.role == Role.UNIT_STAFF else "mine"
+
+
+def filter_orders(queryset, *, state: str = "", category: str = "", unit: str = "", q: str = ""):
+    if state:
+        queryset = queryset.filter(state=state)
+    if category:
+        queryset = queryset.filter(category__code=category)
+    if unit:
+        queryset = queryset.filter(unit_id=unit)
+    if q:
+        q = q.strip()
+        queryset = queryset.filter(Q(number__icontains=q) | Q(contact__number__icontains=q) | Q(contact__phone=q))
+    return queryset
+
+
+def customer_history(customer: Customer, limit: int = 10) -> dict:
+    """The customer panel of the workspace: last contacts and open work orders (two queries)."""
+    contacts = list(
+        Contact.objects.filter(customer=customer)
+        .select_related("category", "agent")
+        .order_by("-received_at", "-id")[:limit]
+    )
+    orders = list(
+        WorkOrder.objects.filter(customer=customer)
+        .open()
+        .select_related("category", "unit")
+        .order_by("-id")[:limit]
+    )
+    return {"contacts": contacts, "open_orders": orders}
+
+
+def timeline(work_order: WorkOrder):
+    """The order's append-only timeline: its own events and its contact's, oldest first."""
+    events = list(events_for(work_order)) + list(events_for(work_order.contact))
+    return sorted(events, key=lambda event: (event.occurred_at, event.id))
+
+
+def alerts_for(user, *, unread_only: bool = False):
+    alerts = Alert.objects.filter(recipient=user).select_related("work_order")
+    return alerts.filter(read_at__isnull=True) if unread_only else alerts
+
+
+def search_contacts(user, query: str):
+    from kefu.fulltext.query import match_contacts
+
+    require(user, "hotline.view_contact")
+    base = Contact.objects.visible_to(user).select_related("category", "agent", "transferred_to")
+    return match_contacts(base, query).order_by("-received_at", "-id")

@@ -1,0 +1,72 @@
+"""Alerts and escalation (H9, W3): who hears about a work order, level by level."""
+
+from django.utils import timezone
+
+from kefu.accounts.models import Role, User
+from kefu.core.events import record_event
+from kefu.hotline.models import Alert, WorkOrder
+
+LEVEL_ROLES = {1: Role.TEAM_LEADER, 2: Role.DEPARTMENT_HEAD, 3: Role.CENTER_DIRECTOR}
+LEVEL_NAMES = {0: "未上报", 1: "班长", 2: "客服部主任", 3: "中心主任"}
+
+
+def level_recipients(work_order: WorkOrder, level: int) -> list[User]:
+    """Level 1 is the owner's own team leader (any team leader if that team has none)."""
+    people = User.objects.filter(is_active=True, role=LEVEL_ROLES[level])
+    if level == 1 and work_order.owner.team_id:
+        own_team = list(people.filter(team_id=work_order.owner.team_id))
+        if own_team:
+            return own_team
+    return list(people)
+
+
+def unit_staff(work_order: WorkOrder) -> list[User]:
+    if not work_order.unit_id:
+        return []
+    return list(User.objects.filter(is_active=True, role=Role.UNIT_STAFF, unit_id=work_order.unit_id))
+
+
+def notify(recipients, work_order: WorkOrder, kind: str, message: str, level: int = 0) -> int:
+    """One alert per person, kind and level; a repeated scan adds nothing (unique constraint)."""
+    rows = [
+        Alert(recipient=person, work_order=work_order, kind=kind, level=level, message=message[:300])
+        for person in {p.pk: p for p in recipients}.values()
+    ]
+    return len(Alert.objects.bulk_create(rows, ignore_conflicts=True))
+
+
+def escalate(*, actor, work_order: WorkOrder, level: int, reason: str, emergency: bool = False) -> WorkOrder:
+    """Raise the order to `level`. Escalation goes one level at a time; an emergency may skip levels,
+    and then the skipped levels are told afterwards (请示报告制度)."""
+    if level not in LEVEL_ROLES or level <= work_order.escalation_level:
+        return work_order
+    if level > work_order.escalation_level + 1 and not emergency:
+        level = work_order.escalation_level + 1
+    skipped = range(work_order.escalation_level + 1, level)
+    old = work_order.escalation_level
+    work_order.escalation_level = level
+    work_order.escalated_at = timezone.now()
+    work_order.save(update_fields=["escalation_level", "escalated_at", "updated_at"])
+    notify(
+        level_recipients(work_order, level),
+        work_order,
+        Alert.Kind.ESCALATED,
+        f"工单{work_order.number}上报{LEVEL_NAMES[level]}：{reason}",
+        level,
+    )
+    for passed in skipped:
+        notify(
+            level_recipients(work_order, passed),
+            work_order,
+            Alert.Kind.REPORTED_AFTER,
+            f"工单{work_order.number}因紧急情况越级上报{LEVEL_NAMES[level]}，特此事后报告：{reason}",
+            passed,
+        )
+    record_event(
+        actor=actor,
+        target=work_order,
+        verb="escalated",
+        changes={"escalation_level": [old, level]},
+        note=reason + ("（紧急，越级上报）" if skipped else ""),
+    )
+    return work_order

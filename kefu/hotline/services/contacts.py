@@ -1,0 +1,224 @@
+"""Recording a contact (H1–H4): number it, route it by its category's rule, open its work order."""
+
+import logging
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.accounts.models import ServiceArea, Unit
+from kefu.core.events import diff, record_event
+from kefu.core.validators import normalise_phone
+from kefu.customers.models import Customer
+from kefu.fulltext.tokens import search_text_for
+from kefu.hotline.models import Category, Channel, Contact, Priority, WorkOrder
+from kefu.hotline.services import work_orders
+from kefu.hotline.services.alerts import escalate
+from kefu.hotline.services.numbering import contact_number, next_sequence, work_order_number
+from kefu.hotline.services.routing import area_for_address, area_for_customer, deadline_for, route
+
+log = logging.getLogger(__name__)
+D = Contact.Disposition
+MATTER_MAX = 2000
+
+
+def _check_disposition(category: Category, disposition: str, result: str, errors: dict) -> None:
+    if disposition not in D.values:
+        errors["disposition"] = "请选择处理方式：当即答复、坐席跟进后答复、转办或记录后关闭"
+    elif disposition == D.TRANSFERRED and not category.may_transfer:
+        errors["disposition"] = (
+            f"「{category.name}」类来电不转办：{category.description or '由坐席处理'}。"
+            "当时无法解答的请选择「坐席跟进后答复」"
+        )
+    elif disposition == D.ANSWERED and not category.may_answer:
+        errors["disposition"] = f"「{category.name}」类来电须转办：{category.description}"
+    elif disposition == D.FOLLOW_UP and not category.may_follow_up:
+        errors["disposition"] = f"「{category.name}」类来电不适用坐席跟进，请转办或当即答复"
+    elif disposition == D.CLOSED and category.default_disposition != Category.Disposition.CLOSE:
+        errors["disposition"] = f"「{category.name}」类来电不能直接关闭，请答复或转办"
+    if disposition == D.ANSWERED and not result.strip():
+        errors["result"] = category.answer_hint and f"请填写答复内容（{category.answer_hint}）" or "请填写答复内容"
+
+
+@transaction.atomic
+def open_contact(
+    *,
+    actor,
+    matter: str,
+    category: Category,
+    disposition: str,
+    channel: str = Channel.PHONE,
+    customer: Customer | None = None,
+    caller_name: str = "",
+    phone: str = "",
+    address: str = "",
+    service_area: ServiceArea | None = None,
+    priority: str = Priority.NORMAL,
+    result: str = "",
+    unit: Unit | None = None,
+    suggested_category: Category | None = None,
+    suggestion_confidence: float | None = None,
+    call_id: str = "",
+    received_at: datetime | None = None,
+) -> Contact:
+    """Record one contact; a transfer or follow-up also opens its work order, owned by `actor` (H7)."""
+    if not actor.has_perm("hotline.add_contact"):
+        raise PermissionDenied("您的角色没有受理登记的权限")
+    now = timezone.now()
+    received_at = received_at or now
+    matter, result, address = (matter or "").strip(), (result or "").strip(), (address or "").strip()
+    caller_name = (caller_name or "").strip() or (customer.name if customer else "")
+    errors: dict[str, str] = {}
+    if not matter:
+        errors["matter"] = "请填写来电事项"
+    elif len(matter) > MATTER_MAX:
+        errors["matter"] = f"来电事项不能超过{MATTER_MAX}字"
+    if channel not in Channel.values:
+        errors["channel"] = "渠道无效"
+    if priority not in Priority.values:
+        errors["priority"] = "紧急程度无效"
+    if not category.active:
+        errors["category"] = f"类别「{category.name}」已停用"
+    if received_at > now + timezone.timedelta(minutes=5):
+        errors["received_at"] = "受理时间不能晚于现在"
+    _check_disposition(category, disposition, result, errors)
+    try:
+        phone = normalise_phone(phone) if (phone or "").strip() else (customer.phone if customer else "")
+    except ValidationError as exc:
+        errors["phone"] = exc.messages[0]
+    transfer = disposition == D.TRANSFERRED
+    if transfer and not phone:
+        errors["phone"] = "转办后须在24小时内回电客户，请填写联系电话"
+    if transfer and category.route == Category.Route.BRANCH_BY_AREA and not (address or customer):
+        errors["address"] = "报修、争议等转分公司的事项须记录准确地址"
+    if unit is not None and not transfer:
+        errors["unit"] = "只有转办时才选择责任单位"
+    if errors:
+        raise ValidationError(errors)
+
+    if service_area is None:
+        service_area = area_for_customer(customer) if customer else area_for_address(address)
+    routing = route(category, service_area) if transfer else None
+    target_unit = unit or (routing.unit if routing else None)
+    if transfer and target_unit is None:
+        raise ValidationError({"unit": "请选择责任单位"})
+    if target_unit is not None and not target_unit.active:
+        raise ValidationError({"unit": f"{target_unit}已停用"})
+
+    day = timezone.localtime(received_at).date()
+    sequence = next_sequence(day)
+    number = contact_number(day, sequence)
+    contact = Contact.objects.create(
+        number=number,
+        received_on=day,
+        sequence=sequence,
+        received_at=received_at,
+        channel=channel,
+        agent=actor,
+        team_id=actor.team_id,
+        customer=customer,
+        caller_name=caller_name[:100],
+        phone=phone,
+        address=address or (customer.address if customer else ""),
+        service_area=service_area,
+        matter=matter,
+        original_matter=matter,
+        category=category,
+        suggested_category=suggested_category,
+        suggestion_confidence=suggestion_confidence,
+        priority=priority,
+        disposition=disposition,
+        result=result,
+        call_id=(call_id or "")[:64],
+    )
+    contact.search_text = search_text_for(matter, contact.caller_name, contact.address, phone, number)
+    contact.save(update_fields=["search_text"])
+    record_event(
+        actor=actor,
+        target=contact,
+        verb="contact_opened",
+        changes={"category": [None, category.name], "disposition": [None, contact.get_disposition_display()]},
+        note=routing.reason if routing else "",
+    )
+    if disposition in (D.TRANSFERRED, D.FOLLOW_UP):
+        _open_work_order(actor, contact, target_unit, routing.reason if routing else "坐席跟进后答复客户")
+    return contact
+
+
+def _open_work_order(actor, contact: Contact, unit: Unit | None, reason: str) -> WorkOrder:
+    due = deadline_for(contact.category, contact.received_at)
+    work_order = WorkOrder.objects.create(
+        number=work_order_number(contact.number),
+        contact=contact,
+        category=contact.category,
+        owner=actor,
+        customer=contact.customer,
+        service_area=contact.service_area,
+        priority=contact.priority,
+        deadline=due.deadline,
+        deadline_warnings=due.warnings,
+    )
+    record_event(
+        actor=actor,
+        target=work_order,
+        verb="created",
+        changes={"owner": [None, str(actor)], "deadline": [None, work_orders._plain(due.deadline)]},
+        note="；".join(due.warnings),
+    )
+    if unit is not None:
+        work_orders.transfer(actor=actor, work_order=work_order, unit=unit, note=reason)
+    _escalate_if_urgent(actor, work_order)
+    return work_order
+
+
+def _escalate_if_urgent(actor, work_order: WorkOrder) -> None:
+    """H9: important or urgent complaints reach the leaders at once. Important ones go up level by
+    level to the department head; an urgent one goes straight to the center director (an emergency
+    may skip levels) and the skipped levels are told afterwards."""
+    if work_order.priority not in (work_order.category.escalate_priorities or []):
+        return
+    reason = f"{work_order.category.name}（{work_order.get_priority_display()}）：{work_order.contact.matter[:60]}"
+    if work_order.priority == Priority.URGENT:
+        escalate(actor=actor, work_order=work_order, level=3, reason=reason, emergency=True)
+        return
+    for level in (1, 2):
+        escalate(actor=actor, work_order=work_order, level=level, reason=reason)
+
+
+CORRECTABLE = ("matter", "caller_name", "phone", "address", "result")
+
+
+@transaction.atomic
+def correct_contact(*, actor, contact: Contact, reason: str, **values) -> Contact:
+    """H2: a correction is a new entry in the history; `original_matter` keeps the first wording."""
+    if actor.pk != contact.agent_id and not actor.has_perm("hotline.manage_workorder"):
+        raise PermissionDenied("只有受理坐席或班长以上可以更正登记内容")
+    if not actor.has_perm("hotline.change_contact"):
+        raise PermissionDenied("您的角色没有更正登记的权限")
+    unknown = set(values) - set(CORRECTABLE)
+    if unknown:
+        raise ValidationError({field: "此项不能更正" for field in unknown})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请填写更正原因"})
+    cleaned = {k: (v or "").strip() for k, v in values.items()}
+    if "matter" in cleaned and not cleaned["matter"]:
+        raise ValidationError({"matter": "来电事项不能为空"})
+    if cleaned.get("phone"):
+        try:
+            cleaned["phone"] = normalise_phone(cleaned["phone"])
+        except ValidationError as exc:
+            raise ValidationError({"phone": exc.messages[0]}) from None
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    changes = diff(contact, cleaned)
+    if not changes:
+        return contact
+    for field, value in cleaned.items():
+        setattr(contact, field, value)
+    reply = getattr(getattr(contact, "work_order", None), "reply", "")
+    contact.search_text = search_text_for(
+        contact.matter, contact.caller_name, contact.address, contact.phone, contact.number, reply
+    )
+    contact.save()
+    record_event(actor=actor, target=contact, verb="corrected", changes=changes, note=reason.strip())
+    return contact
