@@ -30,7 +30,9 @@ def get_contact_for(user, pk) -> Contact:
     require(user, "hotline.view_contact")
     contact = (
         Contact.objects.visible_to(user)
-        .select_related("category", "agent", "customer", "service_area", "transferred_to", "suggested_category")
+        .select_related(
+            "category", "agent", "customer", "service_area", "transferred_to", "suggested_category"
+        )
         .filter(pk=_pk(pk))
         .first()
     )

@@ -87,7 +87,9 @@ def callbacks_due(user, now=None):
     return (
         Callback.objects.filter(done_at__isnull=True)
         .exclude(work_order__state=WorkOrder.State.CLOSED)
-        .select_related("work_order__contact", "work_order__unit", "work_order__owner", "work_order__category")
+        .select_related(
+            "work_order__contact", "work_order__unit", "work_order__owner", "work_order__category"
+        )
         .order_by("due_at", "id")
     )
 
@@ -119,7 +121,9 @@ def filter_orders(queryset, *, state: str = "", category: str = "", unit: str = 
         queryset = queryset.filter(unit_id=unit)
     if q:
         q = q.strip()
-        queryset = queryset.filter(Q(number__icontains=q) | Q(contact__number__icontains=q) | Q(contact__phone=q))
+        queryset = queryset.filter(
+            Q(number__icontains=q) | Q(contact__number__icontains=q) | Q(contact__phone=q)
+        )
     return queryset
 
 

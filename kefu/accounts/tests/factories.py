@@ -1,7 +1,15 @@
+from functools import lru_cache
+
 import factory
+from django.contrib.auth.hashers import make_password
 
 from kefu.accounts.models import Center, Department, Role, ServiceArea, Team, Unit, User
 from kefu.accounts.roles import group_name
+
+
+@lru_cache(maxsize=1)
+def test_password_hash() -> str:
+    return make_password("kefu-test-pass")
 
 
 class CenterFactory(factory.django.DjangoModelFactory):
@@ -60,7 +68,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"staff{n}")
     name = factory.Sequence(lambda n: f"员工{n}")
     role = Role.AGENT
-    password = factory.PostGenerationMethodCall("set_password", "kefu-test-pass")
+    # Argon2 is slow on purpose; hash the shared test password once per process, not once per user.
+    password = factory.LazyFunction(lambda: test_password_hash())
 
     @factory.post_generation
     def role_group(self, create, extracted, **kwargs):

@@ -38,7 +38,9 @@ def _check_disposition(category: Category, disposition: str, result: str, errors
     elif disposition == D.CLOSED and category.default_disposition != Category.Disposition.CLOSE:
         errors["disposition"] = f"「{category.name}」类来电不能直接关闭，请答复或转办"
     if disposition == D.ANSWERED and not result.strip():
-        errors["result"] = category.answer_hint and f"请填写答复内容（{category.answer_hint}）" or "请填写答复内容"
+        errors["result"] = (
+            category.answer_hint and f"请填写答复内容（{category.answer_hint}）" or "请填写答复内容"
+        )
 
 
 @transaction.atomic
@@ -143,6 +145,10 @@ def open_contact(
     )
     if disposition in (D.TRANSFERRED, D.FOLLOW_UP):
         _open_work_order(actor, contact, target_unit, routing.reason if routing else "坐席跟进后答复客户")
+        # The transfer updated both rows through locked copies; hand back what was stored.
+        return Contact.objects.select_related("work_order__unit", "category", "transferred_to").get(
+            pk=contact.pk
+        )
     return contact
 
 
@@ -167,7 +173,7 @@ def _open_work_order(actor, contact: Contact, unit: Unit | None, reason: str) ->
         note="；".join(due.warnings),
     )
     if unit is not None:
-        work_orders.transfer(actor=actor, work_order=work_order, unit=unit, note=reason)
+        work_order = work_orders.transfer(actor=actor, work_order=work_order, unit=unit, note=reason)
     _escalate_if_urgent(actor, work_order)
     return work_order
 
@@ -178,7 +184,9 @@ def _escalate_if_urgent(actor, work_order: WorkOrder) -> None:
     may skip levels) and the skipped levels are told afterwards."""
     if work_order.priority not in (work_order.category.escalate_priorities or []):
         return
-    reason = f"{work_order.category.name}（{work_order.get_priority_display()}）：{work_order.contact.matter[:60]}"
+    reason = (
+        f"{work_order.category.name}（{work_order.get_priority_display()}）：{work_order.contact.matter[:60]}"
+    )
     if work_order.priority == Priority.URGENT:
         escalate(actor=actor, work_order=work_order, level=3, reason=reason, emergency=True)
         return

@@ -51,8 +51,11 @@ def _due_soon(now, batch, result):
         with transaction.atomic():
             if not _claim(work_order.pk, "due_soon_alerted_at", now):
                 continue
-            message = f"工单{work_order.number}将于{timezone.localtime(work_order.due_at):%m月%d日 %H:%M}到期，请抓紧办理"
-            result.alerts += notify([work_order.owner, *unit_staff(work_order)], work_order, Alert.Kind.DUE_SOON, message)
+            due = timezone.localtime(work_order.due_at)
+            message = f"工单{work_order.number}将于{due:%m月%d日 %H:%M}到期，请抓紧办理"
+            result.alerts += notify(
+                [work_order.owner, *unit_staff(work_order)], work_order, Alert.Kind.DUE_SOON, message
+            )
             result.due_soon += 1
 
 
@@ -62,7 +65,8 @@ def _overdue(now, batch, result):
         with transaction.atomic():
             if not _claim(work_order.pk, "overdue_alerted_at", now):
                 continue
-            message = f"工单{work_order.number}已超过办理时限（{timezone.localtime(work_order.due_at):%m月%d日 %H:%M}）"
+            due = timezone.localtime(work_order.due_at)
+            message = f"工单{work_order.number}已超过办理时限（{due:%m月%d日 %H:%M}）"
             people = [work_order.owner, *unit_staff(work_order), *level_recipients(work_order, 1)]
             result.alerts += notify(people, work_order, Alert.Kind.OVERDUE, message, 1)
             if work_order.escalation_level < 1:
@@ -73,7 +77,10 @@ def _overdue(now, batch, result):
 
 def _escalate_overdue(now, batch, result):
     """Overdue longer than the policy's hours: one level up per step (班长 → 主任 → 中心主任)."""
-    for level, key in ((2, "hotline.escalate_level2_after_hours"), (3, "hotline.escalate_level3_after_hours")):
+    for level, key in (
+        (2, "hotline.escalate_level2_after_hours"),
+        (3, "hotline.escalate_level3_after_hours"),
+    ):
         limit = now - timedelta(hours=float(get_policy(key)))
         stuck = open_orders_due().filter(due__lte=limit, escalation_level=level - 1)
         for work_order in stuck.select_related("owner", "unit", "contact").order_by("due")[:batch]:

@@ -24,9 +24,14 @@ def record_callback(
     moves to 'called back', ready for its owner to close."""
     if not actor.has_perm("hotline.add_callback"):
         raise PermissionDenied("您的角色没有登记回电的权限")
-    callback = Callback.objects.select_for_update().select_related("work_order").get(pk=callback.pk)
+    callback = (
+        Callback.objects.select_for_update(of=("self",)).select_related("work_order").get(pk=callback.pk)
+    )
     if callback.done_at:
-        raise ValidationError({"callback": f"第{callback.attempt}次回电已于{timezone.localtime(callback.done_at):%Y-%m-%d %H:%M}登记，不能重复登记"})
+        done = timezone.localtime(callback.done_at)
+        raise ValidationError(
+            {"callback": f"第{callback.attempt}次回电已于{done:%Y-%m-%d %H:%M}登记，不能重复登记"}
+        )
     if reached and not (feedback or "").strip():
         raise ValidationError({"feedback": "联系上客户时请填写客户反馈"})
     now = timezone.now()
@@ -41,7 +46,8 @@ def record_callback(
         target=work_order,
         verb="callback",
         changes={"callback": [None, callback.get_outcome_display()]},
-        note=f"第{callback.attempt}次回电：{callback.get_outcome_display()}" + (f"；{callback.feedback}" if callback.feedback else ""),
+        note=f"第{callback.attempt}次回电：{callback.get_outcome_display()}"
+        + (f"；{callback.feedback}" if callback.feedback else ""),
     )
     if not reached:
         _schedule_retry(work_order, callback, now)
@@ -80,7 +86,11 @@ def record_return_visit(*, actor, work_order: WorkOrder, result: str, comment: s
     if result == ReturnVisit.Result.DISSATISFIED and not (comment or "").strip():
         raise ValidationError({"comment": "客户不满意时请记录客户意见"})
     visit = ReturnVisit.objects.create(
-        work_order=work_order, result=result, comment=(comment or "").strip(), visited_at=timezone.now(), visited_by=actor
+        work_order=work_order,
+        result=result,
+        comment=(comment or "").strip(),
+        visited_at=timezone.now(),
+        visited_by=actor,
     )
     record_event(
         actor=actor,

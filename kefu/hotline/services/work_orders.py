@@ -78,7 +78,11 @@ def _require_unit_member(user, work_order: WorkOrder, label: str) -> None:
 
 def _lock(work_order: WorkOrder) -> WorkOrder:
     # Re-read under a row lock so two people acting on one order at once cannot both pass the check.
-    return WorkOrder.objects.select_for_update().select_related("owner", "unit", "contact").get(pk=work_order.pk)
+    return (
+        WorkOrder.objects.select_for_update(of=("self",))
+        .select_related("owner", "unit", "contact")
+        .get(pk=work_order.pk)
+    )
 
 
 def _move(actor, work_order: WorkOrder, action: str, note: str = "", **changes) -> WorkOrder:
@@ -144,7 +148,12 @@ def set_co_units(*, actor, work_order: WorkOrder, units: list[Unit]) -> WorkOrde
     old = sorted(str(u) for u in work_order.co_units.all())
     work_order.co_units.set([u for u in units if u.pk != work_order.unit_id])
     new = sorted(str(u) for u in work_order.co_units.all())
-    record_event(actor=actor, target=work_order, verb="co_units", changes={"co_units": ["、".join(old), "、".join(new)]})
+    record_event(
+        actor=actor,
+        target=work_order,
+        verb="co_units",
+        changes={"co_units": ["、".join(old), "、".join(new)]},
+    )
     return work_order
 
 
@@ -163,7 +172,12 @@ def return_order(*, actor, work_order: WorkOrder, reason: str) -> WorkOrder:
     if not (reason or "").strip():
         raise ValidationError({"reason": "退回工单必须填写原因"})
     _move(actor, work_order, "return", reason, return_reason=reason.strip())
-    notify([work_order.owner], work_order, Alert.Kind.RETURNED, f"工单{work_order.number}被{work_order.unit}退回：{reason}")
+    notify(
+        [work_order.owner],
+        work_order,
+        Alert.Kind.RETURNED,
+        f"工单{work_order.number}被{work_order.unit}退回：{reason}",
+    )
     return work_order
 
 
@@ -206,7 +220,13 @@ def reopen(*, actor, work_order: WorkOrder, reason: str) -> WorkOrder:
         overdue_alerted_at=None,
     )
     recipients = [work_order.owner, *_unit_people(work_order)]
-    notify(recipients, work_order, Alert.Kind.REOPENED, f"工单{work_order.number}重新打开：{reason}", work_order.reopen_count)
+    notify(
+        recipients,
+        work_order,
+        Alert.Kind.REOPENED,
+        f"工单{work_order.number}重新打开：{reason}",
+        work_order.reopen_count,
+    )
     return work_order
 
 
@@ -230,7 +250,13 @@ def hand_over(*, actor, work_order: WorkOrder, new_owner: User, reason: str) -> 
     old = work_order.owner
     work_order.owner = new_owner
     work_order.save(update_fields=["owner", "updated_at"])
-    record_event(actor=actor, target=work_order, verb="handed_over", changes={"owner": [str(old), str(new_owner)]}, note=reason)
+    record_event(
+        actor=actor,
+        target=work_order,
+        verb="handed_over",
+        changes={"owner": [str(old), str(new_owner)]},
+        note=reason,
+    )
     return work_order
 
 

@@ -1,0 +1,109 @@
+"""H9/W3: urgent complaints reach the leaders at once; the worker alerts and escalates level by level."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from kefu.hotline.models import Alert, WorkOrder
+from kefu.hotline.services.deadlines import scan
+
+
+def test_an_important_complaint_goes_up_to_the_department_head_level_by_level(utility, record):
+    order = record(code="service_complaint", priority="important", matter="抢修人员态度恶劣").work_order
+    order.refresh_from_db()
+    assert order.escalation_level == 2
+    assert Alert.objects.filter(recipient=utility.leader, kind=Alert.Kind.ESCALATED, level=1).exists()
+    assert Alert.objects.filter(recipient=utility.head, kind=Alert.Kind.ESCALATED, level=2).exists()
+    assert not Alert.objects.filter(recipient=utility.director).exists()
+
+
+def test_an_urgent_complaint_skips_to_the_director_and_the_skipped_levels_are_told_afterwards(
+    utility, record
+):
+    order = record(code="service_complaint", priority="urgent", matter="主管爆裂抢修人员拒不到场").work_order
+    order.refresh_from_db()
+    assert order.escalation_level == 3
+    assert Alert.objects.filter(recipient=utility.director, kind=Alert.Kind.ESCALATED, level=3).exists()
+    for person, level in ((utility.leader, 1), (utility.head, 2)):
+        assert Alert.objects.filter(recipient=person, kind=Alert.Kind.REPORTED_AFTER, level=level).exists()
+
+
+def test_an_ordinary_repair_is_not_escalated(utility, record):
+    order = record(code="repair").work_order
+    assert order.escalation_level == 0
+    assert not Alert.objects.exists()
+
+
+def test_the_worker_alerts_due_soon_orders_once(utility, record):
+    order = record(code="repair").work_order  # due in 24 h
+    with time_machine.travel(order.deadline - timedelta(hours=2), tick=False):
+        first = scan()
+        second = scan()
+    assert first.due_soon == 1 and second.due_soon == 0
+    recipients = set(
+        Alert.objects.filter(kind=Alert.Kind.DUE_SOON).values_list("recipient__username", flat=True)
+    )
+    assert recipients == {"agent11", "unit21"}
+
+
+def test_an_overdue_order_alerts_owner_unit_and_team_leader_then_climbs_a_level_at_a_time(utility, record):
+    order = record(code="repair").work_order
+    with time_machine.travel(order.deadline + timedelta(minutes=5), tick=False):
+        result = scan()
+    assert result.overdue == 1
+    order.refresh_from_db()
+    assert order.escalation_level == 1
+    overdue_to = set(
+        Alert.objects.filter(kind=Alert.Kind.OVERDUE).values_list("recipient__username", flat=True)
+    )
+    assert overdue_to == {"agent11", "unit21", "leader1"}
+    # 24 hours later the department head, then after 48 the director — never two levels in one step
+    with time_machine.travel(order.deadline + timedelta(hours=25), tick=False):
+        scan()
+    order.refresh_from_db()
+    assert order.escalation_level == 2
+    with time_machine.travel(order.deadline + timedelta(hours=49), tick=False):
+        scan()
+    order.refresh_from_db()
+    assert order.escalation_level == 3
+    assert Alert.objects.filter(recipient=utility.director, level=3).count() == 1
+
+
+def test_a_promised_date_postpones_the_overdue_alert(utility, record):
+    from kefu.hotline.services import work_orders
+
+    order = record(code="repair").work_order
+    work_orders.interim_reply(
+        actor=utility.west_staff,
+        work_order=order,
+        plan="需夜间停水",
+        promised_at=order.deadline + timedelta(days=1),
+    )
+    with time_machine.travel(order.deadline + timedelta(hours=1), tick=False):
+        assert scan().overdue == 0
+
+
+def test_a_due_callback_alerts_its_owner(utility, record):
+    order = record(code="repair").work_order
+    with time_machine.travel(timezone.now() + timedelta(hours=25), tick=False):
+        assert scan().callbacks_due == 1
+    assert Alert.objects.filter(
+        recipient=utility.agent, kind=Alert.Kind.CALLBACK_DUE, work_order=order
+    ).exists()
+
+
+def test_closed_orders_are_left_alone(utility, record):
+    order = record(code="repair").work_order
+    WorkOrder.objects.filter(pk=order.pk).update(state=WorkOrder.State.CLOSED)
+    with time_machine.travel(order.deadline + timedelta(days=3), tick=False):
+        result = scan()
+    assert (result.overdue, result.escalated, result.callbacks_due) == (0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_the_worker_command_scans_once(capsys):
+    call_command("hotline_worker", "--once")
+    assert "超期" in capsys.readouterr().out
