@@ -1,3 +1,590 @@
-from ninja import Router
+"""Hotline API: classify, contacts, work orders and their transitions, callbacks, return visits, alerts.
 
-router = Router(tags=["hotline"])
+The same services and permission helpers as the pages; ValidationError/PermissionDenied become Chinese
+400/403 answers in kefu/api.py."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from kefu.accounts.models import ServiceArea, Unit, User
+from kefu.core.permissions import require
+from kefu.customers.masking import Masker
+from kefu.customers.permissions import get_customer_for
+from kefu.hotline import selectors
+from kefu.hotline.models import Category, Channel, Contact, Priority, WorkOrder
+from kefu.hotline.permissions import get_callback_for, get_contact_for, get_work_order_for
+from kefu.hotline.services import contacts, follow_up, work_orders
+from kefu.hotline.services.alerts import escalate, mark_alerts_read
+
+router = Router(tags=["热线与工单"])
+
+
+# ---- classify -------------------------------------------------------------------------------------
+
+
+class ClassifyIn(Schema):
+    text: str = Field(..., max_length=2000)
+
+
+class Alternative(Schema):
+    category: str
+    confidence: float
+
+
+class ClassifyOut(Schema):
+    category: str
+    confidence: float
+    alternatives: list[Alternative]
+
+
+@router.post("/classify", response=ClassifyOut, summary="来电事项自动分类建议")
+def classify(request, payload: ClassifyIn):
+    require(request.user, "hotline.add_contact")
+    if not payload.text.strip():
+        raise ValidationError({"text": "请填写来电事项"})
+    from kefu.hotline.classifier import suggest
+
+    suggestion = suggest(payload.text)
+    return {
+        "category": suggestion.category,
+        "confidence": round(float(suggestion.confidence), 4),
+        "alternatives": suggestion.alternatives,
+    }
+
+
+# ---- categories -----------------------------------------------------------------------------------
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    description: str
+    route: str
+    target_unit_kind: str
+    default_disposition: str
+    may_answer: bool
+    may_transfer: bool
+    may_follow_up: bool
+    deadline: str
+
+
+@router.get("/categories", response=list[CategoryOut], summary="诉求类别及处理规则")
+def categories(request):
+    require(request.user, "hotline.view_contact")
+    return [
+        {
+            **{f: getattr(c, f) for f in CategoryOut.model_fields if f != "deadline"},
+            "deadline": c.deadline_label,
+        }
+        for c in Category.objects.filter(active=True)
+    ]
+
+
+# ---- contacts -------------------------------------------------------------------------------------
+
+
+class ContactIn(Schema):
+    matter: str = Field(..., max_length=2000)
+    category: str = Field(..., max_length=40)
+    disposition: str = Field(..., max_length=12)
+    channel: str = Channel.PHONE
+    customer_id: int | None = None
+    caller_name: str = Field("", max_length=100)
+    phone: str = Field("", max_length=40)
+    address: str = Field("", max_length=200)
+    service_area_id: int | None = None
+    priority: str = Priority.NORMAL
+    result: str = Field("", max_length=2000)
+    unit_id: int | None = None
+    suggested_category: str | None = None
+    suggestion_confidence: float | None = None
+    call_id: str = Field("", max_length=64)
+
+
+class WorkOrderRow(Schema):
+    id: int
+    number: str
+    state: str
+    state_label: str
+    category: str
+    owner: str
+    unit: str | None
+    deadline: datetime
+    promised_at: datetime | None
+    overdue: bool
+    escalation_level: int
+    contact_number: str
+    phone: str
+    matter: str
+
+
+class ContactOut(Schema):
+    id: int
+    number: str
+    received_at: datetime
+    channel: str
+    category: str
+    category_name: str
+    disposition: str
+    customer_id: int | None
+    caller_name: str
+    phone: str
+    address: str
+    service_area: str | None
+    matter: str
+    original_matter: str
+    result: str
+    agent: str
+    transferred_at: datetime | None
+    transferred_to: str | None
+    work_order: WorkOrderRow | None
+
+
+def _order_row(order: WorkOrder, masker: Masker) -> dict:
+    contact = order.contact
+    return {
+        "id": order.pk,
+        "number": order.number,
+        "state": order.state,
+        "state_label": order.get_state_display(),
+        "category": order.category.code,
+        "owner": str(order.owner),
+        "unit": str(order.unit) if order.unit_id else None,
+        "deadline": order.deadline,
+        "promised_at": order.promised_at,
+        "overdue": order.is_overdue,
+        "escalation_level": order.escalation_level,
+        "contact_number": contact.number,
+        "phone": masker.phone(contact.phone) if contact.phone else "",
+        "matter": contact.matter,
+    }
+
+
+def _contact_out(contact: Contact, masker: Masker) -> dict:
+    order = getattr(contact, "work_order", None) if _has_order(contact) else None
+    return {
+        "id": contact.pk,
+        "number": contact.number,
+        "received_at": contact.received_at,
+        "channel": contact.channel,
+        "category": contact.category.code,
+        "category_name": contact.category.name,
+        "disposition": contact.disposition,
+        "customer_id": contact.customer_id,
+        "caller_name": contact.caller_name,
+        "phone": masker.phone(contact.phone) if contact.phone else "",
+        "address": contact.address,
+        "service_area": str(contact.service_area) if contact.service_area_id else None,
+        "matter": contact.matter,
+        "original_matter": contact.original_matter,
+        "result": contact.result,
+        "agent": str(contact.agent),
+        "transferred_at": contact.transferred_at,
+        "transferred_to": str(contact.transferred_to) if contact.transferred_to_id else None,
+        "work_order": _order_row(order, masker) if order else None,
+    }
+
+
+def _has_order(contact: Contact) -> bool:
+    try:
+        return contact.work_order is not None
+    except WorkOrder.DoesNotExist:
+        return False
+
+
+def _lookup(model, pk, field: str, label: str):
+    if pk is None:
+        return None
+    found = model.objects.filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field: f"{label}不存在"})
+    return found
+
+
+@router.post("/contacts", response={201: ContactOut}, summary="受理登记（转办时同时建工单）")
+def create_contact(request, payload: ContactIn):
+    require(request.user, "hotline.add_contact")
+    category = Category.objects.filter(code=payload.category).first()
+    if category is None:
+        raise ValidationError({"category": f"类别「{payload.category}」不存在"})
+    suggested = (
+        Category.objects.filter(code=payload.suggested_category).first()
+        if payload.suggested_category
+        else None
+    )
+    customer = get_customer_for(request.user, payload.customer_id) if payload.customer_id else None
+    contact = contacts.open_contact(
+        actor=request.user,
+        matter=payload.matter,
+        category=category,
+        disposition=payload.disposition,
+        channel=payload.channel,
+        customer=customer,
+        caller_name=payload.caller_name,
+        phone=payload.phone,
+        address=payload.address,
+        service_area=_lookup(ServiceArea, payload.service_area_id, "service_area_id", "服务片区"),
+        priority=payload.priority,
+        result=payload.result,
+        unit=_lookup(Unit, payload.unit_id, "unit_id", "责任单位"),
+        suggested_category=suggested,
+        suggestion_confidence=payload.suggestion_confidence,
+        call_id=payload.call_id,
+    )
+    return Status(201, _contact_out(contact, Masker(request.user)))
+
+
+class ContactFilter(Schema):
+    q: str = ""
+    category: str = ""
+    channel: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = Field(1, ge=1, le=10000)
+
+
+class ContactPage(Schema):
+    page: int
+    has_next: bool
+    results: list[ContactOut]
+
+
+@router.get("/contacts", response=ContactPage, summary="来电来访登记查询（支持中文全文检索）")
+def list_contacts(request, filters: Query[ContactFilter]):
+    require(request.user, "hotline.view_contact")
+    if filters.q.strip():
+        rows = selectors.search_contacts(request.user, filters.q)
+    else:
+        rows = Contact.objects.visible_to(request.user).order_by("-received_at", "-id")
+    if filters.category:
+        rows = rows.filter(category__code=filters.category)
+    if filters.channel:
+        rows = rows.filter(channel=filters.channel)
+    if filters.date_from:
+        rows = rows.filter(received_on__gte=filters.date_from)
+    if filters.date_to:
+        rows = rows.filter(received_on__lte=filters.date_to)
+    rows = rows.select_related(
+        "category",
+        "agent",
+        "service_area",
+        "transferred_to",
+        "work_order__category",
+        "work_order__owner",
+        "work_order__unit",
+    )
+    page = selectors.paged(rows, filters.page)
+    masker = Masker(request.user)
+    return {
+        "page": page.page,
+        "has_next": page.has_next,
+        "results": [_contact_out(c, masker) for c in page.rows],
+    }
+
+
+@router.get("/contacts/{int:contact_id}", response=ContactOut, summary="登记详情")
+def contact_detail(request, contact_id: int):
+    return _contact_out(get_contact_for(request.user, contact_id), Masker(request.user))
+
+
+class CorrectionIn(Schema):
+    reason: str = Field(..., max_length=500)
+    matter: str | None = Field(None, max_length=2000)
+    caller_name: str | None = Field(None, max_length=100)
+    phone: str | None = Field(None, max_length=40)
+    address: str | None = Field(None, max_length=200)
+    result: str | None = Field(None, max_length=2000)
+
+
+@router.post(
+    "/contacts/{int:contact_id}/corrections", response=ContactOut, summary="更正登记（保留原始记录）"
+)
+def correct(request, contact_id: int, payload: CorrectionIn):
+    contact = get_contact_for(request.user, contact_id)
+    values = payload.dict(exclude_none=True)
+    reason = values.pop("reason")
+    contact = contacts.correct_contact(actor=request.user, contact=contact, reason=reason, **values)
+    return _contact_out(get_contact_for(request.user, contact.pk), Masker(request.user))
+
+
+# ---- work orders ----------------------------------------------------------------------------------
+
+
+class OrderFilter(Schema):
+    queue: str = "all"
+    state: str = ""
+    category: str = ""
+    unit: str = ""
+    q: str = ""
+    page: int = Field(1, ge=1, le=10000)
+
+
+class OrderPage(Schema):
+    queue: str
+    page: int
+    has_next: bool
+    results: list[WorkOrderRow]
+
+
+@router.get("/work-orders", response=OrderPage, summary="工单列表（队列、状态、类别、单位筛选）")
+def list_work_orders(request, filters: Query[OrderFilter]):
+    if filters.queue not in selectors.QUEUES or filters.queue == "callbacks":
+        raise ValidationError(
+            {"queue": "队列应为 mine、unit、overdue、escalated 或 all（待回电请用 /callbacks）"}
+        )
+    if filters.state and filters.state not in WorkOrder.State.values:
+        raise ValidationError({"state": "状态无效"})
+    rows = selectors.filter_orders(
+        selectors.queue(request.user, filters.queue),
+        state=filters.state,
+        category=filters.category,
+        unit=filters.unit if filters.unit.isdigit() else "",
+        q=filters.q,
+    )
+    page = selectors.paged(rows, filters.page)
+    masker = Masker(request.user)
+    return {
+        "queue": filters.queue,
+        "page": page.page,
+        "has_next": page.has_next,
+        "results": [_order_row(order, masker) for order in page.rows],
+    }
+
+
+class EventOut(Schema):
+    occurred_at: datetime
+    actor: str | None
+    verb: str
+    changes: dict
+    note: str
+
+
+class CallbackOut(Schema):
+    id: int
+    attempt: int
+    due_at: datetime
+    outcome: str
+    feedback: str
+    satisfied: bool | None
+    done_at: datetime | None
+
+
+class ReturnVisitOut(Schema):
+    result: str
+    comment: str
+    visited_at: datetime
+    visited_by: str
+
+
+class WorkOrderDetail(WorkOrderRow):
+    co_units: list[str]
+    reply: str
+    return_reason: str
+    deadline_warnings: list[str]
+    callbacks: list[CallbackOut]
+    return_visits: list[ReturnVisitOut]
+    timeline: list[EventOut]
+    allowed_actions: list[str]
+
+
+def _detail(order: WorkOrder, user) -> dict:
+    return {
+        **_order_row(order, Masker(user)),
+        "co_units": [str(u) for u in order.co_units.all()],
+        "reply": order.reply,
+        "return_reason": order.return_reason,
+        "deadline_warnings": order.deadline_warnings,
+        "callbacks": list(order.callbacks.all()),
+        "return_visits": [
+            {
+                "result": v.result,
+                "comment": v.comment,
+                "visited_at": v.visited_at,
+                "visited_by": str(v.visited_by),
+            }
+            for v in order.return_visits.select_related("visited_by")
+        ],
+        "timeline": [
+            {
+                "occurred_at": e.occurred_at,
+                "actor": str(e.actor) if e.actor_id else None,
+                "verb": e.verb,
+                "changes": e.changes,
+                "note": e.note,
+            }
+            for e in selectors.timeline(order)
+        ],
+        "allowed_actions": [a for a in work_orders.TRANSITIONS if work_orders.allowed(order, a)],
+    }
+
+
+@router.get("/work-orders/{int:order_id}", response=WorkOrderDetail, summary="工单详情与流转记录")
+def work_order_detail(request, order_id: int):
+    return _detail(get_work_order_for(request.user, order_id), request.user)
+
+
+class TransitionIn(Schema):
+    action: str = Field(
+        ..., description="transfer reassign accept return reply close reopen hand_over escalate"
+    )
+    unit_id: int | None = None
+    reason: str = Field("", max_length=1000)
+    result: str = Field("", max_length=4000)
+    new_owner_id: int | None = None
+    level: int | None = Field(None, ge=1, le=3)
+    emergency: bool = False
+
+
+@router.post("/work-orders/{int:order_id}/transitions", response=WorkOrderDetail, summary="工单流转")
+def transition(request, order_id: int, payload: TransitionIn):
+    order = get_work_order_for(request.user, order_id)
+    actor, action = request.user, payload.action
+    if action in ("transfer", "reassign"):
+        unit = _lookup(Unit, payload.unit_id, "unit_id", "责任单位")
+        if unit is None:
+            raise ValidationError({"unit_id": "请选择责任单位"})
+        if action == "transfer":
+            order = work_orders.transfer(actor=actor, work_order=order, unit=unit, note=payload.reason)
+        else:
+            order = work_orders.reassign(actor=actor, work_order=order, unit=unit, reason=payload.reason)
+    elif action == "accept":
+        order = work_orders.accept(actor=actor, work_order=order)
+    elif action == "return":
+        order = work_orders.return_order(actor=actor, work_order=order, reason=payload.reason)
+    elif action == "reply":
+        order = work_orders.reply(actor=actor, work_order=order, result=payload.result)
+    elif action == "close":
+        order = work_orders.close(actor=actor, work_order=order, note=payload.reason)
+    elif action == "reopen":
+        require(actor, "hotline.manage_workorder")
+        order = work_orders.reopen(actor=actor, work_order=order, reason=payload.reason)
+    elif action == "hand_over":
+        new_owner = _lookup(User, payload.new_owner_id, "new_owner_id", "接手人")
+        if new_owner is None:
+            raise ValidationError({"new_owner_id": "请选择接手人"})
+        order = work_orders.hand_over(
+            actor=actor, work_order=order, new_owner=new_owner, reason=payload.reason
+        )
+    elif action == "escalate":
+        require(actor, "hotline.manage_workorder")
+        if not payload.level or not payload.reason.strip():
+            raise ValidationError({"level": "请选择上报级别并说明原因"})
+        escalate(
+            actor=actor,
+            work_order=order,
+            level=payload.level,
+            reason=payload.reason,
+            emergency=payload.emergency,
+        )
+    else:
+        raise ValidationError({"action": f"未知操作「{action}」"})
+    return _detail(get_work_order_for(request.user, order.pk), request.user)
+
+
+class InterimIn(Schema):
+    plan: str = Field(..., max_length=2000)
+    promised_at: datetime
+
+
+@router.post(
+    "/work-orders/{int:order_id}/interim-replies", response={201: WorkOrderDetail}, summary="阶段答复"
+)
+def add_interim_reply(request, order_id: int, payload: InterimIn):
+    order = get_work_order_for(request.user, order_id)
+    promised = payload.promised_at
+    if timezone.is_naive(promised):
+        promised = timezone.make_aware(promised)
+    work_orders.interim_reply(actor=request.user, work_order=order, plan=payload.plan, promised_at=promised)
+    return Status(201, _detail(get_work_order_for(request.user, order_id), request.user))
+
+
+class ReturnVisitIn(Schema):
+    result: str
+    comment: str = Field("", max_length=2000)
+
+
+@router.post("/work-orders/{int:order_id}/return-visits", response={201: WorkOrderDetail}, summary="回访")
+def add_return_visit(request, order_id: int, payload: ReturnVisitIn):
+    order = get_work_order_for(request.user, order_id)
+    follow_up.record_return_visit(
+        actor=request.user, work_order=order, result=payload.result, comment=payload.comment
+    )
+    return Status(201, _detail(get_work_order_for(request.user, order_id), request.user))
+
+
+# ---- callbacks and alerts -------------------------------------------------------------------------
+
+
+class DueCallbackOut(CallbackOut):
+    work_order_id: int
+    work_order_number: str
+    phone: str
+
+
+class CallbackPage(Schema):
+    page: int
+    has_next: bool
+    results: list[DueCallbackOut]
+
+
+@router.get("/callbacks", response=CallbackPage, summary="待回电任务")
+def list_callbacks(request, page: int = Query(1, ge=1, le=10000)):
+    rows = selectors.paged(selectors.callbacks_due(request.user), page)
+    masker = Masker(request.user)
+    return {
+        "page": rows.page,
+        "has_next": rows.has_next,
+        "results": [
+            {
+                **CallbackOut.from_orm(c).dict(),
+                "work_order_id": c.work_order_id,
+                "work_order_number": c.work_order.number,
+                "phone": masker.phone(c.work_order.contact.phone) if c.work_order.contact.phone else "",
+            }
+            for c in rows.rows
+        ],
+    }
+
+
+class CallbackIn(Schema):
+    reached: bool
+    feedback: str = Field("", max_length=2000)
+    satisfied: bool | None = None
+
+
+@router.post("/callbacks/{int:callback_id}", response=CallbackOut, summary="登记回电结果")
+def record_callback(request, callback_id: int, payload: CallbackIn):
+    callback = get_callback_for(request.user, callback_id)
+    return follow_up.record_callback(
+        actor=request.user,
+        callback=callback,
+        reached=payload.reached,
+        feedback=payload.feedback,
+        satisfied=payload.satisfied,
+    )
+
+
+class AlertOut(Schema):
+    id: int
+    kind: str
+    level: int
+    message: str
+    created_at: datetime
+    read_at: datetime | None
+    work_order_id: int
+
+
+@router.get("/alerts", response=list[AlertOut], summary="我的提醒")
+def my_alerts(request, unread: bool = False):
+    require(request.user, "hotline.view_workorder")
+    return list(selectors.alerts_for(request.user, unread_only=unread)[:200])
+
+
+@router.post("/alerts/read", response=dict, summary="全部标为已读")
+def read_alerts(request):
+    require(request.user, "hotline.view_workorder")
+    return {"marked": mark_alerts_read(user=request.user)}

@@ -70,3 +70,8 @@ def escalate(*, actor, work_order: WorkOrder, level: int, reason: str, emergency
         note=reason + ("（紧急，越级上报）" if skipped else ""),
     )
     return work_order
+
+
+def mark_alerts_read(*, user) -> int:
+    """Alerts are notices to one person, not part of a record's history: reading them is no event."""
+    return Alert.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
