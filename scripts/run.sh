@@ -8,7 +8,10 @@ export DEBUG=${DEBUG:-false}
 echo "==> database: ${DATABASE_URL:-SQLite file var/kefu.sqlite3}"
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo --customers "${KEFU_DEMO_CUSTOMERS:-10000}"
-# Background workers start here as the system grows (the deadline scanner comes with the hotline).
+# The hotline's background worker: deadline and callback alerts, escalation level by level (W3, H9).
+$PY manage.py hotline_worker --interval "${KEFU_WORKER_INTERVAL:-30}" &
+WORKER_PID=$!
+trap 'kill $WORKER_PID 2>/dev/null || true' EXIT INT TERM
 cat <<'TXT'
 
 kefu 已启动：http://127.0.0.1:8000/   （按 Ctrl+C 停止）
@@ -16,8 +19,9 @@ kefu 已启动：http://127.0.0.1:8000/   （按 Ctrl+C 停止）
   admin       系统管理员        director   中心主任        head      客服部主任
   leader1     班长              agent11    话务员          qa1       质检员
   clerk1      窗口营业员        unit11     城东供水分公司  inspector1 稽查员
-  meterstore  表库管理员        archivist  档案员
+  meterstore  表库管理员        archivist  档案员           unit21    城西供水分公司
+热线工作台：http://127.0.0.1:8000/hotline/   （后台工单时限扫描已随之启动）
 接口文档：http://127.0.0.1:8000/api/docs    健康检查：http://127.0.0.1:8000/api/health
 
 TXT
-exec $PY manage.py runserver --noreload 127.0.0.1:8000
+$PY manage.py runserver --noreload 127.0.0.1:8000

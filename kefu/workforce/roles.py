@@ -1,5 +1,16 @@
-"""Default permissions this app gives each role (merged by kefu.accounts.roles)."""
+"""Default permissions this app gives each role (merged by kefu.accounts.roles).
 
-from kefu.accounts.models import Role  # noqa: F401
+Agents and team leaders write and receive handovers; only a team leader corrects someone else's.
+The department head and the center director read them."""
 
-DEFAULT_PERMISSIONS: dict[str, list[str]] = {}
+from kefu.accounts.models import Role
+
+READ = ["workforce.view_handover"]
+WRITE = READ + ["workforce.add_handover", "workforce.change_handover"]
+
+DEFAULT_PERMISSIONS: dict[str, list[str]] = {
+    Role.AGENT: WRITE,
+    Role.TEAM_LEADER: WRITE + ["workforce.correct_handover"],
+    Role.DEPARTMENT_HEAD: READ,
+    Role.CENTER_DIRECTOR: READ,
+}

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kefu.workforce import views
 
 app_name = "workforce"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.handovers, name="handovers"),
+    path("handovers/new/", views.handover_create, name="handover_create"),
+    path("handovers/<int:pk>/", views.handover_detail, name="handover_detail"),
+    path("handovers/<int:pk>/receive/", views.handover_receive, name="handover_receive"),
+    path("handovers/<int:pk>/edit/", views.handover_edit, name="handover_edit"),
+    path("handovers/<int:pk>/print/", views.handover_print, name="handover_print"),
+]

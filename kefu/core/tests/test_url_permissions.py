@@ -90,8 +90,10 @@ def _value(name: str, route: str, objects: dict) -> str:
         return str(objects[name])
     if name == "app_label":
         return "customers"
-    if name in ("object_id", "content_type_id", "id"):
+    if name in ("object_id", "content_type_id", "id", "contact_id", "order_id", "callback_id"):
         return str(objects["pk"])
+    if name == "action":
+        return "accept"
     if name == "url":
         return "no-such-page/"
     raise AssertionError(f"no value for URL parameter {name!r} in {route!r}: add one to this test")

@@ -12,6 +12,8 @@ from kefu.accounts.demo import DEMO_PASSWORD, create_demo_organisation, demo_log
 from kefu.core.validators import format_phone
 from kefu.customers.bulk import refresh_statistics
 from kefu.customers.demo import DEFAULT_COUNT, DEFAULT_SEED, KNOWN, known_customers, seed_customers
+from kefu.hotline.demo import seed_hotline
+from kefu.knowledge.demo import seed_knowledge
 
 
 class Command(BaseCommand):
@@ -21,8 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--customers", type=int, default=DEFAULT_COUNT, help="客户数，默认 10000")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子：同一种子生成同样的数据")
         parser.add_argument("--batch-size", type=int, default=2000, help="每个事务写入的客户数")
+        parser.add_argument(
+            "--contacts", type=int, default=240, help="演示来电登记条数（仅在没有登记时添加）"
+        )
 
-    def handle(self, *args, customers, seed, batch_size, **options):
+    def handle(self, *args, customers, seed, batch_size, contacts, **options):
         if customers < 0:
             raise CommandError("--customers 不能为负数")
         verbosity = options.get("verbosity", 1)
@@ -32,9 +37,18 @@ class Command(BaseCommand):
             result = seed_customers(customers, seed=seed, batch_size=batch_size, progress=bar.update)
         if result.created >= 10_000:
             refresh_statistics()
+        knowledge = seed_knowledge()
+        hotline = seed_hotline(contacts)
         if verbosity < 1:
             return
         out = self.stdout
+        out.write(
+            f"知识库：新增文章 {knowledge.get('articles', 0)} 篇、计划停水 {knowledge.get('outages', 0)} 条"
+        )
+        if hotline.created:
+            out.write(f"热线演示：新增来电登记 {hotline.created} 条（含各状态的工单、回电和回访）")
+        else:
+            out.write(f"热线演示：已有来电登记 {hotline.existing:,} 条，未新增")
         if result.created:
             out.write(
                 f"演示客户：新增 {result.created:,} 户（原有 {result.existing:,} 户），"

@@ -1,0 +1,155 @@
+"""Demo hotline traffic: a few weeks of contacts and work orders at every stage, made through the
+services (so numbers, routing, deadlines, callbacks and the timeline are all real). Idempotent: it
+adds contacts only when the demo has none."""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+
+from kefu.accounts.models import Role, User
+from kefu.customers.models import Customer
+from kefu.hotline.models import Category, Contact, Priority, ReturnVisit
+from kefu.hotline.services import follow_up, work_orders
+from kefu.hotline.services.contacts import open_contact
+
+# category: [(matter, disposition, result)]
+MATTERS = {
+    "repair": [
+        ("楼道里水管爆了，水一直往外冒", "transferred", ""),
+        ("家里突然没水了，也没看到停水通知", "transferred", ""),
+        ("这两天水压特别低，五楼以上几乎没水", "transferred", ""),
+        ("水龙头放出来的水发黄，有铁锈味", "transferred", ""),
+        ("小区门口路面上有水冒出来，可能是管道漏水", "transferred", ""),
+        ("水表玻璃裂了，表在滴水", "transferred", ""),
+        ("家里马桶进水阀坏了一直流水", "answered", "属客户内部故障，已指导关闭角阀并联系维修师傅"),
+    ],
+    "consult": [
+        (
+            "居民阶梯水价现在是多少",
+            "answered",
+            "已告知第一阶梯2.90元/吨，第二阶梯3.85元/吨，第三阶梯6.70元/吨",
+        ),
+        ("明天小区计划停水，几点能恢复", "answered", "已告知计划检修停水时间为9时至17时，并致歉"),
+        ("新房想开户装水表需要带什么材料", "answered", "已告知报装所需材料：身份证、房产证明，到营业厅办理"),
+        ("二次供水改造的补贴政策是怎样的", "follow_up", ""),
+    ],
+    "billing": [
+        ("这个月水费比平时高了一倍，怀疑抄错了", "transferred", ""),
+        ("想问一下欠费多少，怎么交", "answered", "已告知所属分公司抄收电话，可通过营业厅或网上缴费"),
+    ],
+    "service_complaint": [
+        ("抄表员态度很差，说话很冲", "transferred", ""),
+        ("报修两天了维修人员还没来", "transferred", ""),
+    ],
+    "misconduct": [("抢修师傅说要给两百块钱才给先修", "transferred", "")],
+    "theft_report": [("隔壁工地私接消火栓取水，已经好几天了", "transferred", "")],
+    "media": [("都市快报记者来电，想采访昨天主管爆裂的抢修情况", "transferred", "")],
+    "supervision": [("市长热线12345转来群众反映小区长期水压低，要求督办", "transferred", "")],
+    "invalid": [("打错电话，要找燃气公司", "closed", ""), ("来电无声，多次询问无应答后挂断", "closed", "")],
+}
+WEIGHTS = {
+    "repair": 30,
+    "consult": 28,
+    "billing": 14,
+    "service_complaint": 8,
+    "misconduct": 1,
+    "theft_report": 2,
+    "media": 1,
+    "supervision": 3,
+    "invalid": 10,
+}
+
+
+@dataclass
+class SeedResult:
+    created: int = 0
+    existing: int = 0
+
+
+def seed_hotline(count: int = 240, seed: int = 2026) -> SeedResult:
+    existing = Contact.objects.count()
+    if existing:
+        return SeedResult(existing=existing)
+    agents = list(User.objects.filter(role=Role.AGENT, is_active=True).order_by("username"))
+    if not agents:
+        return SeedResult()
+    rng = random.Random(seed)
+    customers = list(Customer.objects.filter(service_area__isnull=False).order_by("id")[:400])
+    categories = {c.code: c for c in Category.objects.filter(code__in=MATTERS)}
+    now = timezone.now()
+    codes = list(WEIGHTS)
+    result = SeedResult()
+    for n in range(count):
+        code = rng.choices(codes, weights=[WEIGHTS[c] for c in codes])[0]
+        matter, disposition, answer = rng.choice(MATTERS[code])
+        customer = rng.choice(customers) if customers and code != "invalid" else None
+        agent = rng.choice(agents)
+        # Spread over the last three weeks, older first, so that the numbers follow the clock.
+        received = now - timedelta(minutes=(count - n) * 120 + rng.randint(0, 90))
+        contact = open_contact(
+            actor=agent,
+            matter=matter,
+            category=categories[code],
+            disposition=disposition,
+            customer=customer,
+            phone="" if customer else f"139{rng.randint(10000000, 99999999)}",
+            address="" if customer else "西湖区文三路",
+            result=answer,
+            priority=Priority.IMPORTANT if code == "supervision" else Priority.NORMAL,
+            received_at=received,
+        )
+        result.created += 1
+        if hasattr(contact, "work_order") and contact.work_order and n < count - 30:
+            _advance(contact.work_order, agent, rng)
+    return result
+
+
+def _advance(order, agent, rng) -> None:
+    """Move older orders along: most get replied, called back and closed; some stay with the unit."""
+    unit_person = User.objects.filter(role=Role.UNIT_STAFF, unit_id=order.unit_id, is_active=True).first()
+    if order.unit_id is None:
+        work_orders.reply(actor=agent, work_order=order, result="已查明并致电客户答复")
+        work_orders.close(actor=agent, work_order=order)
+        return
+    if unit_person is None or rng.random() < 0.15:
+        return
+    work_orders.accept(actor=unit_person, work_order=order)
+    if rng.random() < 0.1:
+        return
+    work_orders.reply(actor=unit_person, work_order=order, result=rng.choice(REPLIES))
+    callback = order.callbacks.filter(done_at__isnull=True).first()
+    if callback is None:
+        return
+    if rng.random() < 0.15:
+        follow_up.record_callback(actor=agent, callback=callback, reached=False)
+        return
+    follow_up.record_callback(
+        actor=agent, callback=callback, reached=True, feedback="客户确认已处理", satisfied=True
+    )
+    work_orders.close(actor=agent, work_order=order)
+    if rng.random() < 0.6:
+        result = rng.choices(
+            [
+                ReturnVisit.Result.SATISFIED,
+                ReturnVisit.Result.BASICALLY_SATISFIED,
+                ReturnVisit.Result.DISSATISFIED,
+            ],
+            weights=[80, 15, 5],
+        )[0]
+        follow_up.record_return_visit(
+            actor=agent,
+            work_order=order,
+            result=result,
+            comment="处理太慢" if result == "dissatisfied" else "",
+        )
+
+
+REPLIES = [
+    "已派抢修班组到场，更换破损管段，恢复供水",
+    "经核查为表后管道渗漏，已告知客户自行维修",
+    "已重新核对读数，确属抄错，已更正账单",
+    "已约谈相关人员，进行批评教育并向客户道歉",
+    "已到场排查，系小区二次供水设备故障，已修复",
+]
