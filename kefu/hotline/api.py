@@ -516,6 +516,23 @@ def add_return_visit(request, order_id: int, payload: ReturnVisitIn):
     return Status(201, _detail(get_work_order_for(request.user, order_id), request.user))
 
 
+class HandOverAllIn(Schema):
+    from_owner_id: int
+    new_owner_id: int
+    reason: str = Field(..., max_length=500)
+
+
+@router.post("/work-orders/hand-over-all", response=dict, summary="批量移交某人的未结工单（离岗、离职）")
+def hand_over_all(request, payload: HandOverAllIn):
+    require(request.user, "hotline.manage_workorder")
+    from_owner = _lookup(User, payload.from_owner_id, "from_owner_id", "原责任人")
+    new_owner = _lookup(User, payload.new_owner_id, "new_owner_id", "接手人")
+    moved = work_orders.hand_over_all(
+        actor=request.user, from_owner=from_owner, new_owner=new_owner, reason=payload.reason
+    )
+    return {"moved": moved}
+
+
 # ---- callbacks and alerts -------------------------------------------------------------------------
 
 

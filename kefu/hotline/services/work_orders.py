@@ -302,3 +302,16 @@ def _refresh_search_text(work_order: WorkOrder) -> None:
         contact.matter, contact.caller_name, contact.address, contact.phone, contact.number, work_order.reply
     )
     contact.save(update_fields=["search_text", "updated_at"])
+
+
+@transaction.atomic
+def hand_over_all(*, actor, from_owner: User, new_owner: User, reason: str) -> int:
+    """A departing or absent agent's open orders all move to a colleague, each recorded on its own
+    timeline (A3, H7: the owner is never empty). Returns how many moved."""
+    if not is_manager(actor):
+        raise PermissionDenied("只有班长以上可以批量移交工单")
+    moved = 0
+    for order in WorkOrder.objects.filter(owner=from_owner).open().order_by("id"):
+        hand_over(actor=actor, work_order=order, new_owner=new_owner, reason=reason)
+        moved += 1
+    return moved

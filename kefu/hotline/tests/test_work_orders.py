@@ -169,3 +169,19 @@ def test_the_reply_is_searchable_with_the_contact(utility, order):
     _replied(utility, order)
     order.contact.refresh_from_db()
     assert "管段" in order.contact.search_text
+
+
+def test_a_departing_agents_open_orders_move_to_a_colleague_one_event_each(utility, record):
+    first, second = record(code="repair").work_order, record(code="billing").work_order
+    with pytest.raises(PermissionDenied):
+        work_orders.hand_over_all(
+            actor=utility.agent, from_owner=utility.agent, new_owner=utility.other_agent, reason="离职"
+        )
+    moved = work_orders.hand_over_all(
+        actor=utility.leader, from_owner=utility.agent, new_owner=utility.other_agent, reason="话务员甲离职"
+    )
+    assert moved == 2
+    for order in (first, second):
+        order.refresh_from_db()
+        assert order.owner == utility.other_agent
+        assert events_for(order).filter(verb="handed_over", note="话务员甲离职").count() == 1
