@@ -382,7 +382,11 @@ class Callback(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["work_order", "attempt"], name="callback_attempt_unique"),
         ]
-        indexes = [models.Index(fields=["due_at"], name="callback_pending_idx", condition=Q(done_at=None))]
+        indexes = [
+            models.Index(fields=["due_at"], name="callback_pending_idx", condition=Q(done_at=None)),
+            # The weekly summary (W5) counts the callbacks done in a week.
+            models.Index(fields=["done_at"], name="callback_done_idx", condition=Q(done_at__isnull=False)),
+        ]
 
     def __str__(self):
         return f"{self.work_order} 第{self.attempt}次回电"
@@ -410,6 +414,7 @@ class ReturnVisit(TimeStampedModel):
         verbose_name = _("回访")
         verbose_name_plural = _("回访")
         ordering = ["-visited_at", "-id"]
+        indexes = [models.Index(fields=["visited_at"], name="return_visit_time_idx")]
 
     def __str__(self):
         return f"{self.work_order} {self.get_result_display()}"
