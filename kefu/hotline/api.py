@@ -48,11 +48,23 @@ def classify(request, payload: ClassifyIn):
         raise ValidationError({"text": "请填写来电事项"})
     from kefu.hotline.classifier import suggest
 
-    suggestion = suggest(payload.text)
+    try:
+        suggestion = suggest(payload.text)
+    except ValueError as exc:
+        raise ValidationError({"text": str(exc)}) from None
+    # A model trained before an administrator switched a category off may still name it.
+    active = set(Category.objects.filter(active=True).values_list("code", flat=True))
+    ranked = [
+        {"category": suggestion.category, "confidence": suggestion.confidence},
+        *suggestion.alternatives,
+    ]
+    ranked = [choice for choice in ranked if choice["category"] in active] or ranked
     return {
-        "category": suggestion.category,
-        "confidence": round(float(suggestion.confidence), 4),
-        "alternatives": suggestion.alternatives,
+        "category": ranked[0]["category"],
+        "confidence": round(float(ranked[0]["confidence"]), 4),
+        "alternatives": [
+            {"category": c["category"], "confidence": round(float(c["confidence"]), 4)} for c in ranked[1:]
+        ],
     }
 
 

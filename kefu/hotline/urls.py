@@ -1,4 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from kefu.hotline import views
 
 app_name = "hotline"
-urlpatterns: list = []
+
+# The steps a work order may take from its page; each one is a POST that calls its service.
+ACTIONS = "|".join(views.ACTION_FORMS)
+
+urlpatterns = [
+    path("", views.workspace, name="workspace"),
+    path("suggest/", views.suggest, name="suggest"),
+    path("route-preview/", views.route_preview, name="route_preview"),
+    path("customer-lookup/", views.customer_lookup, name="customer_lookup"),
+    path("customer-history/", views.customer_history, name="customer_history"),
+    path("orders/", views.work_orders, name="work_orders"),
+    path("orders/<int:pk>/", views.work_order, name="work_order"),
+    path("orders/<int:pk>/print/", views.work_order_print, name="work_order_print"),
+    re_path(
+        rf"^orders/(?P<pk>[0-9]+)/(?P<action>{ACTIONS})/$", views.work_order_action, name="work_order_action"
+    ),
+    path("contacts/", views.contacts, name="contacts"),
+    path("contacts/<int:pk>/", views.contact, name="contact"),
+    path("contacts/<int:pk>/correct/", views.contact_correct, name="contact_correct"),
+    path("alerts/", views.alerts, name="alerts"),
+    path("alerts/read/", views.alerts_read, name="alerts_read"),
+]

@@ -35,19 +35,13 @@ def suggest(text: str) -> Suggestion:
     """The most likely category code for `text`, its probability and the next two."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError("请先填写来电事项，再获取类别建议")
-    model = _current_model()
-    pipeline = model.pipeline
-    probabilities = pipeline.predict_proba([text])[0]
-    classes = pipeline.classes_
-    order = probabilities.argsort()[::-1]
-    best = order[0]
+    classes, probabilities = _current_model().probabilities(text)
+    ranked = sorted(zip(probabilities, classes, strict=True), reverse=True)
+    (confidence, category), rest = ranked[0], ranked[1 : 1 + ALTERNATIVES]
     return Suggestion(
-        category=str(classes[best]),
-        confidence=float(probabilities[best]),
-        alternatives=[
-            {"category": str(classes[i]), "confidence": float(probabilities[i])}
-            for i in order[1 : 1 + ALTERNATIVES]
-        ],
+        category=category,
+        confidence=confidence,
+        alternatives=[{"category": code, "confidence": p} for p, code in rest],
     )
 
 

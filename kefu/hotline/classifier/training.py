@@ -30,8 +30,22 @@ class TrainedModel:
     trained_at: str
     sklearn_version: str
     source: str = "starter"
-    # What suggest() compares to decide whether the file on disk changed; not saved.
+    # Neither is saved: the fast scoring path is rebuilt from the pipeline, and the stamp is what
+    # suggest() compares to notice that the file on disk changed.
+    scorer: object = field(default=None, compare=False, repr=False)
     stamp: tuple = field(default=(), compare=False)
+
+    def __post_init__(self):
+        if self.scorer is None:
+            from kefu.hotline.classifier.scorer import build_scorer
+
+            self.scorer = build_scorer(self.pipeline)
+
+    def probabilities(self, text: str) -> tuple[list[str], list[float]]:
+        """The categories and their probabilities for one text."""
+        if self.scorer is not None:
+            return self.scorer.classes, self.scorer.probabilities(text).tolist()
+        return [str(code) for code in self.pipeline.classes_], self.pipeline.predict_proba([text])[0].tolist()
 
 
 def model_path() -> Path:
@@ -67,18 +81,25 @@ def contact_rows(*, max_contacts: int | None = None) -> list[tuple[str, str]]:
     contacts = Contact.objects.filter(category__active=True).order_by("-received_at", "-id")
     if max_contacts is not None:
         contacts = contacts[:max_contacts]
-    return [(code, matter) for matter, code in contacts.values_list("matter", "category__code") if matter.strip()]
+    return [
+        (code, matter) for matter, code in contacts.values_list("matter", "category__code") if matter.strip()
+    ]
 
 
-def database_rows(*, max_contacts: int | None = None) -> list[tuple[str, str]]:
-    """Starter rows of the categories still active in the database, plus the confirmed contacts.
+def active_starter_rows() -> list[tuple[str, str]]:
+    """Starter rows of the categories active in the database.
 
     A shipped category an administrator disabled or removed is no longer trained, so it is never
-    suggested; a category added by an administrator is learnt from its contacts alone."""
+    suggested; a category an administrator added is learnt from its contacts alone."""
     from kefu.hotline.models import Category
 
     active = set(Category.objects.filter(active=True).values_list("code", flat=True))
-    return [row for row in starter_rows() if row[0] in active] + contact_rows(max_contacts=max_contacts)
+    return [row for row in starter_rows() if row[0] in active]
+
+
+def database_rows(*, max_contacts: int | None = None) -> list[tuple[str, str]]:
+    """What the center's model is trained on: active starter rows plus the confirmed contacts."""
+    return active_starter_rows() + contact_rows(max_contacts=max_contacts)
 
 
 def build_pipeline():
@@ -112,11 +133,15 @@ def build_pipeline():
 
 def fit(rows: list[tuple[str, str]], *, source: str = "starter") -> TrainedModel:
     import sklearn
+    from threadpoolctl import threadpool_limits
 
     if len({category for category, _ in rows}) < 2:
         raise ValueError("训练数据至少需要两个类别")
     pipeline = build_pipeline()
-    pipeline.fit([text for _, text in rows], [category for category, _ in rows])
+    # One BLAS thread: on a busy 2-vCPU server more threads fight each other and the fit takes ten
+    # times as long; the solver's work on sparse features gains nothing from them anyway.
+    with threadpool_limits(limits=1):
+        pipeline.fit([text for _, text in rows], [category for category, _ in rows])
     return TrainedModel(
         pipeline=pipeline,
         counts=dict(sorted(Counter(category for category, _ in rows).items())),
@@ -129,6 +154,7 @@ def fit(rows: list[tuple[str, str]], *, source: str = "starter") -> TrainedModel
 def cross_validate(rows: list[tuple[str, str]], *, folds: int = 5, seed: int = 0) -> float:
     """Mean accuracy over stratified folds of the training rows."""
     from sklearn.model_selection import StratifiedKFold, cross_val_score
+    from threadpoolctl import threadpool_limits
 
     texts = [text for _, text in rows]
     labels = [category for category, _ in rows]
@@ -136,7 +162,8 @@ def cross_validate(rows: list[tuple[str, str]], *, folds: int = 5, seed: int = 0
     with warnings.catch_warnings():
         # A newly added category with fewer contacts than folds is tested in some folds only.
         warnings.filterwarnings("ignore", message="The least populated class")
-        scores = cross_val_score(build_pipeline(), texts, labels, cv=splitter)
+        with threadpool_limits(limits=1):
+            scores = cross_val_score(build_pipeline(), texts, labels, cv=splitter)
     return float(scores.mean())
 
 
@@ -158,6 +185,8 @@ def save(model: TrainedModel, path: Path) -> None:
     os.close(handle)
     try:
         joblib.dump(payload, temporary, compress=3)
+        # mkstemp makes the file private; the web server may run as another user than the command.
+        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

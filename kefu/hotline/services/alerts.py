@@ -1,5 +1,7 @@
 """Alerts and escalation (H9, W3): who hears about a work order, level by level."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from kefu.accounts.models import Role, User
@@ -35,9 +37,35 @@ def notify(recipients, work_order: WorkOrder, kind: str, message: str, level: in
     return len(Alert.objects.bulk_create(rows, ignore_conflicts=True))
 
 
+@transaction.atomic
 def escalate(*, actor, work_order: WorkOrder, level: int, reason: str, emergency: bool = False) -> WorkOrder:
-    """Raise the order to `level`. Escalation goes one level at a time; an emergency may skip levels,
-    and then the skipped levels are told afterwards (请示报告制度)."""
+    """A leader reports an order upwards by hand (H9)."""
+    if not actor.has_perm("hotline.manage_workorder"):
+        raise PermissionDenied("只有班长以上可以上报督办")
+    work_order = (
+        WorkOrder.objects.select_for_update(of=("self",)).select_related("owner").get(pk=work_order.pk)
+    )
+    if not work_order.is_open:
+        raise ValidationError({"level": f"工单{work_order.number}已办结，无需上报"})
+    if level not in LEVEL_ROLES:
+        raise ValidationError({"level": "上报级别应为1（班长）、2（客服部主任）或3（中心主任）"})
+    if level <= work_order.escalation_level:
+        raise ValidationError(
+            {"level": f"工单已上报{LEVEL_NAMES[work_order.escalation_level]}，请选择更高级别"}
+        )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请说明上报原因"})
+    return raise_level(
+        actor=actor, work_order=work_order, level=level, reason=reason.strip(), emergency=emergency
+    )
+
+
+def raise_level(
+    *, actor, work_order: WorkOrder, level: int, reason: str, emergency: bool = False
+) -> WorkOrder:
+    """Raise the order to `level` inside the caller's transaction (the rules and the worker call this).
+    Escalation goes one level at a time; an emergency may skip levels, and then the skipped levels are
+    told afterwards (请示报告制度)."""
     if level not in LEVEL_ROLES or level <= work_order.escalation_level:
         return work_order
     if level > work_order.escalation_level + 1 and not emergency:

@@ -14,7 +14,7 @@ from kefu.customers.models import Customer
 from kefu.fulltext.tokens import search_text_for
 from kefu.hotline.models import Category, Channel, Contact, Priority, WorkOrder
 from kefu.hotline.services import work_orders
-from kefu.hotline.services.alerts import escalate
+from kefu.hotline.services.alerts import raise_level
 from kefu.hotline.services.numbering import contact_number, next_sequence, work_order_number
 from kefu.hotline.services.routing import area_for_address, area_for_customer, deadline_for, route
 
@@ -23,7 +23,7 @@ D = Contact.Disposition
 MATTER_MAX = 2000
 
 
-def _check_disposition(category: Category, disposition: str, result: str, errors: dict) -> None:
+def check_disposition(category: Category, disposition: str, result: str, errors: dict) -> None:
     if disposition not in D.values:
         errors["disposition"] = "请选择处理方式：当即答复、坐席跟进后答复、转办或记录后关闭"
     elif disposition == D.TRANSFERRED and not category.may_transfer:
@@ -84,7 +84,7 @@ def open_contact(
         errors["category"] = f"类别「{category.name}」已停用"
     if received_at > now + timezone.timedelta(minutes=5):
         errors["received_at"] = "受理时间不能晚于现在"
-    _check_disposition(category, disposition, result, errors)
+    check_disposition(category, disposition, result, errors)
     try:
         phone = normalise_phone(phone) if (phone or "").strip() else (customer.phone if customer else "")
     except ValidationError as exc:
@@ -188,10 +188,10 @@ def _escalate_if_urgent(actor, work_order: WorkOrder) -> None:
         f"{work_order.category.name}（{work_order.get_priority_display()}）：{work_order.contact.matter[:60]}"
     )
     if work_order.priority == Priority.URGENT:
-        escalate(actor=actor, work_order=work_order, level=3, reason=reason, emergency=True)
+        raise_level(actor=actor, work_order=work_order, level=3, reason=reason, emergency=True)
         return
     for level in (1, 2):
-        escalate(actor=actor, work_order=work_order, level=level, reason=reason)
+        raise_level(actor=actor, work_order=work_order, level=level, reason=reason)
 
 
 CORRECTABLE = ("matter", "caller_name", "phone", "address", "result")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kefu.core.policies import get_policy
 from kefu.hotline.models import Alert, Callback, WorkOrder
-from kefu.hotline.services.alerts import escalate, level_recipients, notify, unit_staff
+from kefu.hotline.services.alerts import level_recipients, notify, raise_level, unit_staff
 
 
 @dataclass
@@ -70,7 +70,7 @@ def _overdue(now, batch, result):
             people = [work_order.owner, *unit_staff(work_order), *level_recipients(work_order, 1)]
             result.alerts += notify(people, work_order, Alert.Kind.OVERDUE, message, 1)
             if work_order.escalation_level < 1:
-                escalate(actor=None, work_order=work_order, level=1, reason="工单超期，班长督办")
+                raise_level(actor=None, work_order=work_order, level=1, reason="工单超期，班长督办")
                 result.escalated += 1
             result.overdue += 1
 
@@ -91,7 +91,9 @@ def _escalate_overdue(now, batch, result):
                 if not claimed:
                     continue
                 hours = int((now - work_order.due_at).total_seconds() // 3600)
-                escalate(actor=None, work_order=work_order, level=level, reason=f"工单超期{hours}小时未办结")
+                raise_level(
+                    actor=None, work_order=work_order, level=level, reason=f"工单超期{hours}小时未办结"
+                )
                 result.escalated += 1
 
 

@@ -192,3 +192,11 @@ def test_the_schema_lists_the_hotline_endpoints(utility, as_user):
         "/api/hotline/classify",
         "/api/hotline/work-orders/{order_id}/transitions",
     } <= set(paths)
+
+
+def test_a_switched_off_category_is_not_suggested(utility, as_user):
+    from kefu.hotline.models import Category
+
+    Category.objects.filter(code="repair").update(active=False)
+    response = post(as_user(utility.agent), "/api/hotline/classify", {"text": "家里水管爆了，水流了一地"})
+    assert response.status_code == 200 and response.json()["category"] != "repair"

@@ -1,0 +1,209 @@
+"""Hotline forms: validation only. The services apply the rules (H3 dispositions, routing, states) and
+their Chinese errors are put back on these forms by the views."""
+
+from django import forms
+
+from kefu.accounts.models import Role, ServiceArea, Unit, User
+from kefu.customers.models import Customer
+from kefu.hotline.models import Category, Channel, Contact, Priority, ReturnVisit, WorkOrder
+
+REQUIRED = "此项必填"
+
+
+class Form(forms.Form):
+    """Labels without the trailing colon: the pages lay labels above their fields."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+def _units():
+    return Unit.objects.filter(active=True).order_by("kind", "code")
+
+
+class ContactForm(Form):
+    """The workspace's contact form (H1, H2). Customer and suggestion fields are hidden: they are set
+    by the customer lookup and the suggestion partial."""
+
+    channel = forms.ChoiceField(label="渠道", choices=Channel.choices, initial=Channel.PHONE)
+    customer = forms.ModelChoiceField(
+        label="客户",
+        queryset=Customer.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "所选客户不存在，请重新查找"},
+    )
+    caller_name = forms.CharField(label="客户姓名", max_length=100, required=False)
+    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    address = forms.CharField(label="地址", max_length=200, required=False)
+    service_area = forms.ModelChoiceField(
+        label="服务片区",
+        queryset=ServiceArea.objects.filter(active=True).select_related("branch"),
+        required=False,
+        empty_label="自动（按客户或地址）",
+    )
+    matter = forms.CharField(
+        label="来电事项",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "请填写来电事项", "max_length": "来电事项不能超过2000字"},
+    )
+    category = forms.ModelChoiceField(
+        label="类别",
+        queryset=Category.objects.filter(active=True),
+        empty_label="请选择类别",
+        error_messages={"required": "请选择类别", "invalid_choice": "所选类别不存在或已停用"},
+    )
+    priority = forms.ChoiceField(label="紧急程度", choices=Priority.choices, initial=Priority.NORMAL)
+    disposition = forms.ChoiceField(
+        label="处理方式",
+        choices=Contact.Disposition.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择处理方式"},
+    )
+    result = forms.CharField(label="处理结果", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    unit = forms.ModelChoiceField(
+        label="责任单位（仅转办时指定）",
+        queryset=_units(),
+        required=False,
+        empty_label="按类别规则自动",
+    )
+    suggested_category = forms.ModelChoiceField(
+        queryset=Category.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    suggestion_confidence = forms.FloatField(required=False, widget=forms.HiddenInput)
+    call_id = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+
+
+class CorrectionForm(Form):
+    """H2: a correction of a contact, with its reason. The phone is only sent when typed again."""
+
+    matter = forms.CharField(
+        label="来电事项",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "来电事项不能为空"},
+    )
+    caller_name = forms.CharField(label="客户姓名", max_length=100, required=False)
+    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    address = forms.CharField(label="地址", max_length=200, required=False)
+    result = forms.CharField(label="处理结果", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(label="更正原因", max_length=300, error_messages={"required": "请填写更正原因"})
+
+
+class OrderFilterForm(Form):
+    state = forms.ChoiceField(
+        label="状态", choices=[("", "全部状态"), *WorkOrder.State.choices], required=False
+    )
+    category = forms.ChoiceField(label="类别", required=False)
+    unit = forms.ModelChoiceField(label="责任单位", queryset=_units(), required=False, empty_label="全部单位")
+    q = forms.CharField(label="工单号/受理编号/电话", max_length=50, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = Category.objects.values_list("code", "name")
+        self.fields["category"].choices = [("", "全部类别"), *codes]
+
+
+class ContactFilterForm(Form):
+    q = forms.CharField(label="检索", max_length=100, required=False)
+    category = forms.ModelChoiceField(
+        label="类别", queryset=Category.objects.all(), required=False, empty_label="全部类别"
+    )
+    channel = forms.ChoiceField(label="渠道", choices=[("", "全部渠道"), *Channel.choices], required=False)
+    date_from = forms.DateField(
+        label="起始日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
+    )
+    date_to = forms.DateField(
+        label="截止日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
+    )
+
+
+# Work order actions (W1): one small form per action.
+
+
+class NoteForm(Form):
+    note = forms.CharField(label="说明", max_length=500, required=False)
+
+
+class ReasonForm(Form):
+    reason = forms.CharField(label="原因", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ReplyForm(Form):
+    result = forms.CharField(label="办理结果", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class TransferForm(Form):
+    unit = forms.ModelChoiceField(
+        label="责任单位", queryset=_units(), error_messages={"required": "请选择责任单位"}
+    )
+    reason = forms.CharField(label="原因", max_length=500, required=False)
+
+
+class CoUnitsForm(Form):
+    units = forms.ModelMultipleChoiceField(
+        label="协办单位", queryset=_units(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+YES_NO = [("yes", "是"), ("no", "否")]
+
+
+class CallbackForm(Form):
+    callback = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": "没有待回电任务"})
+    reached = forms.ChoiceField(
+        label="是否联系上客户",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择是否联系上客户"},
+    )
+    feedback = forms.CharField(label="客户反馈", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    satisfied = forms.ChoiceField(label="客户是否满意", choices=[("", "未表态"), *YES_NO], required=False)
+
+
+class ReturnVisitForm(Form):
+    result = forms.ChoiceField(
+        label="满意度",
+        choices=ReturnVisit.Result.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择满意、基本满意或不满意"},
+    )
+    comment = forms.CharField(label="客户意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class InterimReplyForm(Form):
+    plan = forms.CharField(label="处理计划", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    promised_at = forms.DateTimeField(
+        label="新承诺时间",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"required": "请填写新承诺时间", "invalid": "时间格式应为 YYYY-MM-DD HH:MM"},
+    )
+
+
+class HandOverForm(Form):
+    new_owner = forms.ModelChoiceField(
+        label="新首问责任人",
+        queryset=User.objects.filter(
+            is_active=True, role__in=[Role.AGENT, Role.TEAM_LEADER, Role.DEPARTMENT_HEAD]
+        ).order_by("username"),
+        error_messages={"required": "请选择新的首问责任人"},
+    )
+    reason = forms.CharField(label="原因", max_length=500, required=False)
+
+
+class EscalateForm(Form):
+    level = forms.TypedChoiceField(
+        label="上报至",
+        coerce=int,
+        choices=[(1, "班长"), (2, "客服部主任"), (3, "中心主任")],
+        error_messages={"required": "请选择上报级别"},
+    )
+    reason = forms.CharField(label="原因", max_length=300, error_messages={"required": "请填写上报原因"})
+    emergency = forms.BooleanField(label="紧急情况，越级上报", required=False)

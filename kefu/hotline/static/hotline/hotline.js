@@ -1,0 +1,43 @@
+// The workspace's few behaviours that htmx attributes do not cover: picking a suggested category.
+(function () {
+  function category() { return document.getElementById("id_category"); }
+
+  function pick(id, byAgent) {
+    var select = category();
+    if (!select || !id) return;
+    select.value = id;
+    if (byAgent) select.dataset.touched = "1";
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-pick-category]");
+    if (!button) return;
+    event.preventDefault();
+    pick(button.dataset.pickCategory, true);
+  });
+
+  // A category the agent chose stays chosen: the suggestion only fills an untouched field.
+  document.addEventListener("change", function (event) {
+    if (event.target.id === "id_category" && event.isTrusted) event.target.dataset.touched = "1";
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    var hint = target && target.querySelector && target.querySelector("[data-suggested-id]");
+    var select = category();
+    if (hint && select && select.dataset.touched !== "1") pick(hint.dataset.suggestedId, false);
+  });
+})();
+
+// "清除" next to the selected customer: the call is from someone without an archive after all.
+document.addEventListener("click", function (event) {
+  if (!event.target.closest("[data-clear-customer]")) return;
+  var input = document.getElementById("id_customer");
+  if (input) input.value = "";
+  var shown = document.getElementById("selected-customer");
+  if (shown) shown.innerHTML = "";
+  var history = document.getElementById("customer-history");
+  if (history) history.innerHTML = '<div class="muted">选择客户后显示其最近来电和未办结工单</div>';
+  document.body.dispatchEvent(new Event("customerSelected"));
+});
