@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kefu.telephony import views
 
 app_name = "telephony"
-urlpatterns: list = []
+urlpatterns = [
+    path("pop/", views.pop, name="pop"),
+    path("stats/", views.stats, name="stats"),
+]
