@@ -53,3 +53,15 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def shipped_categories(db):
+    """The hotline categories the data migration ships. A transactional test (browser tests, threads)
+    flushes the tables afterwards and the flush re-runs post_migrate but not data migrations, so such
+    tests ask for this fixture to have them again."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("kefu.hotline.migrations.0002_shipped_categories").create_categories(apps, None)

@@ -14,13 +14,11 @@ from kefu.accounts.tests.factories import ServiceAreaFactory, TeamFactory, UnitF
 from kefu.customers.tests.factories import CustomerFactory, ServicePointFactory
 from kefu.hotline.models import WorkOrder
 
-# serialized_rollback: the shipped categories come from a data migration that earlier transactional
-# tests flush away; this restores them for this test.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def utility(db):
+def utility(db, shipped_categories):
     west = UnitFactory(code="FGS02", name="城西供水分公司", kind=Unit.Kind.BRANCH)
     east = UnitFactory(code="FGS01", name="城东供水分公司", kind=Unit.Kind.BRANCH)
     west_area = ServiceAreaFactory(code="CX", name="城西片区", branch=west)

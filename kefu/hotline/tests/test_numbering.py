@@ -37,10 +37,8 @@ def test_a_failed_save_gives_its_number_back(utility, record):
         assert record(code="repair").number == "RX20261122-0002"
 
 
-# serialized_rollback: the shipped categories come from a data migration, which a transactional test
-# that ran earlier has flushed away; this restores them.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_agents_saving_at_the_same_moment_get_distinct_gap_free_numbers(utility):
+@pytest.mark.django_db(transaction=True)
+def test_agents_saving_at_the_same_moment_get_distinct_gap_free_numbers(shipped_categories, utility):
     # SQLite's in-memory test database cannot be written from several threads at once; PostgreSQL
     # (the production database, also run by `make test`) is where row locks make this safe.
     if connection.vendor != "postgresql":
