@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from kefu.core.models import Event
 from kefu.core.policies import get_policy
+from kefu.hotline import exports as hotline_exports
 from kefu.hotline.models import Callback, Channel, Contact, ReturnVisit, WorkOrder
 from kefu.reports.periods import Period
 
@@ -176,38 +177,8 @@ def _sum_rows(rows: list[TimelinessRow]) -> TimelinessRow:
 # ---------------------------------------------------------------------------------------------------
 # H14 来电登记 (the register, one row per contact)
 
-REGISTER_HEADERS = [
-    "序号",
-    "来电时间",
-    "渠道",
-    "类别",
-    "客户姓名",
-    "联系电话",
-    "地址",
-    "事项",
-    "转办时间",
-    "转办单位",
-    "处理结果",
-    "值班坐席",
-]
-_REGISTER_FIELDS = (
-    "number",
-    "received_at",
-    "channel",
-    "category__name",
-    "caller_name",
-    "phone",
-    "address",
-    "matter",
-    "transferred_at",
-    "transferred_to__name",
-    "result",
-    "disposition",
-    "work_order__reply",
-    "work_order__state",
-    "agent__name",
-    "agent__username",
-)
+# The columns and rows are the hotline's own definition of the register (kefu.hotline.exports).
+REGISTER_HEADERS = hotline_exports.REGISTER_HEADERS
 
 
 def register_count(period: Period) -> int:
@@ -218,61 +189,14 @@ def monthly_register(
     period: Period, *, phone: Callable[[str], str] = str, chunk_size: int = 2000
 ) -> Iterator[list]:
     """The month's contacts in the order they came, with the columns of the paper register (seed 000
-    ch.5 §3.2), as plain values ready for a spreadsheet. `phone` formats or masks the number for the
-    reader. One joined query streamed in chunks: memory stays flat for any month."""
-    channels, dispositions, states = dict(Channel.choices), dict(D.choices), dict(S.choices)
-    rows = (
-        contacts_in(period)
-        .order_by("received_at", "id")
-        .values_list(*_REGISTER_FIELDS)
-        .iterator(chunk_size=chunk_size)
+    ch.5 §3.2), streamed in chunks: memory stays flat for any month."""
+    return hotline_exports.register_rows(
+        contacts_in(period).order_by("received_at", "id"), phone=phone, chunk_size=chunk_size
     )
-    for (
-        number,
-        received_at,
-        channel,
-        category,
-        caller_name,
-        phone_number,
-        address,
-        matter,
-        transferred_at,
-        unit,
-        result,
-        disposition,
-        reply,
-        state,
-        agent_name,
-        agent_username,
-    ) in rows:
-        yield [
-            number,
-            _local(received_at),
-            str(channels.get(channel, channel)),
-            category,
-            caller_name,
-            phone(phone_number) if phone_number else "",
-            address,
-            matter,
-            _local(transferred_at),
-            unit or "",
-            _outcome(result, reply, disposition, state, dispositions, states),
-            agent_name or agent_username,
-        ]
 
 
 def _local(value: datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-def _outcome(result, reply, disposition, state, dispositions, states) -> str:
-    # The register's 处理结果: what the agent answered, else what the unit replied, else where it stands.
-    if result:
-        return result
-    if reply:
-        return reply
-    label = str(dispositions.get(disposition, disposition))
-    return f"{label}（{states[state]}）" if state in states else label
 
 
 # ---------------------------------------------------------------------------------------------------
