@@ -99,7 +99,27 @@ def match_contacts(queryset, query: str):
     digits = _phone_digits(terms)
     if digits:
         condition |= Q(phone__contains=digits)
-    return queryset.filter(condition)
+    matched = queryset.filter(condition)
+    if vendor == "postgresql":
+        return _few_matches_first(queryset, matched)
+    return matched
+
+
+# A query matching at most this many contacts is answered from the GIN index and sorted; above it, the
+# ordered walk along received_at finds the first page sooner.
+FEW_MATCHES = 5000
+
+
+def _few_matches_first(queryset, matched):
+    """PostgreSQL estimates any token outside its most-common list at a fixed few thousand rows, so
+    for a rare or absent phrase it walks the received_at index backwards, filtering, until a page is
+    full: through the whole table (seconds) when nothing matches. Ask the GIN index first, unordered
+    and capped: if the matches are few, hand back exactly those ids, which sort in a millisecond."""
+    ids = list(matched.order_by().values_list("id", flat=True)[: FEW_MATCHES + 1])
+    if len(ids) > FEW_MATCHES:
+        return matched
+    # The ids replace the text condition, so the planner sees a short list of keys, not a tsquery guess.
+    return queryset.filter(id__in=ids) if ids else queryset.none()
 
 
 def _postgresql_condition(connection, terms: list[Term]) -> Q:

@@ -128,8 +128,13 @@ class Contact(TimeStampedModel):
     sequence = models.PositiveIntegerField(_("当日序号"))
     received_at = models.DateTimeField(_("受理时间"))
     channel = models.CharField(_("渠道"), max_length=12, choices=Channel.choices, default=Channel.PHONE)
+    # No single-column indexes on agent, category, customer: the composite indexes below lead with them.
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("值班坐席"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("值班坐席"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     team = models.ForeignKey(
         Team, verbose_name=_("班组"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -141,6 +146,7 @@ class Contact(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="contacts",
+        db_index=False,
     )
     caller_name = models.CharField(_("客户姓名"), max_length=100, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
@@ -156,7 +162,9 @@ class Contact(TimeStampedModel):
     matter = models.TextField(_("事项"))
     # The matter as first recorded: corrections change `matter` and are events; this never changes (H2).
     original_matter = models.TextField(_("原始记录"), editable=False)
-    category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(
+        Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     suggested_category = models.ForeignKey(
         Category,
         verbose_name=_("系统建议类别"),
@@ -226,7 +234,11 @@ class WorkOrderQuerySet(models.QuerySet):
         if user.role == Role.UNIT_STAFF:
             if not user.unit_id:
                 return self.none()
-            return self.filter(Q(unit_id=user.unit_id) | Q(co_units__id=user.unit_id)).distinct()
+            # A subquery rather than a join + DISTINCT: same rows, a fraction of the planning time.
+            co_handled = WorkOrder.co_units.through.objects.filter(unit_id=user.unit_id).values(
+                "workorder_id"
+            )
+            return self.filter(Q(unit_id=user.unit_id) | Q(id__in=co_handled))
         return self
 
     def open(self):
@@ -252,6 +264,7 @@ class WorkOrder(TimeStampedModel):
         verbose_name=_("首问责任人"),
         on_delete=models.PROTECT,
         related_name="owned_work_orders",
+        db_index=False,  # wo_owner_queue_idx leads with owner
     )
     unit = models.ForeignKey(
         Unit,
@@ -260,6 +273,7 @@ class WorkOrder(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="work_orders",
+        db_index=False,  # wo_unit_queue_idx leads with unit
     )
     co_units = models.ManyToManyField(
         Unit, verbose_name=_("协办单位"), blank=True, related_name="co_work_orders"
@@ -271,6 +285,7 @@ class WorkOrder(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="work_orders",
+        db_index=False,  # wo_customer_idx leads with customer
     )
     service_area = models.ForeignKey(
         ServiceArea,

@@ -8,10 +8,11 @@ the Django model does not know it (SQLite keeps its FTS5 table)."""
 from django.db import migrations
 
 FORWARD = [
+    # Dropped first: otherwise the table rewrite below rebuilds it only for it to be thrown away.
+    "DROP INDEX IF EXISTS hotline_contact_search_fts",
     "ALTER TABLE hotline_contact ADD COLUMN IF NOT EXISTS search_vector tsvector "
     "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_text)) STORED",
     "CREATE INDEX IF NOT EXISTS hotline_contact_search_vector ON hotline_contact USING gin (search_vector)",
-    "DROP INDEX IF EXISTS hotline_contact_search_fts",
 ]
 BACKWARD = [
     "CREATE INDEX IF NOT EXISTS hotline_contact_search_fts ON hotline_contact "

@@ -108,6 +108,7 @@ def open_contact(
     if target_unit is not None and not target_unit.active:
         raise ValidationError({"unit": f"{target_unit}已停用"})
 
+    stored_address = address or (customer.address if customer else "")
     day = timezone.localtime(received_at).date()
     sequence = next_sequence(day)
     number = contact_number(day, sequence)
@@ -122,7 +123,7 @@ def open_contact(
         customer=customer,
         caller_name=caller_name[:100],
         phone=phone,
-        address=address or (customer.address if customer else ""),
+        address=stored_address,
         service_area=service_area,
         matter=matter,
         original_matter=matter,
@@ -133,9 +134,11 @@ def open_contact(
         disposition=disposition,
         result=result,
         call_id=(call_id or "")[:64],
+        # Set in the one INSERT: every later UPDATE of a contact adds an entry to each of its indexes.
+        transferred_at=now if transfer else None,
+        transferred_to=target_unit if transfer else None,
+        search_text=search_text_for(matter, caller_name[:100], stored_address, phone, number),
     )
-    contact.search_text = search_text_for(matter, contact.caller_name, contact.address, phone, number)
-    contact.save(update_fields=["search_text"])
     record_event(
         actor=actor,
         target=contact,
