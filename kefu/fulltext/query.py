@@ -100,7 +100,7 @@ def match_contacts(queryset, query: str):
     if digits:
         condition |= Q(phone__contains=digits)
     matched = queryset.filter(condition)
-    if vendor == "postgresql":
+    if vendor == "postgresql" and not digits and _expected_matches(connection, terms) <= FEW_MATCHES:
         return _few_matches_first(queryset, matched)
     return matched
 
@@ -110,11 +110,23 @@ def match_contacts(queryset, query: str):
 FEW_MATCHES = 5000
 
 
+def _expected_matches(connection, terms: list[Term]) -> float:
+    """How many contacts the statistics say the query can match at most: its rarest term's share of
+    the table. A token outside the most-common list counts as absent (it is rarer than all listed);
+    a prefix term could stand for many tokens, so it counts as matching everything."""
+    frequencies = _token_frequencies(connection)
+    shares = [
+        1.0 if term.prefix else min(frequencies.get(token, 0.0) for token in term.tokens) for term in terms
+    ]
+    return min(shares) * _row_estimate(connection)
+
+
 def _few_matches_first(queryset, matched):
     """PostgreSQL estimates any token outside its most-common list at a fixed few thousand rows, so
     for a rare or absent phrase it walks the received_at index backwards, filtering, until a page is
-    full: through the whole table (seconds) when nothing matches. Ask the GIN index first, unordered
-    and capped: if the matches are few, hand back exactly those ids, which sort in a millisecond."""
+    full: through the whole table (seconds) when nothing matches. For a query the statistics call
+    rare, ask the GIN index first, unordered and capped: if the matches are few, hand back exactly
+    those ids, which sort in a millisecond; if not, the ordered walk finds a page soon enough."""
     ids = list(matched.order_by().values_list("id", flat=True)[: FEW_MATCHES + 1])
     if len(ids) > FEW_MATCHES:
         return matched
@@ -146,6 +158,7 @@ def _postgresql_condition(connection, terms: list[Term]) -> Q:
 
 
 _frequencies: dict[str, float] = {}
+_rows = 0.0
 _frequencies_read_at = 0.0
 FREQUENCIES_MAX_AGE = 600.0
 
@@ -153,18 +166,31 @@ FREQUENCIES_MAX_AGE = 600.0
 def _token_frequencies(connection) -> dict[str, float]:
     """The share of contacts holding each of the most common tokens (ANALYZE's statistics of the stored
     vector column), read at most every ten minutes. A token not listed is rarer than all listed."""
-    global _frequencies, _frequencies_read_at
-    if time.monotonic() - _frequencies_read_at > FREQUENCIES_MAX_AGE:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-                "WHERE tablename = 'hotline_contact' AND attname = 'search_vector' "
-                "AND most_common_elems IS NOT NULL"
-            )
-            row = cursor.fetchone()
-        _frequencies = dict(zip(row[0], row[1], strict=False)) if row else {}
-        _frequencies_read_at = time.monotonic()
+    _read_statistics(connection)
     return _frequencies
+
+
+def _row_estimate(connection) -> float:
+    _read_statistics(connection)
+    return _rows
+
+
+def _read_statistics(connection) -> None:
+    global _frequencies, _rows, _frequencies_read_at
+    if time.monotonic() - _frequencies_read_at <= FREQUENCIES_MAX_AGE:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE tablename = 'hotline_contact' AND attname = 'search_vector' "
+            "AND most_common_elems IS NOT NULL"
+        )
+        row = cursor.fetchone()
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'hotline_contact'::regclass")
+        rows = cursor.fetchone()
+    _frequencies = dict(zip(row[0], row[1], strict=False)) if row else {}
+    _rows = max(float(rows[0]), 0.0) if rows else 0.0
+    _frequencies_read_at = time.monotonic()
 
 
 def _scan_condition(terms: list[Term]) -> Q:
