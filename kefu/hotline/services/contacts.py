@@ -1,7 +1,7 @@
 """Recording a contact (H1–H4): number it, route it by its category's rule, open its work order."""
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from kefu.accounts.models import ServiceArea, Unit
 from kefu.core.events import diff, record_event
+from kefu.core.policies import get_policy
 from kefu.core.validators import normalise_phone
 from kefu.customers.models import Customer
 from kefu.fulltext.tokens import search_text_for
-from kefu.hotline.models import Category, Channel, Contact, Priority, WorkOrder
+from kefu.hotline.models import Callback, Category, Channel, Contact, Priority, WorkOrder
 from kefu.hotline.services import work_orders
 from kefu.hotline.services.alerts import raise_level
 from kefu.hotline.services.numbering import contact_number, next_sequence, work_order_number
@@ -156,12 +157,18 @@ def open_contact(
 
 
 def _open_work_order(actor, contact: Contact, unit: Unit | None, reason: str) -> WorkOrder:
+    """The new order is written once, already transferred when it goes to a unit (the hotline's
+    busiest write: no row is inserted and then updated), with the same timeline as a later transfer."""
     due = deadline_for(contact.category, contact.received_at)
+    transferred = unit is not None
     work_order = WorkOrder.objects.create(
         number=work_order_number(contact.number),
         contact=contact,
         category=contact.category,
+        state=WorkOrder.State.TRANSFERRED if transferred else WorkOrder.State.NEW,
         owner=actor,
+        unit=unit,
+        transferred_at=contact.transferred_at,
         customer=contact.customer,
         service_area=contact.service_area,
         priority=contact.priority,
@@ -175,8 +182,19 @@ def _open_work_order(actor, contact: Contact, unit: Unit | None, reason: str) ->
         changes={"owner": [None, str(actor)], "deadline": [None, work_orders._plain(due.deadline)]},
         note="；".join(due.warnings),
     )
-    if unit is not None:
-        work_order = work_orders.transfer(actor=actor, work_order=work_order, unit=unit, note=reason)
+    if transferred:
+        record_event(
+            actor=actor,
+            target=work_order,
+            verb="transfer",
+            changes={"state": [WorkOrder.State.NEW, WorkOrder.State.TRANSFERRED], "unit": [None, str(unit)]},
+            note=reason,
+        )
+        Callback.objects.create(
+            work_order=work_order,
+            attempt=1,
+            due_at=work_order.transferred_at + timedelta(hours=float(get_policy("hotline.callback_hours"))),
+        )
     _escalate_if_urgent(actor, work_order)
     return work_order
 
