@@ -148,10 +148,9 @@ def open_contact(
         note=routing.reason if routing else "",
     )
     if disposition in (D.TRANSFERRED, D.FOLLOW_UP):
-        _open_work_order(actor, contact, target_unit, routing.reason if routing else "坐席跟进后答复客户")
-        # The transfer updated both rows through locked copies; hand back what was stored.
-        return Contact.objects.select_related("work_order__unit", "category", "transferred_to").get(
-            pk=contact.pk
+        # Cached on the contact, so that callers read the order without another query.
+        contact.work_order = _open_work_order(
+            actor, contact, target_unit, routing.reason if routing else "坐席跟进后答复客户"
         )
     return contact
 
