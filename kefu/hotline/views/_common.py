@@ -1,0 +1,201 @@
+"""Helpers the hotline pages share: paging, queue tabs, scripts, error text, Excel responses."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from kefu.accounts.models import Center
+from kefu.core.policies import get_policy
+from kefu.hotline import selectors
+from kefu.hotline.models import Contact, WorkOrder
+from kefu.hotline.services.alerts import LEVEL_NAMES
+
+log = logging.getLogger(__name__)
+
+EXPORT_LIMIT = 10_000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+QUEUE_COUNT_CAP = 99
+D = Contact.Disposition
+
+
+# --- small helpers ----------------------------------------------------------------------------------
+
+
+def _optional_url(name: str, **kwargs) -> str | None:
+    """The URL of another team's partial, or None while it does not exist yet: the page must not break."""
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+
+
+def _page(request) -> int:
+    try:
+        return min(max(int(request.GET.get("page", 1)), 1), 1000)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "；".join(error.messages)
+    return str(error) or "您没有此项权限"
+
+
+def _form_errors_text(form) -> str:
+    return "；".join(e for errs in form.errors.values() for e in errs)
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's errors next to the fields they name; others go above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _count_label(queryset) -> str:
+    # No COUNT(*) over a busy table: fetch at most 100 ids and show "99+" beyond that.
+    n = len(queryset.values_list("pk", flat=True)[: QUEUE_COUNT_CAP + 1])
+    return f"{QUEUE_COUNT_CAP}+" if n > QUEUE_COUNT_CAP else str(n)
+
+
+def _queue_names(user) -> list[str]:
+    names = []
+    if user.has_perm("hotline.add_contact"):
+        names.append("mine")
+    if user.unit_id:
+        names.append("unit")
+    if user.has_perm("hotline.add_callback"):
+        names.append("callbacks")
+    names.append("overdue")
+    if user.has_perm("hotline.view_escalated"):
+        names.append("escalated")
+    names.append("all")
+    return names
+
+
+def _queue_tabs(user, current: str = "") -> list[dict]:
+    tabs = []
+    for name in _queue_names(user):
+        count = None if name == "all" else _count_label(selectors.queue(user, name))
+        tabs.append(
+            {"name": name, "label": selectors.QUEUES[name], "count": count, "active": name == current}
+        )
+    return tabs
+
+
+def _unread_alerts(user, limit: int = 5):
+    rows = list(selectors.alerts_for(user, unread_only=True).order_by("-created_at", "-id")[: limit + 1])
+    return {"alerts": rows[:limit], "more": len(rows) > limit}
+
+
+def _scripts() -> dict:
+    """H11 scripts from the seed's e-commerce 话术; the center's name comes from the organisation."""
+    center = Center.objects.order_by("code").values_list("name", flat=True).first() or "供水客户中心"
+    seconds = get_policy("hotline.hold_script_seconds")
+    return {
+        "greeting": f"您好，{center}，请讲",
+        "confirm": "请问您反映的是……，对吗？",
+        "hold_seconds": seconds,
+        "hold": "对不起，让您久等了，我们正在为您查询，请您稍等。",
+        "closing": "请问您还有其他问题吗？感谢您的来电，再见",
+    }
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _xlsx_response(content: bytes, stem: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{stem}-{timezone.localdate():%Y%m%d}.xlsx"
+    )
+    return response
+
+
+FIELDS = {
+    "state": "状态",
+    "unit": "责任单位",
+    "owner": "首问责任人",
+    "deadline": "办理时限",
+    "promised_at": "承诺答复时间",
+    "reply": "办理结果",
+    "return_reason": "退回原因",
+    "escalation_level": "上报级别",
+    "co_units": "协办单位",
+    "callback": "回电结果",
+    "return_visit": "回访结果",
+    "category": "类别",
+    "disposition": "处理方式",
+    "matter": "事项",
+    "caller_name": "客户姓名",
+    "phone": "联系电话",
+    "address": "地址",
+    "result": "处理结果",
+    "reopen_count": "重新打开次数",
+}
+
+
+VERBS = {
+    "created": "创建工单",
+    "contact_opened": "受理登记",
+    "corrected": "更正登记",
+    "transfer": "转办",
+    "reassign": "改派",
+    "accept": "受理",
+    "return": "退回",
+    "reply": "回复办理结果",
+    "call_back": "回访客户",
+    "close": "办结",
+    "reopen": "重新打开",
+    "escalated": "上报督办",
+    "handed_over": "移交首问责任",
+    "interim_reply": "阶段答复",
+    "callback": "回电",
+    "return_visit": "回访",
+    "co_units": "设置协办单位",
+}
+
+
+def _event_lines(events, masker) -> list[dict]:
+    """Events in words: time, actor, verb in Chinese, each change as old → new, the note."""
+    states = dict(WorkOrder.State.choices)
+    lines = []
+    for event in events:
+        changes = []
+        for field, values in (event.changes or {}).items():
+            if field not in FIELDS or not isinstance(values, list | tuple) or len(values) != 2:
+                continue
+            old, new = values
+            if field == "state":
+                old, new = states.get(old, old), states.get(new, new)
+            elif field == "escalation_level":
+                old, new = LEVEL_NAMES.get(old, old), LEVEL_NAMES.get(new, new)
+            elif field == "phone":
+                old, new = masker.phone(old or ""), masker.phone(new or "")
+            changes.append({"field": FIELDS[field], "old": old, "new": new})
+        lines.append(
+            {
+                "at": event.occurred_at,
+                "actor": (event.actor.name or event.actor.username) if event.actor else "系统",
+                "verb": VERBS.get(event.verb, event.verb),
+                "changes": changes,
+                "note": event.note,
+            }
+        )
+    return lines

@@ -1,0 +1,238 @@
+"""The agent's workspace (H1–H4, H10–H12) and its htmx partials: the suggested category, the route
+preview, the customer lookup and the customer's history."""
+
+import re
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from kefu.accounts.models import ServiceArea, Unit
+from kefu.core.permissions import can, require
+from kefu.customers.masking import Masker
+from kefu.customers.models import Customer
+from kefu.customers.permissions import get_customer_for
+from kefu.customers.selectors import search_customers
+from kefu.hotline import forms, selectors
+from kefu.hotline.models import Category, Contact, WorkOrder
+from kefu.hotline.services.contacts import check_disposition, open_contact
+from kefu.hotline.services.routing import area_for_address, area_for_customer, deadline_for, route
+from kefu.hotline.views._common import (
+    D,
+    _add_service_errors,
+    _error_text,
+    _int,
+    _optional_url,
+    _queue_tabs,
+    _scripts,
+    _unread_alerts,
+    log,
+)
+
+# --- 1. the workspace -------------------------------------------------------------------------------
+
+
+def workspace(request):
+    """One page for one call: screen pop, customer, knowledge, scripts, the contact form and the queues."""
+    require(request.user, "hotline.add_contact")
+    user = request.user
+    masker = Masker(user)
+    customer = None
+    if request.method == "POST":
+        form = forms.ContactForm(request.POST)
+        form.fields["customer"].queryset = Customer.objects.visible_to(user)
+        if form.is_valid():
+            try:
+                contact = open_contact(actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, _opened_message(contact))
+                return redirect("hotline:workspace")
+        customer = form.cleaned_data.get("customer") if hasattr(form, "cleaned_data") else None
+        if form.data.get("category"):
+            form.fields["category"].widget.attrs["data-touched"] = "1"
+    else:
+        initial, customer = _prefill(request)
+        form = forms.ContactForm(initial=initial)
+    if customer is not None and not form["phone"].value():
+        form.fields["phone"].widget.attrs["placeholder"] = f"留空则用档案电话 {masker.phone(customer.phone)}"
+    context = {
+        "form": form,
+        "customer": customer,
+        "categories": list(Category.objects.filter(active=True)),
+        "scripts": _scripts(),
+        "tabs": _queue_tabs(user),
+        "unread": _unread_alerts(user),
+        "pop_url": _optional_url("telephony:pop"),
+        "knowledge_url": _optional_url("knowledge:panel") if can(user, "knowledge.view_article") else None,
+        "area_id": _area_id(customer, form),
+    }
+    return render(request, "hotline/workspace.html", context)
+
+
+def _prefill(request) -> tuple[dict, Customer | None]:
+    """The screen pop links to /hotline/?customer=<pk>&phone=<digits>&call_id=<id>."""
+    initial: dict = {}
+    customer = None
+    if request.GET.get("customer"):
+        try:
+            customer = get_customer_for(request.user, request.GET["customer"])
+        except (Http404, PermissionDenied):
+            messages.warning(request, "来电号码匹配的客户档案不存在或您无权查看，请手工查找客户")
+        else:
+            initial.update(customer=customer.pk, caller_name=customer.name, address=customer.address)
+    phone = re.sub(r"\D", "", request.GET.get("phone", ""))[:20]
+    if phone:
+        initial["phone"] = phone
+    if request.GET.get("call_id"):
+        initial["call_id"] = request.GET["call_id"][:64]
+    return initial, customer
+
+
+def _area_id(customer, form) -> int | None:
+    if form.is_bound and _int(form.data.get("service_area")):
+        return _int(form.data.get("service_area"))
+    if customer is not None:
+        area = area_for_customer(customer)
+        return area.pk if area else None
+    return None
+
+
+def _opened_message(contact: Contact) -> str:
+    text = f"已登记 {contact.number}（{contact.category.name}，{contact.get_disposition_display()}）"
+    work_order = WorkOrder.objects.filter(contact=contact).select_related("unit").first()
+    if work_order is not None:
+        if work_order.unit:
+            text += f"；工单 {work_order.number} 已转 {work_order.unit.name}，请在24小时内回电客户"
+        else:
+            text += f"；工单 {work_order.number} 由您跟进答复客户"
+    return text
+
+
+def suggest(request):
+    """htmx: the classifier's suggestion for the matter typed so far (GET or POST `matter`)."""
+    require(request.user, "hotline.add_contact")
+    data = request.POST if request.method == "POST" else request.GET
+    matter = (data.get("matter") or "").strip()
+    suggestion = _suggest(matter) if len(matter) >= 2 else None
+    context = {"suggestion": None, "alternatives": [], "chosen": bool(data.get("category"))}
+    if suggestion is not None:
+        codes = [suggestion.category] + [a["category"] for a in suggestion.alternatives]
+        by_code = {c.code: c for c in Category.objects.filter(code__in=codes, active=True)}
+        best = by_code.get(suggestion.category)
+        if best is not None:
+            context["suggestion"] = {"category": best, "percent": round(suggestion.confidence * 100)}
+            context["confidence"] = round(suggestion.confidence, 4)
+            context["alternatives"] = [
+                {"category": by_code[a["category"]], "percent": round(a["confidence"] * 100)}
+                for a in suggestion.alternatives
+                if a["category"] in by_code
+            ]
+    return render(request, "hotline/_suggestion.html", context)
+
+
+def _suggest(matter: str):
+    try:
+        from kefu.hotline.classifier import suggest as classify
+    except ImportError:  # the classifier is optional: no suggestion, the agent chooses
+        return None
+    try:
+        return classify(matter)
+    except Exception:  # a broken model must not stop the agent recording the call
+        log.exception("category suggestion failed")
+        return None
+
+
+def route_preview(request):
+    """htmx: where the contact will go and its deadline, or the rule refusing the chosen disposition."""
+    require(request.user, "hotline.add_contact")
+    data = request.GET
+    category = Category.objects.filter(pk=_int(data.get("category")), active=True).first()
+    context: dict = {"category": category}
+    if category is None:
+        return render(request, "hotline/_route_preview.html", context)
+    disposition = data.get("disposition") or {
+        Category.Disposition.ANSWER: D.ANSWERED,
+        Category.Disposition.TRANSFER: D.TRANSFERRED,
+        Category.Disposition.CLOSE: D.CLOSED,
+    }.get(category.default_disposition, "")
+    errors: dict = {}
+    check_disposition(category, disposition, "-", errors)
+    context.update(
+        disposition=disposition, disposition_label=D(disposition).label if disposition in D.values else ""
+    )
+    if errors.get("disposition"):
+        context["refusal"] = errors["disposition"]
+        return render(request, "hotline/_route_preview.html", context)
+    area = _preview_area(request.user, data)
+    context["area"] = area
+    if disposition in (D.TRANSFERRED, D.FOLLOW_UP):
+        due = deadline_for(category, timezone.now())
+        context.update(deadline=due.deadline, warnings=due.warnings)
+    if disposition == D.TRANSFERRED:
+        unit = Unit.objects.filter(pk=_int(data.get("unit")), active=True).first()
+        if unit is not None:
+            context.update(unit=unit, reason="人工指定")
+        else:
+            try:
+                routing = route(category, area)
+            except ValidationError as error:
+                context["refusal"] = _error_text(error)
+            else:
+                reason = (
+                    f"按片区「{area.name}」"
+                    if category.route == Category.Route.BRANCH_BY_AREA and area
+                    else "按类别规则"
+                )
+                context.update(unit=routing.unit, reason=reason)
+    return render(request, "hotline/_route_preview.html", context)
+
+
+def _preview_area(user, data) -> ServiceArea | None:
+    area = ServiceArea.objects.filter(pk=_int(data.get("service_area")), active=True).select_related("branch")
+    area = area.first()
+    if area is not None:
+        return area
+    customer_pk = _int(data.get("customer"))
+    if customer_pk:
+        customer = Customer.objects.visible_to(user).filter(pk=customer_pk).first()
+        if customer is not None:
+            return area_for_customer(customer)
+    return area_for_address(data.get("address", ""))
+
+
+def customer_lookup(request):
+    """htmx: up to 10 customers matching the lookup box, each with a 选择 button."""
+    require(request.user, "hotline.add_contact", "customers.view_customer")
+    result = search_customers(request.user, request.GET.get("q", ""), per_page=10)
+    masker = Masker(request.user)
+    for customer in result.customers:
+        masker.apply(customer)
+    return render(request, "hotline/_customer_lookup.html", {"result": result})
+
+
+def customer_history(request):
+    """htmx: the customer's last contacts and open orders; `select=1` also puts the customer on the form."""
+    require(request.user, "hotline.view_contact")
+    customer = get_customer_for(request.user, request.GET.get("customer"))
+    Masker(request.user).apply(customer)
+    history = selectors.customer_history(customer)
+    area = area_for_customer(customer)
+    context = {
+        "customer": customer,
+        "history": history,
+        "select": request.GET.get("select") == "1",
+        "can_view_customer": True,  # get_customer_for above required customers.view_customer
+        "area_id": area.pk if area else None,
+        "knowledge_url": _optional_url("knowledge:panel")
+        if can(request.user, "knowledge.view_article")
+        else None,
+    }
+    response = render(request, "hotline/_customer_history.html", context)
+    if context["select"]:
+        # After the swap, so that the route preview and the knowledge panel read the new customer and area.
+        response["HX-Trigger-After-Swap"] = "customerSelected"
+    return response
