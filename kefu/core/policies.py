@@ -39,6 +39,9 @@ DEFAULTS: dict[str, PolicyDefault] = {
     ),
     "hotline.escalate_level3_after_hours": PolicyDefault(48, "超期多少小时后上报中心主任"),
     "hotline.hold_script_seconds": PolicyDefault(60, "客户等待超过多少秒须致歉（话术）", "电话话术：60秒内"),
+    "knowledge.outage_lookahead_hours": PolicyDefault(
+        72, "提前多少小时向坐席提示即将开始的计划停水", "停水时客户询问应告知原因（热线服务规范第11条）"
+    ),
     "telephony.answer_within_seconds": PolicyDefault(
         15, "铃响三声内接听：振铃到接听不超过此秒数", "热线服务规范第2条：铃响三声内接听"
     ),

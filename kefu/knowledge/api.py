@@ -93,7 +93,7 @@ class OutageOut(Schema):
 class OutageFilters(Schema):
     area: str = ""
     at: datetime | None = None
-    horizon_hours: int = selectors.DEFAULT_HORIZON_HOURS
+    horizon_hours: int | None = None
 
 
 class OutageIn(Schema):
@@ -217,7 +217,7 @@ def list_outages(request, filters: Query[OutageFilters]):
     """With `area` (片区编码): that area's outages on at `at` or starting within `horizon_hours`
     (default 72), those on now first. Without: every outage on at `at` across the city."""
     require(request.user, "knowledge.view_plannedoutage")
-    if not 0 <= filters.horizon_hours <= 24 * 31:
+    if filters.horizon_hours is not None and not 0 <= filters.horizon_hours <= 24 * 31:
         raise ValidationError({"horizon_hours": "提前时长应为0至744小时"})
     at = filters.at
     if at is not None and timezone.is_naive(at):

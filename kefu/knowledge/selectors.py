@@ -10,12 +10,12 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from kefu.core.events import events_for
+from kefu.core.policies import get_policy
 from kefu.knowledge.models import Article, PlannedOutage
 
 # How far ahead an announced stop is worth mentioning to a caller. Callers ask "is the water going
 # off?" a day or two before; a week ahead it is noise on the agent's screen. An argument, not a
 # constant read inside, so a caller (or, later, a policy row) can ask for another horizon.
-DEFAULT_HORIZON_HOURS = 72
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Words that say nothing about the topic: left out when a sentence is split into words.
@@ -103,11 +103,14 @@ def search_articles(
 
 
 def outages_for_area(
-    service_area, *, at: datetime | None = None, horizon_hours: int = DEFAULT_HORIZON_HOURS
+    service_area, *, at: datetime | None = None, horizon_hours: int | None = None
 ) -> QuerySet[PlannedOutage]:
     """Published outages in the area that are on at `at` (default now) or start within the next
-    `horizon_hours` (default 72). Those on now come first, then the soonest to start."""
+    `horizon_hours` (default: the policy knowledge.outage_lookahead_hours, 72). Those on now come
+    first, then the soonest to start."""
     at = at or timezone.now()
+    if horizon_hours is None:
+        horizon_hours = int(get_policy("knowledge.outage_lookahead_hours"))
     return (
         PlannedOutage.objects.published()
         .filter(

@@ -329,3 +329,13 @@ def test_a_later_end_is_saved_with_the_old_one_in_the_history(client_for, leader
     assert events_for(outage).first().changes["ends_at"][0] == str(old_end)
     html = client.get(f"/knowledge/outages/{outage.pk}/").content.decode()
     assert "施工延长" in html and f"{new_end.month}月{new_end.day}日 {new_end:%H:%M}" in html
+
+
+def test_the_look_ahead_for_upcoming_outages_is_a_policy(area):
+    from kefu.core.models import Policy
+
+    now = timezone.now()
+    tomorrow = PlannedOutageFactory(service_areas=[area], starts_at=now + hours(20), ends_at=now + hours(28))
+    assert list(selectors.outages_for_area(area, at=now)) == [tomorrow]  # within the default 72 hours
+    Policy.objects.create(key="knowledge.outage_lookahead_hours", value=12)
+    assert list(selectors.outages_for_area(area, at=now)) == []
