@@ -87,10 +87,12 @@ def on_unauthenticated(request, exc):
 
 
 def _register_routers():
+    from kefu.collection.api import router as collection_router
     from kefu.core.api import router as core_router
     from kefu.customers.api import router as customers_router
     from kefu.hotline.api import router as hotline_router
     from kefu.knowledge.api import router as knowledge_router
+    from kefu.processes.api import router as processes_router
     from kefu.reports.api import router as reports_router
     from kefu.telephony.api import router as telephony_router
     from kefu.workforce.api import router as workforce_router
@@ -102,6 +104,8 @@ def _register_routers():
     api.add_router("/knowledge", knowledge_router)
     api.add_router("/workforce", workforce_router)
     api.add_router("/reports", reports_router)
+    api.add_router("/collection", collection_router)
+    api.add_router("/processes", processes_router)
 
 
 _register_routers()

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "kefu.workforce",
     "kefu.fulltext",
     "kefu.reports",
+    "kefu.collection",
+    "kefu.processes",
 ]
 
 MIDDLEWARE = [

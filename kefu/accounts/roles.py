@@ -111,6 +111,8 @@ APP_ROLE_MODULES = [
     "kefu.knowledge.roles",
     "kefu.workforce.roles",
     "kefu.reports.roles",
+    "kefu.collection.roles",
+    "kefu.processes.roles",
 ]
 
 

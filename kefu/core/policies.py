@@ -42,6 +42,12 @@ DEFAULTS: dict[str, PolicyDefault] = {
     "knowledge.outage_lookahead_hours": PolicyDefault(
         72, "提前多少小时向坐席提示即将开始的计划停水", "停水时客户询问应告知原因（热线服务规范第11条）"
     ),
+    "processes.min_pressure_mpa": PolicyDefault(
+        "0.12", "用水申请：片区供水压力低于此值（MPa）不予受理", "用水申请指南二（三）：压力低于0.12MPa"
+    ),
+    "processes.design_batch_time": PolicyDefault(
+        "16:30", "设计委托每日集中发送时间", "一站式服务：每日16:30"
+    ),
     "telephony.answer_within_seconds": PolicyDefault(
         15, "铃响三声内接听：振铃到接听不超过此秒数", "热线服务规范第2条：铃响三声内接听"
     ),

@@ -1,0 +1,157 @@
+"""Counter business API: definitions, start, read, transitions, documents (P1–P11). Refusals are 400
+with each rule and its Chinese reason under `errors`."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from kefu.core.permissions import require
+from kefu.customers.permissions import get_customer_for
+from kefu.processes import services
+from kefu.processes.models import ProcessDefinition
+from kefu.processes.permissions import get_process_for
+
+router = Router(tags=["窗口业务"])
+
+
+class StageOut(Schema):
+    order: int
+    code: str
+    name: str
+    responsible: str
+    deadline_unit: str
+    deadline_individual: int | None
+    deadline_unit_customer: int | None
+    documents: list[dict]
+    rules: list[str]
+    forms: list[str]
+    customer_kinds: list[str]
+
+
+class DefinitionOut(Schema):
+    code: str
+    name: str
+    description: str
+    stages: list[StageOut]
+
+
+@router.get("/definitions", response=list[DefinitionOut], summary="业务定义及其环节")
+def definitions(request):
+    require(request.user, "processes.view_processdefinition")
+    return [
+        {
+            "code": d.code,
+            "name": d.name,
+            "description": d.description,
+            "stages": list(d.stages.order_by("order")),
+        }
+        for d in ProcessDefinition.objects.filter(active=True).prefetch_related("stages")
+    ]
+
+
+class RunOut(Schema):
+    stage: str
+    entered_at: datetime
+    due_at: datetime | None
+    left_at: datetime | None
+    outcome: str
+    note: str
+
+
+class ProcessOut(Schema):
+    id: int
+    number: str | None
+    definition: str
+    customer_id: int
+    customer_kind: str
+    state: str
+    current_stage: str | None
+    due_at: datetime | None
+    facts: dict
+    fee: Decimal
+    documents: list[str]
+    gate: dict[str, str]
+    runs: list[RunOut]
+
+
+def _out(process) -> dict:
+    return {
+        "id": process.pk,
+        "number": process.number,
+        "definition": process.definition.code,
+        "customer_id": process.customer_id,
+        "customer_kind": process.customer_kind,
+        "state": process.state,
+        "current_stage": process.current_stage.code if process.current_stage_id else None,
+        "due_at": process.due_at,
+        "facts": process.facts,
+        "fee": process.fee,
+        "documents": list(process.documents.values_list("code", flat=True)),
+        "gate": services.gate(process) if process.current_stage_id and process.state == "active" else {},
+        "runs": [
+            {
+                "stage": run.stage.code,
+                "entered_at": run.entered_at,
+                "due_at": run.due_at,
+                "left_at": run.left_at,
+                "outcome": run.outcome,
+                "note": run.note,
+            }
+            for run in process.runs.select_related("stage")
+        ],
+    }
+
+
+class StartIn(Schema):
+    definition: str = Field(..., max_length=40)
+    customer_id: int
+    facts: dict = {}
+
+
+@router.post("", response={201: ProcessOut}, summary="受理业务")
+def start(request, payload: StartIn):
+    customer = get_customer_for(request.user, payload.customer_id)
+    process = services.start_process(
+        actor=request.user, definition_code=payload.definition, customer=customer, facts=payload.facts
+    )
+    return Status(201, _out(get_process_for(request.user, process.pk)))
+
+
+@router.get("/{int:process_id}", response=ProcessOut, summary="业务详情与环节记录")
+def read(request, process_id: int):
+    return _out(get_process_for(request.user, process_id))
+
+
+class TransitionIn(Schema):
+    action: str = Field(..., description="advance return reject facts document fee")
+    stage: str = ""
+    reason: str = Field("", max_length=1000)
+    facts: dict = {}
+    document: str = ""
+    amount: Decimal | None = None
+
+
+@router.post(
+    "/{int:process_id}/transitions", response=ProcessOut, summary="办理：推进、退回、不予受理、补充信息"
+)
+def transition(request, process_id: int, payload: TransitionIn):
+    process = get_process_for(request.user, process_id)
+    actor = request.user
+    if payload.action == "advance":
+        services.advance(actor=actor, process=process, note=payload.reason)
+    elif payload.action == "return":
+        services.return_to(actor=actor, process=process, stage_code=payload.stage, reason=payload.reason)
+    elif payload.action == "reject":
+        services.reject(actor=actor, process=process, reason=payload.reason)
+    elif payload.action == "facts":
+        services.set_facts(actor=actor, process=process, facts=payload.facts)
+    elif payload.action == "document":
+        services.receive_document(actor=actor, process=process, code=payload.document)
+    elif payload.action == "fee":
+        services.record_fee(actor=actor, process=process, amount=payload.amount or Decimal("0"))
+    else:
+        raise ValidationError({"action": f"未知操作「{payload.action}」"})
+    return _out(get_process_for(request.user, process_id))

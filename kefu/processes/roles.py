@@ -1,0 +1,20 @@
+"""Default permissions per role for counter business (merged by kefu.accounts.roles)."""
+
+from kefu.accounts.models import Role
+
+READ = ["processes.view_process", "processes.view_processdefinition"]
+WORK = READ + ["processes.add_process", "processes.change_process", "processes.add_processdocument"]
+
+DEFAULT_PERMISSIONS: dict[str, list[str]] = {
+    Role.COUNTER_CLERK: WORK,
+    Role.AGENT: READ,
+    Role.TEAM_LEADER: READ,
+    Role.DEPARTMENT_HEAD: WORK + ["processes.approve_process"],
+    Role.CENTER_DIRECTOR: READ + ["processes.approve_process"],
+    Role.ADMINISTRATOR: READ
+    + [
+        "processes.change_processdefinition",
+        "processes.view_stagedefinition",
+        "processes.change_stagedefinition",
+    ],
+}

@@ -1,0 +1,88 @@
+"""Named rule checks a stage definition refers to (P2, P6, P7). Each returns None when the process may
+go on, or the refusal in Chinese. Definitions name rules as data; the rules themselves are code."""
+
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+from kefu.core.policies import get_decimal_policy
+from kefu.customers.services import check_arrears
+
+Rule = Callable[["Process"], str | None]  # noqa: F821 - Process is only a type hint here
+RULES: dict[str, Rule] = {}
+
+
+def rule(name: str, label: str):
+    def register(check: Rule) -> Rule:
+        check.label = label
+        RULES[name] = check
+        return check
+
+    return register
+
+
+@rule("not_illegal_building", "非违章建筑")
+def not_illegal_building(process) -> str | None:
+    if process.facts.get("illegal_building"):
+        return "申请用水的建筑属违章建筑，不予受理（用水申请指南二（三））"
+    return None
+
+
+@rule("no_mixed_pipes", "无混管")
+def no_mixed_pipes(process) -> str | None:
+    if process.facts.get("mixed_pipes"):
+        return "存在自备水源与公共供水管网混接（混管），须先整改，不予受理"
+    return None
+
+
+@rule("no_arrears", "无欠费、无违章用水")
+def no_arrears(process) -> str | None:
+    result = check_arrears(process.customer)
+    if result.has_arrears:
+        return f"客户有欠费：{result.message}。请先到收费窗口结清后再办理"
+    if process.facts.get("violations"):
+        return "客户有违章用水记录未处理完毕，不予受理"
+    return None
+
+
+@rule("pressure_sufficient", "片区水压达标")
+def pressure_sufficient(process) -> str | None:
+    minimum = get_decimal_policy("processes.min_pressure_mpa")
+    value = process.facts.get("area_pressure_mpa")
+    if value in (None, ""):
+        return "请填写该片区的供水压力（MPa）"
+    try:
+        pressure = Decimal(str(value))
+    except InvalidOperation:
+        return "片区供水压力应为数字（MPa）"
+    if pressure < minimum:
+        return f"该片区供水压力 {pressure} MPa，低于 {minimum} MPa，暂不具备供水条件"
+    return None
+
+
+@rule("not_single_household_renovation", "一户一表改造须整栋申请")
+def not_single_household_renovation(process) -> str | None:
+    if process.facts.get("building_meter_renovation") and not process.facts.get("collective_application"):
+        return "楼栋一户一表改造须由整栋（小区）集体申请，不受理单户申请"
+    return None
+
+
+@rule("caliber_matches_drawing", "图纸口径与申请口径一致")
+def caliber_matches_drawing(process) -> str | None:
+    applied, drawn = process.facts.get("caliber_applied_dn"), process.facts.get("caliber_drawing_dn")
+    if not applied or not drawn:
+        return "请填写申请口径和图纸口径（DN）"
+    if str(applied) != str(drawn):
+        return f"图纸口径 DN{drawn} 与申请口径 DN{applied} 不一致，不予编号"
+    return None
+
+
+def refusals(process, names: list[str]) -> dict[str, str]:
+    """{rule name: refusal} for every named rule the process breaks; unknown names are refusals too, so
+    that a mistyped definition cannot let a process through silently."""
+    found = {}
+    for name in names:
+        check = RULES.get(name)
+        message = f"业务定义引用了不存在的规则「{name}」，请联系管理员" if check is None else check(process)
+        if message:
+            found[name] = message
+    return found

@@ -1,0 +1,307 @@
+"""Every write of counter business: start, documents, advance through gates, return, reject (with the
+refund approval), suspend and extend with a leader's approval. Each records its event in the same
+transaction, and every refusal names the rule in Chinese."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.core.calendar import WorkingCalendar
+from kefu.core.events import record_event
+from kefu.customers.models import Customer
+from kefu.processes.models import (
+    Approval,
+    DeadlineUnit,
+    Process,
+    ProcessDefinition,
+    ProcessDocument,
+    StageDefinition,
+    StageRun,
+)
+from kefu.processes.rules import refusals
+
+
+class GateRefused(ValidationError):
+    """A stage's gate said no: missing documents or broken rules, each with its reason."""
+
+
+def _stages(process: Process) -> list[StageDefinition]:
+    return [s for s in process.definition.stages.order_by("order") if s.applies_to(process.customer_kind)]
+
+
+def _enter(process: Process, stage: StageDefinition, at, calendar: WorkingCalendar | None = None) -> StageRun:
+    amount = stage.deadline_for(process.customer_kind)
+    due, warnings = None, []
+    if amount is not None:
+        calendar = calendar or WorkingCalendar()
+        if stage.deadline_unit == DeadlineUnit.HOURS:
+            deadline = calendar.add_hours(at, amount)
+        else:
+            deadline = calendar.add_working_days(at, amount)
+        due, warnings = deadline.deadline, deadline.warnings
+    process.current_stage, process.due_at = stage, due
+    return StageRun.objects.create(
+        process=process, stage=stage, entered_at=at, due_at=due, deadline_warnings=warnings
+    )
+
+
+def _require_clerk(actor) -> None:
+    if not actor.has_perm("processes.change_process"):
+        raise PermissionDenied("您的角色不能办理窗口业务")
+
+
+@transaction.atomic
+def start_process(*, actor, definition_code: str, customer: Customer, facts: dict | None = None) -> Process:
+    if not actor.has_perm("processes.add_process"):
+        raise PermissionDenied("您的角色不能受理窗口业务")
+    definition = ProcessDefinition.objects.filter(code=definition_code, active=True).first()
+    if definition is None:
+        raise ValidationError({"definition": f"业务「{definition_code}」不存在或已停用"})
+    now = timezone.now()
+    process = Process.objects.create(
+        definition=definition,
+        customer=customer,
+        customer_kind=customer.kind,
+        facts=dict(facts or {}),
+        started_by=actor,
+    )
+    process.number = f"YW{timezone.localtime(now):%Y}{process.pk:07d}"
+    stages = _stages(process)
+    if not stages:
+        raise ValidationError({"definition": f"业务「{definition.name}」没有适用于该客户类型的环节"})
+    _enter(process, stages[0], now)
+    process.save()
+    record_event(
+        actor=actor,
+        target=process,
+        verb="process_started",
+        changes={"stage": [None, stages[0].name]},
+        note=f"{definition.name}：{customer}",
+    )
+    return process
+
+
+@transaction.atomic
+def set_facts(*, actor, process: Process, facts: dict) -> Process:
+    _require_clerk(actor)
+    process = Process.objects.select_for_update().get(pk=process.pk)
+    changes = {k: [process.facts.get(k), v] for k, v in facts.items() if process.facts.get(k) != v}
+    process.facts.update(facts)
+    process.save(update_fields=["facts", "updated_at"])
+    if changes:
+        record_event(actor=actor, target=process, verb="facts_changed", changes=changes)
+    return process
+
+
+@transaction.atomic
+def receive_document(*, actor, process: Process, code: str, file=None, note: str = "") -> ProcessDocument:
+    _require_clerk(actor)
+    names = {doc["code"]: doc["name"] for stage in process.definition.stages.all() for doc in stage.documents}
+    if code not in names:
+        raise ValidationError({"code": f"本业务没有名为「{code}」的材料"})
+    document = ProcessDocument.objects.create(
+        process=process, code=code, name=names[code], file=file or "", note=note, received_by=actor
+    )
+    record_event(
+        actor=actor, target=process, verb="document_received", changes={"document": [None, names[code]]}
+    )
+    return document
+
+
+def gate(process: Process) -> dict[str, str]:
+    """What stops the current stage: {"documents": "缺少：…", rule name: refusal, …}; empty when clear."""
+    stage = process.current_stage
+    problems = {}
+    have = set(process.documents.values_list("code", flat=True))
+    missing = [doc["name"] for doc in stage.documents_for(process.customer_kind) if doc["code"] not in have]
+    if missing:
+        problems["documents"] = "缺少材料：" + "、".join(missing)
+    problems.update(refusals(process, stage.rules))
+    return problems
+
+
+def _lock(process: Process) -> Process:
+    return (
+        Process.objects.select_for_update(of=("self",))
+        .select_related("definition", "current_stage")
+        .get(pk=process.pk)
+    )
+
+
+def _leave(process: Process, actor, outcome: str, note: str, at) -> None:
+    StageRun.objects.filter(process=process, stage=process.current_stage, left_at__isnull=True).update(
+        left_at=at, outcome=outcome, left_by=actor, note=note
+    )
+
+
+def _require_active(process: Process) -> None:
+    if process.state != Process.State.ACTIVE:
+        raise ValidationError({"state": f"业务当前状态为「{process.get_state_display()}」，不能办理"})
+
+
+@transaction.atomic
+def advance(*, actor, process: Process, note: str = "") -> Process:
+    """Finish the current stage and enter the next, if its gate allows; the last stage completes."""
+    _require_clerk(actor)
+    process = _lock(process)
+    _require_active(process)
+    problems = gate(process)
+    if problems:
+        raise GateRefused(problems)
+    now = timezone.now()
+    stages = _stages(process)
+    index = [s.pk for s in stages].index(process.current_stage_id)
+    old = process.current_stage.name
+    _leave(process, actor, StageRun.Outcome.ADVANCED, note, now)
+    if index + 1 < len(stages):
+        _enter(process, stages[index + 1], now)
+        new = process.current_stage.name
+    else:
+        process.state, process.completed_at, process.current_stage, process.due_at = (
+            Process.State.COMPLETED,
+            now,
+            None,
+            None,
+        )
+        new = "办结"
+    process.save()
+    record_event(actor=actor, target=process, verb="advanced", changes={"stage": [old, new]}, note=note)
+    return process
+
+
+@transaction.atomic
+def return_to(*, actor, process: Process, stage_code: str, reason: str) -> Process:
+    _require_clerk(actor)
+    process = _lock(process)
+    _require_active(process)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "退回须说明原因"})
+    stages = _stages(process)
+    codes = [s.code for s in stages]
+    if stage_code not in codes or codes.index(stage_code) >= codes.index(process.current_stage.code):
+        raise ValidationError({"stage": "只能退回到本业务之前的环节"})
+    now = timezone.now()
+    old = process.current_stage.name
+    _leave(process, actor, StageRun.Outcome.RETURNED, reason, now)
+    _enter(process, stages[codes.index(stage_code)], now)
+    process.save()
+    record_event(
+        actor=actor,
+        target=process,
+        verb="returned",
+        changes={"stage": [old, process.current_stage.name]},
+        note=reason,
+    )
+    return process
+
+
+@transaction.atomic
+def reject(*, actor, process: Process, reason: str) -> Process:
+    """Not accepted (e.g. an ineligible application found later): closed with the reason; a fee paid
+    is refunded through a leader's approval."""
+    _require_clerk(actor)
+    process = _lock(process)
+    _require_active(process)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "不予受理须说明原因"})
+    now = timezone.now()
+    _leave(process, actor, StageRun.Outcome.REJECTED, reason, now)
+    process.state, process.reason, process.due_at = Process.State.REJECTED, reason.strip(), None
+    process.save()
+    record_event(
+        actor=actor, target=process, verb="rejected", changes={"state": ["办理中", "不予受理"]}, note=reason
+    )
+    if process.fee > 0:
+        Approval.objects.create(
+            process=process, kind=Approval.Kind.REFUND, amount=process.fee, reason=reason, requested_by=actor
+        )
+    return process
+
+
+@transaction.atomic
+def record_fee(*, actor, process: Process, amount: Decimal) -> Process:
+    _require_clerk(actor)
+    process = _lock(process)
+    if amount <= 0:
+        raise ValidationError({"amount": "收费金额必须大于0"})
+    old = process.fee
+    process.fee = old + amount
+    process.save(update_fields=["fee", "updated_at"])
+    record_event(actor=actor, target=process, verb="fee_paid", changes={"fee": [str(old), str(process.fee)]})
+    return process
+
+
+@transaction.atomic
+def request_approval(*, actor, process: Process, kind: str, reason: str, days: int = 0) -> Approval:
+    _require_clerk(actor)
+    if kind not in (Approval.Kind.EXTEND, Approval.Kind.SUSPEND):
+        raise ValidationError({"kind": "只能申请延期或暂停"})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请说明理由"})
+    if kind == Approval.Kind.EXTEND and not 1 <= days <= 60:
+        raise ValidationError({"days": "延期应为1至60个工作日"})
+    _require_active(process)
+    approval = Approval.objects.create(
+        process=process, kind=kind, days=days, reason=reason, requested_by=actor
+    )
+    record_event(
+        actor=actor,
+        target=process,
+        verb="approval_requested",
+        changes={"approval": [None, approval.get_kind_display()]},
+        note=reason,
+    )
+    return approval
+
+
+@transaction.atomic
+def decide(*, actor, approval: Approval, approve: bool, note: str = "") -> Approval:
+    """A leader decides; an approved extension moves the current stage's deadline by working days, an
+    approved suspension stops the clock, an approved refund is recorded for the cashier."""
+    if not actor.has_perm("processes.approve_process"):
+        raise PermissionDenied("只有部门负责人以上可以审批")
+    approval = Approval.objects.select_for_update().select_related("process").get(pk=approval.pk)
+    if approval.status != Approval.Status.PENDING:
+        raise ValidationError({"status": "该申请已审批"})
+    if approval.requested_by_id == actor.pk:
+        raise PermissionDenied("不能审批自己提出的申请")
+    approval.status = Approval.Status.APPROVED if approve else Approval.Status.DECLINED
+    approval.decided_by, approval.decided_at = actor, timezone.now()
+    approval.save()
+    process = _lock(approval.process)
+    if approve and approval.kind == Approval.Kind.EXTEND and process.due_at:
+        run = process.runs.filter(left_at__isnull=True).order_by("-id").first()
+        process.due_at = WorkingCalendar().add_working_days(process.due_at, approval.days).deadline
+        if run:
+            run.due_at, run.extended_days = process.due_at, run.extended_days + approval.days
+            run.save(update_fields=["due_at", "extended_days", "updated_at"])
+        process.save(update_fields=["due_at", "updated_at"])
+    elif approve and approval.kind == Approval.Kind.SUSPEND:
+        process.state, process.reason = Process.State.SUSPENDED, approval.reason
+        process.save(update_fields=["state", "reason", "updated_at"])
+    record_event(
+        actor=actor,
+        target=process,
+        verb="approval_decided",
+        changes={approval.get_kind_display(): [None, approval.get_status_display()]},
+        note=note,
+    )
+    return approval
+
+
+@transaction.atomic
+def resume(*, actor, process: Process) -> Process:
+    """A suspended process goes on; the current stage gets its full time limit again from today."""
+    _require_clerk(actor)
+    process = _lock(process)
+    if process.state != Process.State.SUSPENDED:
+        raise ValidationError({"state": "业务未暂停"})
+    process.state = Process.State.ACTIVE
+    _leave(process, actor, StageRun.Outcome.ADVANCED, "暂停后恢复", timezone.now())
+    _enter(process, process.current_stage, timezone.now() + timedelta(seconds=0))
+    process.save()
+    record_event(actor=actor, target=process, verb="resumed", changes={"state": ["已暂停", "办理中"]})
+    return process
