@@ -86,3 +86,49 @@ def refusals(process, names: list[str]) -> dict[str, str]:
         if message:
             found[name] = message
     return found
+
+
+@rule("drawing_matches_card", "图卡相符")
+def drawing_matches_card(process) -> str | None:
+    if not process.facts.get("drawing_matches_card"):
+        return "施工设计图纸与用水申请表（图卡）不符或未核对，不予发号（发放接水点编号制度4.1）"
+    return None
+
+
+@rule("application_complete_and_signed", "申请表填写正确、各部门签字到位")
+def application_complete_and_signed(process) -> str | None:
+    required = process.facts.get("signatures_required") or ["设计室", "预算室", "工程部", "客服中心"]
+    signed = set(process.facts.get("signatures") or [])
+    missing = [department for department in required if department not in signed]
+    if not process.facts.get("application_fields_complete"):
+        return "用水申请表内容未填写完整或填写有误，不予发号（4.2）"
+    if missing:
+        return "用水申请表缺少以下部门签字：" + "、".join(missing) + "，不予发号（4.2）"
+    return None
+
+
+@rule("supply_contract_signed", "已签订供用水合同")
+def supply_contract_signed(process) -> str | None:
+    signed = process.customer.contracts.filter(kind__contains="供用水", status="active").exists()
+    if not signed:
+        return "客户尚未签订有效的供用水合同，不予发号（4.3）"
+    return None
+
+
+@rule("low_income_papers_agree", "身份证、低保证、用水发票相符")
+def low_income_papers_agree(process) -> str | None:
+    facts = process.facts
+    names = {
+        "身份证": (facts.get("id_card_name") or "").strip(),
+        "低保证": (facts.get("certificate_name") or "").strip(),
+        "用水发票": (facts.get("invoice_name") or "").strip(),
+    }
+    missing = [paper for paper, name in names.items() if not name]
+    if missing:
+        return "请填写" + "、".join(missing) + "上的姓名"
+    if len(set(names.values())) > 1:
+        shown = "，".join(f"{paper}：{name}" for paper, name in names.items())
+        return f"身份证、低保证、用水发票上的姓名不一致（{shown}），不予注册（低保注册制度2.2）"
+    if not (facts.get("certificate_number") or "").strip():
+        return "请填写低保证号"
+    return None
