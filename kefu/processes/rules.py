@@ -132,3 +132,63 @@ def low_income_papers_agree(process) -> str | None:
     if not (facts.get("certificate_number") or "").strip():
         return "请填写低保证号"
     return None
+
+
+# The application facts the rules read, so that the counter page can ask for exactly those:
+# name: (label, kind) with kind "bool", "decimal", "int", "text" or "list".
+FACTS: dict[str, tuple[str, str]] = {
+    "illegal_building": ("属违章建筑", "bool"),
+    "mixed_pipes": ("内外管混装（混管）", "bool"),
+    "violations": ("有未处理的违章用水", "bool"),
+    "area_pressure_mpa": ("片区供水压力（MPa）", "decimal"),
+    "building_meter_renovation": ("涉及门、栋水表改造", "bool"),
+    "collective_application": ("整栋（小区）集体申请", "bool"),
+    "caliber_applied_dn": ("申请口径（DN）", "int"),
+    "caliber_drawing_dn": ("图纸口径（DN）", "int"),
+    "drawing_matches_card": ("图纸与申请表（图卡）相符", "bool"),
+    "application_fields_complete": ("申请表内容填写完整正确", "bool"),
+    "signatures": ("已签字的部门（用顿号分隔）", "list"),
+    "id_card_name": ("身份证姓名", "text"),
+    "certificate_name": ("低保证姓名", "text"),
+    "invoice_name": ("用水发票户名", "text"),
+    "certificate_number": ("低保证号", "text"),
+}
+RULE_FACTS: dict[str, list[str]] = {
+    "not_illegal_building": ["illegal_building"],
+    "no_mixed_pipes": ["mixed_pipes"],
+    "no_arrears": ["violations"],
+    "pressure_sufficient": ["area_pressure_mpa"],
+    "not_single_household_renovation": ["building_meter_renovation", "collective_application"],
+    "caliber_matches_drawing": ["caliber_applied_dn", "caliber_drawing_dn"],
+    "drawing_matches_card": ["drawing_matches_card"],
+    "application_complete_and_signed": ["application_fields_complete", "signatures"],
+    "low_income_papers_agree": ["id_card_name", "certificate_name", "invoice_name", "certificate_number"],
+}
+
+
+def facts_for(rule_names) -> list[str]:
+    """The facts a set of rules reads, in a stable order, each once."""
+    return list(dict.fromkeys(fact for name in rule_names for fact in RULE_FACTS.get(name, [])))
+
+
+def parse_fact(name: str, raw: str):
+    """A fact from a form's text, typed as the rules expect; ValueError with a Chinese message."""
+    label, kind = FACTS[name]
+    raw = (raw or "").strip()
+    if kind == "bool":
+        return raw in ("on", "1", "true", "yes")
+    if kind == "list":
+        parts = raw.replace("，", "、").replace(",", "、").split("、")
+        return [part.strip() for part in parts if part.strip()]
+    if not raw:
+        return ""
+    if kind == "int":
+        if not raw.isdigit():
+            raise ValueError(f"{label}应为整数")
+        return int(raw)
+    if kind == "decimal":
+        try:
+            return str(Decimal(raw))
+        except InvalidOperation:
+            raise ValueError(f"{label}应为数字") from None
+    return raw
