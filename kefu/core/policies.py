@@ -48,6 +48,9 @@ DEFAULTS: dict[str, PolicyDefault] = {
     "processes.design_batch_time": PolicyDefault(
         "16:30", "设计委托每日集中发送时间", "一站式服务：每日16:30"
     ),
+    "processes.daily_report_time": PolicyDefault(
+        "17:00", "每日用水申请日报生成时间", "营业窗口工作制度1.5：每日17:00报送"
+    ),
     "telephony.answer_within_seconds": PolicyDefault(
         15, "铃响三声内接听：振铃到接听不超过此秒数", "热线服务规范第2条：铃响三声内接听"
     ),

@@ -247,3 +247,22 @@ class Approval(TimeStampedModel):
 
     def __str__(self):
         return f"{self.process} {self.get_kind_display()}"
+
+
+class ScheduledRun(models.Model):
+    """A daily job done for a day (the 16:30 design-commission batch, the 17:00 application report).
+    The unique row is the claim: two workers, or a worker run twice, do a day's job once."""
+
+    job = models.CharField(_("任务"), max_length=40)
+    day = models.DateField(_("日期"))
+    ran_at = models.DateTimeField(_("执行时间"), auto_now_add=True)
+    summary = models.JSONField(_("结果"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务记录")
+        verbose_name_plural = _("定时任务记录")
+        ordering = ["-day", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="scheduled_run_once")]
+
+    def __str__(self):
+        return f"{self.day} {self.job}"

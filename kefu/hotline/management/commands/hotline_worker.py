@@ -9,6 +9,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from kefu.hotline.services.deadlines import scan
+from kefu.processes.schedule import run_due
 
 
 class Command(BaseCommand):
@@ -23,6 +24,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         while True:
             result = scan()
+            # The counter's daily jobs (16:30 design batch, 17:00 report) ride on the same loop.
+            for line in run_due():
+                self.stdout.write(line)
             if once or result.alerts or options["verbosity"] > 1:
                 self.stdout.write(
                     f"即将到期 {result.due_soon} · 超期 {result.overdue} · 上报 {result.escalated} · "

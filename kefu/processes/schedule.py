@@ -1,0 +1,83 @@
+"""The counter's daily jobs, run by the worker (P1, P11): at 16:30 every application waiting in
+"design commission" is sent to the design office in one batch; at 17:00 the day's application report
+is made. Each runs once per working day, claimed by a unique ScheduledRun row."""
+
+from datetime import datetime, time
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from kefu.core.calendar import WorkingCalendar
+from kefu.core.events import record_event
+from kefu.core.policies import get_policy
+from kefu.processes.models import Process, ScheduledRun, StageRun
+
+DESIGN_BATCH = "design_commission_batch"
+DAILY_REPORT = "daily_application_report"
+
+
+def _at(policy_key: str) -> time:
+    hours, minutes = str(get_policy(policy_key)).split(":")
+    return time(int(hours), int(minutes))
+
+
+def _claim(job: str, day) -> ScheduledRun | None:
+    try:
+        with transaction.atomic():
+            return ScheduledRun.objects.create(job=job, day=day)
+    except IntegrityError:
+        return None
+
+
+def run_due(now: datetime | None = None) -> list[str]:
+    """Run the jobs whose time has come today (working days only); returns what ran, in Chinese."""
+    now = timezone.localtime(now or timezone.now())
+    if not WorkingCalendar().day(now.date()).working:
+        return []
+    done = []
+    if now.time() >= _at("processes.design_batch_time"):
+        done += send_design_commissions(now)
+    if now.time() >= _at("processes.daily_report_time"):
+        done += make_daily_report(now)
+    return done
+
+
+@transaction.atomic
+def send_design_commissions(now: datetime) -> list[str]:
+    claim = _claim(DESIGN_BATCH, now.date())
+    if claim is None:
+        return []
+    from kefu.processes.services import advance_by_system
+
+    waiting = Process.objects.filter(state=Process.State.ACTIVE, current_stage__code="design_commission")
+    sent = [advance_by_system(process=p, note=f"{now:%H:%M}批量发送设计委托").number for p in waiting]
+    claim.summary = {"sent": len(sent), "numbers": sent}
+    claim.save(update_fields=["summary"])
+    record_event(actor=None, target=claim, verb="design_batch_sent", changes={"sent": [None, len(sent)]})
+    return [f"设计委托批量发送 {len(sent)} 件"]
+
+
+@transaction.atomic
+def make_daily_report(now: datetime) -> list[str]:
+    claim = _claim(DAILY_REPORT, now.date())
+    if claim is None:
+        return []
+    day = now.date()
+    started = (
+        Process.objects.filter(created_at__date=day)
+        .values("definition__name")
+        .annotate(count=Count("id"))
+        .order_by("definition__name")
+    )
+    finished = StageRun.objects.filter(left_at__date=day).values("outcome").annotate(count=Count("id"))
+    claim.summary = {
+        "day": day.isoformat(),
+        "started": {row["definition__name"]: row["count"] for row in started},
+        "stage_outcomes": {row["outcome"]: row["count"] for row in finished},
+        "in_hand": Process.objects.filter(state=Process.State.ACTIVE).count(),
+        "overdue": Process.objects.filter(state=Process.State.ACTIVE, due_at__lt=now).count(),
+    }
+    claim.save(update_fields=["summary"])
+    record_event(actor=None, target=claim, verb="daily_report_made", changes={"day": [None, day.isoformat()]})
+    return [f"{day:%Y年%m月%d日}用水申请日报已生成"]
