@@ -14,6 +14,7 @@ from kefu.collection.exports import report_workbook
 from kefu.collection.forms import BankingForm, IssueForm, PaymentForm, VatRequestForm, VoidForm
 from kefu.collection.models import CashBanking, Payment, VatInvoiceRequest
 from kefu.collection.permissions import get_account_for_payment, get_payment_for, get_vat_request_for
+from kefu.core.forms import add_service_errors
 from kefu.core.permissions import can, require
 from kefu.customers.models import Account
 from kefu.customers.permissions import get_customer_for
@@ -26,14 +27,6 @@ def _page(request) -> int:
         return min(max(int(request.GET.get("page", 1)), 1), 500)
     except ValueError:
         return 1
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    """Put a service's Chinese errors next to the field they name, or above the form."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    for field, messages_ in errors.items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def index(request):
@@ -65,7 +58,7 @@ def pay(request):
                 invoice_number=form.cleaned_data["invoice_number"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已收费 {services.yuan(payment.amount)}，流水号 {payment.number}")
             return redirect("collection:detail", pk=payment.pk)
@@ -113,7 +106,7 @@ def void(request, pk: int):
         try:
             services.void_payment(actor=request.user, payment=payment, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"收费记录 {payment.number} 已作废")
             return redirect("collection:detail", pk=payment.pk)
@@ -128,7 +121,7 @@ def vat_request(request, pk: int):
         try:
             services.request_vat_invoice(actor=request.user, payments=[payment], **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已提交增值税专用发票申请")
             return redirect("collection:detail", pk=payment.pk)
@@ -162,7 +155,7 @@ def vat_issue(request, pk: int):
                 actor=request.user, request=vat, invoice_number=form.cleaned_data["invoice_number"]
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已登记开具增值税专用发票")
             return redirect("collection:vat_list")
@@ -183,7 +176,7 @@ def bank(request):
             try:
                 banking = services.bank_cash(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"已登记解款 {services.yuan(banking.banked_amount)}")
                 return redirect("collection:index")

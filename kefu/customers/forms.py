@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from kefu.accounts.models import ServiceArea
+from kefu.core.forms import add_service_errors
 from kefu.customers.models import Customer, Document
 from kefu.customers.validation import clean_customer
 
@@ -49,9 +50,7 @@ class CustomerForm(forms.Form):
         try:
             self.cleaned_customer = clean_customer(data, instance=self.instance)
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    self.add_error(field if field in self.fields else None, message)
+            add_service_errors(self, error)
         return data
 
 

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from kefu.core.admin import NoDeleteAdmin
+from kefu.core.forms import add_service_errors
 from kefu.hotline.models import Category
 from kefu.hotline.services.categories import check_category, save_category
 
@@ -39,8 +40,7 @@ class CategoryAdmin(NoDeleteAdmin):
                 try:
                     check_category(self.instance)
                 except ValidationError as exc:
-                    for field, messages in exc.message_dict.items():
-                        self.add_error(field if field in self.fields else None, messages)
+                    add_service_errors(self, exc)
 
         return CheckedForm
 

@@ -1,20 +1,12 @@
 """Knowledge and outage forms: field parsing only; the rules are checked by the services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from kefu.accounts.models import ServiceArea
 from kefu.knowledge.models import Article, PlannedOutage
 
 DATE = {"invalid": "日期格式应为 YYYY-MM-DD"}
 DATETIME = {"invalid": "时间格式应为 YYYY-MM-DD HH:MM"}
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's errors on the form, each under its own field when the form has it."""
-    for field, messages in error.message_dict.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 class ArticleForm(forms.Form):

@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from kefu.accounts.models import ServiceArea
+from kefu.core.forms import add_service_errors
 from kefu.core.permissions import can, require
 from kefu.knowledge import selectors, services
-from kefu.knowledge.forms import ArticleForm, CancelOutageForm, OutageForm, add_service_errors
+from kefu.knowledge.forms import ArticleForm, CancelOutageForm, OutageForm
 from kefu.knowledge.models import Article
 from kefu.knowledge.permissions import get_article_for, get_outage_for
 

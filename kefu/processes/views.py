@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kefu.core.forms import error_text
 from kefu.core.permissions import require
 from kefu.customers.permissions import get_customer_for
 from kefu.processes import services
@@ -48,7 +49,7 @@ def start(request):
                 actor=request.user, definition_code=request.POST.get("definition", ""), customer=customer
             )
         except ValidationError as error:
-            messages.error(request, _text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, f"已受理{process.definition.name}，业务编号 {process.number}")
             return redirect("processes:detail", pk=process.pk)
@@ -100,7 +101,7 @@ def act(request, pk: int, action: str):
     try:
         message = _run(request, process, action)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, message)
     return redirect("processes:detail", pk=process.pk)
@@ -146,11 +147,3 @@ def _run(request, process: Process, action: str) -> str:
         services.record_fee(actor=actor, process=process, amount=amount)
         return f"已登记收费 {amount} 元"
     raise ValidationError({"action": "没有这个操作"})
-
-
-def _text(error: Exception) -> str:
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        return "；".join(message for messages_ in error.message_dict.values() for message in messages_)
-    if isinstance(error, ValidationError):
-        return "；".join(error.messages)
-    return str(error) or "您的角色没有此项权限"

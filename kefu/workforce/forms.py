@@ -42,9 +42,3 @@ class CorrectionForm(forms.Form):
     )
     notes = forms.CharField(label="其他事项", widget=forms.Textarea(attrs=TEXT), required=False)
     note = forms.CharField(label="更正原因", max_length=500, required=False)
-
-
-def add_service_errors(form: forms.Form, error) -> None:
-    for field, messages in error.message_dict.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kefu.accounts.models import Team
+from kefu.core.forms import add_service_errors
 from kefu.core.permissions import can, require
 from kefu.workforce import selectors, services
-from kefu.workforce.forms import CorrectionForm, HandoverForm, add_service_errors
+from kefu.workforce.forms import CorrectionForm, HandoverForm
 from kefu.workforce.permissions import can_correct, can_receive, get_handover_for
 
 PER_PAGE = 30

@@ -2,7 +2,6 @@
 
 import logging
 
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -46,25 +45,8 @@ def _int(value) -> int | None:
         return None
 
 
-def _error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return "；".join(error.messages)
-    return str(error) or "您没有此项权限"
-
-
 def _form_errors_text(form) -> str:
     return "；".join(e for errs in form.errors.values() for e in errs)
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Put a service's errors next to the fields they name; others go above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _count_label(queryset) -> str:

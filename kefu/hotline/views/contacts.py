@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kefu.core.events import events_for
+from kefu.core.forms import add_service_errors, error_text
 from kefu.core.permissions import require
 from kefu.customers.masking import Masker
 from kefu.hotline import exports, forms, selectors
@@ -15,8 +16,6 @@ from kefu.hotline.services.alerts import mark_alerts_read
 from kefu.hotline.services.contacts import correct_contact
 from kefu.hotline.views._common import (
     EXPORT_LIMIT,
-    _add_service_errors,
-    _error_text,
     _event_lines,
     _page,
     _xlsx_response,
@@ -137,10 +136,10 @@ def contact_correct(request, pk: int):
         try:
             correct_contact(actor=user, contact=record, reason=form.cleaned_data["reason"], **values)
         except PermissionDenied as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
             return redirect("hotline:contact", pk=record.pk)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已更正，原始记录与更正历史保留在下方")
             return redirect("hotline:contact", pk=record.pk)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
+from kefu.core.forms import error_text
 from kefu.core.permissions import require
 from kefu.core.validators import format_phone
 from kefu.customers.masking import Masker
@@ -20,7 +21,6 @@ from kefu.hotline.services.alerts import LEVEL_NAMES, escalate
 from kefu.hotline.services.follow_up import record_callback, record_return_visit
 from kefu.hotline.views._common import (
     EXPORT_LIMIT,
-    _error_text,
     _event_lines,
     _form_errors_text,
     _page,
@@ -210,7 +210,7 @@ def work_order_action(request, pk: int, action: str):
             data = form.cleaned_data
         message = _run_action(request.user, order, action, data)
     except (ValidationError, PermissionDenied) as error:
-        text = _error_text(error)
+        text = error_text(error)
         if request.htmx:
             return HttpResponse(
                 f'<ul class="messages"><li class="error">{escape(text)}</li></ul>', status=400

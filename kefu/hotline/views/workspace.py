@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from kefu.accounts.models import ServiceArea, Unit
+from kefu.core.forms import add_service_errors, error_text
 from kefu.core.permissions import can, require
 from kefu.customers.masking import Masker
 from kefu.customers.models import Customer
@@ -21,8 +22,6 @@ from kefu.hotline.services.contacts import check_disposition, open_contact
 from kefu.hotline.services.routing import area_for_address, area_for_customer, deadline_for, route
 from kefu.hotline.views._common import (
     D,
-    _add_service_errors,
-    _error_text,
     _int,
     _optional_url,
     _queue_tabs,
@@ -47,7 +46,7 @@ def workspace(request):
             try:
                 contact = open_contact(actor=user, **form.cleaned_data)
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _opened_message(contact))
                 return redirect("hotline:workspace")
@@ -180,7 +179,7 @@ def route_preview(request):
             try:
                 routing = route(category, area)
             except ValidationError as error:
-                context["refusal"] = _error_text(error)
+                context["refusal"] = error_text(error)
             else:
                 reason = (
                     f"按片区「{area.name}」"
