@@ -101,7 +101,11 @@ class Process(TimeStampedModel):
         ProcessDefinition, verbose_name=_("业务"), on_delete=models.PROTECT, related_name="processes"
     )
     customer = models.ForeignKey(
-        Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="processes"
+        Customer,
+        verbose_name=_("客户"),
+        on_delete=models.PROTECT,
+        related_name="processes",
+        db_index=False,  # process_customer_idx leads with customer
     )
     customer_kind = models.CharField(_("客户类型"), max_length=12, choices=Customer.Kind.choices)
     state = models.CharField(

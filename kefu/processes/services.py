@@ -2,7 +2,6 @@
 refund approval), suspend and extend with a leader's approval. Each records its event in the same
 transaction, and every refusal names the rule in Chinese."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -151,6 +150,11 @@ def advance(*, actor, process: Process, note: str = "") -> Process:
     problems = gate(process)
     if problems:
         raise GateRefused(problems)
+    return _move_on(process, actor, note)
+
+
+def _move_on(process: Process, actor, note: str) -> Process:
+    """Leave the current stage and enter the next applicable one, or complete after the last."""
     now = timezone.now()
     stages = _stages(process)
     index = [s.pk for s in stages].index(process.current_stage_id)
@@ -160,12 +164,8 @@ def advance(*, actor, process: Process, note: str = "") -> Process:
         _enter(process, stages[index + 1], now)
         new = process.current_stage.name
     else:
-        process.state, process.completed_at, process.current_stage, process.due_at = (
-            Process.State.COMPLETED,
-            now,
-            None,
-            None,
-        )
+        process.state, process.completed_at = Process.State.COMPLETED, now
+        process.current_stage, process.due_at = None, None
         new = "办结"
     process.save()
     record_event(actor=actor, target=process, verb="advanced", changes={"stage": [old, new]}, note=note)
@@ -300,8 +300,9 @@ def resume(*, actor, process: Process) -> Process:
     if process.state != Process.State.SUSPENDED:
         raise ValidationError({"state": "业务未暂停"})
     process.state = Process.State.ACTIVE
-    _leave(process, actor, StageRun.Outcome.ADVANCED, "暂停后恢复", timezone.now())
-    _enter(process, process.current_stage, timezone.now() + timedelta(seconds=0))
+    now = timezone.now()
+    _leave(process, actor, StageRun.Outcome.ADVANCED, "暂停后恢复", now)
+    _enter(process, process.current_stage, now)
     process.save()
     record_event(actor=actor, target=process, verb="resumed", changes={"state": ["已暂停", "办理中"]})
     return process
@@ -313,18 +314,4 @@ def advance_by_system(*, process: Process, note: str) -> Process:
     process = _lock(process)
     if process.state != Process.State.ACTIVE or gate(process):
         return process
-    now = timezone.now()
-    stages = _stages(process)
-    index = [s.pk for s in stages].index(process.current_stage_id)
-    old = process.current_stage.name
-    _leave(process, None, StageRun.Outcome.ADVANCED, note, now)
-    _enter(process, stages[index + 1], now)
-    process.save()
-    record_event(
-        actor=None,
-        target=process,
-        verb="advanced",
-        changes={"stage": [old, process.current_stage.name]},
-        note=note,
-    )
-    return process
+    return _move_on(process, None, note)
