@@ -51,6 +51,14 @@ DEFAULTS: dict[str, PolicyDefault] = {
     "processes.daily_report_time": PolicyDefault(
         "17:00", "每日用水申请日报生成时间", "营业窗口工作制度1.5：每日17:00报送"
     ),
+    "processes.arrears_category": PolicyDefault(
+        "billing", "过户时前户欠费：通知分公司催缴所用的热线类别编码", "申请更名、过户制度6.2"
+    ),
+    "processes.connection_point_prefix": PolicyDefault("JSD", "接水点编号前缀（后接年份和6位序号）"),
+    "processes.contract_prefix": PolicyDefault("GYS", "供用水合同编号前缀（后接年份和5位序号）"),
+    "processes.appointment_lead_minutes": PolicyDefault(
+        30, "窗口预约：预约时间至少在多少分钟之后", "营业厅服务规范第13条：留下联系方式另行预约办理"
+    ),
     "telephony.answer_within_seconds": PolicyDefault(
         15, "铃响三声内接听：振铃到接听不超过此秒数", "热线服务规范第2条：铃响三声内接听"
     ),

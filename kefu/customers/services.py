@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from kefu.core.events import diff, record_event
 from kefu.core.pinyin import name_pinyin
@@ -86,6 +87,32 @@ def update_customer(*, actor, customer: Customer, data: dict[str, Any], note: st
     apply_pinyin(customer)
     customer.save()
     record_event(actor=actor, target=customer, verb="customer.updated", changes=changes, note=note)
+    return customer
+
+
+@transaction.atomic
+def set_supply_status(*, actor, customer: Customer, status: str, note: str = "") -> Customer:
+    """Suspend or cancel supply (P9) or restore it: the customer and every connection point follow,
+    and the event keeps the old status."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if status not in Customer.Status.values:
+        raise ValidationError({"status": "客户状态无效"})
+    point_status = {
+        Customer.Status.ACTIVE: ServicePoint.Status.ACTIVE,
+        Customer.Status.SUSPENDED: ServicePoint.Status.SUSPENDED,
+        Customer.Status.CANCELLED: ServicePoint.Status.CANCELLED,
+    }[status]
+    old = customer.status
+    customer.status = status
+    customer.save(update_fields=["status", "updated_at"])
+    customer.service_points.update(status=point_status, updated_at=timezone.now())
+    record_event(
+        actor=actor,
+        target=customer,
+        verb="customer.supply_status",
+        changes={"status": [old, status]},
+        note=note,
+    )
     return customer
 
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kefu.accounts.models import Department
+from kefu.accounts.models import Department, Unit
 from kefu.core.models import TimeStampedModel
 from kefu.customers.models import Customer
 
@@ -17,6 +17,18 @@ from kefu.customers.models import Customer
 class DeadlineUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("工作日")
     HOURS = "hours", _("小时")
+    CALENDAR_DAYS = "days", _("自然日")
+    # Due at the time booked with the customer (facts["appointment_at"]), e.g. a counter appointment.
+    APPOINTMENT = "appointment", _("按预约时间")
+
+
+class StageRoute(models.TextChoices):
+    """Who holds a stage: the center's own desk, a fixed unit (the design office), or the branch company
+    of the customer's area (meter removal, collecting a previous holder's arrears)."""
+
+    CENTER = "center", _("客服中心")
+    UNIT = "unit", _("指定单位")
+    BRANCH = "branch", _("客户所在片区的供水分公司")
 
 
 class ProcessDefinition(TimeStampedModel):
@@ -47,6 +59,18 @@ class StageDefinition(TimeStampedModel):
     department = models.ForeignKey(
         Department, verbose_name=_("责任部门（组织）"), null=True, blank=True, on_delete=models.PROTECT
     )
+    route = models.CharField(
+        _("办理单位"), max_length=10, choices=StageRoute.choices, default=StageRoute.CENTER
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("指定单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("办理单位为「指定单位」时填写，例如设计室"),
+    )
     deadline_unit = models.CharField(
         _("时限单位"), max_length=12, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING_DAYS
     )
@@ -59,6 +83,11 @@ class StageDefinition(TimeStampedModel):
         _("规则校验"), default=list, blank=True, help_text=_("kefu.processes.rules 中的规则名")
     )
     forms = models.JSONField(_("打印表单"), default=list, blank=True)
+    # Named actions run when the stage is completed (kefu.processes.hooks): tell a branch to collect
+    # arrears, issue the connection-point number, ask the meter store for a removal…
+    hooks = models.JSONField(
+        _("完成时动作"), default=list, blank=True, help_text=_("kefu.processes.hooks 中的动作名")
+    )
     customer_kinds = models.JSONField(
         _("适用客户类型"), default=list, blank=True, help_text=_("为空表示所有类型；例如只对单位和集群客户")
     )
@@ -120,6 +149,16 @@ class Process(TimeStampedModel):
         related_name="+",
     )
     due_at = models.DateTimeField(_("当前环节时限"), null=True, blank=True)
+    # The unit holding the current stage when it is not the center's own (the design office, a branch):
+    # its staff see and act on the process only while it is there.
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("当前办理单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # The application's facts the rules read: pressure, calibers, building status… (set by the clerk).
     facts = models.JSONField(_("申请信息"), default=dict, blank=True)
     fee = models.DecimalField(_("已收费用（元）"), max_digits=10, decimal_places=2, default=0)
@@ -133,12 +172,18 @@ class Process(TimeStampedModel):
         verbose_name = _("业务办理")
         verbose_name_plural = _("业务办理")
         ordering = ["-id"]
-        permissions = [("approve_process", _("审批业务的暂停、延期和退费"))]
+        permissions = [
+            ("approve_process", _("审批业务的暂停、延期和退费")),
+            ("handle_stage", _("办理本单位负责的业务环节")),
+        ]
         indexes = [
             models.Index(
                 fields=["current_stage", "due_at"],
                 name="process_stage_queue_idx",
                 condition=Q(state="active"),
+            ),
+            models.Index(
+                fields=["unit", "due_at"], name="process_unit_queue_idx", condition=Q(state="active")
             ),
             models.Index(fields=["customer", "-id"], name="process_customer_idx"),
         ]
@@ -270,3 +315,22 @@ class ScheduledRun(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.job}"
+
+
+class NumberCounter(models.Model):
+    """A gap-free yearly counter for numbers the counter issues (connection points, supply contracts):
+    the row is locked and bumped inside the issuing transaction, so a refused issue gives its number
+    back and two clerks never get the same one."""
+
+    key = models.CharField(_("编号类型"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    value = models.PositiveIntegerField(_("已发至"), default=0)
+
+    class Meta:
+        verbose_name = _("编号计数器")
+        verbose_name_plural = _("编号计数器")
+        ordering = ["key", "year"]
+        constraints = [models.UniqueConstraint(fields=["key", "year"], name="number_counter_unique")]
+
+    def __str__(self):
+        return f"{self.key} {self.year}: {self.value}"

@@ -1,19 +1,33 @@
-"""Fetch a process only for a user allowed to see it (one helper for pages and API)."""
+"""Fetch a process only for a user allowed to see it (one helper for pages and API).
 
+The counter and the center's managers see every process. A unit's staff with `handle_stage` (the
+design office, a branch) see a process only while its current stage is their unit's: the design
+office sees the applications waiting for a design, not the customer's whole file of businesses."""
+
+from django.db.models import QuerySet
 from django.http import Http404
 
 from kefu.core.permissions import require
 from kefu.processes.models import Process
 
 
+def visible_processes(user) -> QuerySet[Process]:
+    if user.has_perm("processes.view_process"):
+        return Process.objects.all()
+    if user.has_perm("processes.handle_stage") and user.unit_id:
+        return Process.objects.filter(state=Process.State.ACTIVE, unit_id=user.unit_id)
+    require(user, "processes.view_process")  # raises PermissionDenied with the usual message
+    return Process.objects.none()
+
+
 def get_process_for(user, pk) -> Process:
-    require(user, "processes.view_process")
+    processes = visible_processes(user)
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404("业务不存在") from None
     process = (
-        Process.objects.select_related("definition", "customer", "current_stage", "started_by")
+        processes.select_related("definition", "customer", "current_stage", "started_by", "unit")
         .filter(pk=pk)
         .first()
     )

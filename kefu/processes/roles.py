@@ -11,6 +11,8 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
     Role.TEAM_LEADER: READ,
     Role.DEPARTMENT_HEAD: WORK + ["processes.approve_process"],
     Role.CENTER_DIRECTOR: READ + ["processes.approve_process"],
+    # A unit's staff (the design office, a branch) work the stages their unit holds, and see nothing else.
+    Role.UNIT_STAFF: ["processes.handle_stage", "processes.add_processdocument"],
     Role.ADMINISTRATOR: READ
     + [
         "processes.change_processdefinition",

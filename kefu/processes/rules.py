@@ -2,11 +2,19 @@
 go on, or the refusal in Chinese. Definitions name rules as data; the rules themselves are code."""
 
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from kefu.core.policies import get_decimal_policy
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from kefu.core.calendar import WorkingCalendar
+from kefu.core.policies import get_decimal_policy, get_policy
+from kefu.core.validators import normalise_phone
+from kefu.customers.models import Meter
 from kefu.customers.services import check_arrears
 
+ACTIVE_METER_STATES = [Meter.Status.IN_USE, Meter.Status.STOPPED, Meter.Status.STUCK, Meter.Status.UNREADABLE]
 Rule = Callable[["Process"], str | None]  # noqa: F821 - Process is only a type hint here
 RULES: dict[str, Rule] = {}
 
@@ -134,6 +142,100 @@ def low_income_papers_agree(process) -> str | None:
     return None
 
 
+@rule("transfer_matches_archive", "过户双方名称、地址及水表口径与档案相符")
+def transfer_matches_archive(process) -> str | None:
+    """Seed 000 ch.6 §6.1: names, address and caliber must agree with the archive, else no transfer."""
+    customer, facts = process.customer, process.facts
+    problems = []
+    if (facts.get("old_holder_name") or "").strip() != customer.name:
+        problems.append(
+            f"原户名「{facts.get('old_holder_name') or '未填'}」与档案户名「{customer.name}」不符"
+        )
+    addresses = {customer.address, *customer.service_points.values_list("address", flat=True)}
+    if (facts.get("transfer_address") or "").strip() not in addresses:
+        problems.append(f"用水地址「{facts.get('transfer_address') or '未填'}」与档案地址不符")
+    calibers = set(
+        customer.service_points.filter(meters__status__in=ACTIVE_METER_STATES).values_list(
+            "meters__caliber_dn", flat=True
+        )
+    )
+    caliber = facts.get("caliber_dn")
+    if not calibers:
+        problems.append("档案中该户没有在用水表，无法核对口径")
+    elif caliber in (None, "") or int(caliber) not in calibers:
+        shown = "、".join(f"DN{c}" for c in sorted(calibers))
+        problems.append(f"水表口径 DN{caliber or '未填'} 与档案（{shown}）不符")
+    new_holder = (facts.get("new_holder_name") or "").strip()
+    if not new_holder:
+        problems.append("请填写新户名称")
+    if problems:
+        return "；".join(problems) + "，不能办理过户（更名过户制度6.1）"
+    return None
+
+
+@rule("new_holder_has_contract", "新户已签订供用水合同")
+def new_holder_has_contract(process) -> str | None:
+    """Seed 000 ch.6 §6.3: the new holder signs a supply contract before the transfer is done."""
+    from kefu.customers.models import Customer
+
+    number = (process.facts.get("new_customer_number") or "").strip()
+    new_holder = Customer.objects.filter(number=number).first() if number else None
+    if new_holder is None:
+        return "请填写新户在档案中的客户编号（新户须先建档）"
+    if new_holder.name != (process.facts.get("new_holder_name") or "").strip():
+        return f"客户编号{number}的户名是「{new_holder.name}」，与新户名称不符"
+    if not new_holder.contracts.filter(kind__contains="供用水", status="active").exists():
+        return f"新户「{new_holder.name}」尚未签订供用水合同，请先签订合同再办理过户（6.3）"
+    return None
+
+
+@rule("old_meter_returned", "旧表已交回")
+def old_meter_returned(process) -> str | None:
+    """Seed 000 ch.4 §6.4: where a capacity change removes the old meter, it is returned before the
+    acceptance; otherwise no acceptance."""
+    if process.facts.get("removes_old_meter") and not process.facts.get("old_meter_returned"):
+        return "涉及拆除旧表的，旧表须在验收前交回，未办好手续的不予验收（水表验收制度6.4）"
+    return None
+
+
+@rule("meter_acceptance_signed", "水表验收合格并签字")
+def meter_acceptance_signed(process) -> str | None:
+    if not process.facts.get("acceptance_passed"):
+        return "水表验收合格、验收人员在《客户变更用水申请》和《水表验收单》上签字后方可办结（6.3）"
+    return None
+
+
+@rule("temporary_use_period", "临时用水期限")
+def temporary_use_period(process) -> str | None:
+    value = process.facts.get("use_until")
+    if not value:
+        return "请填写临时用水截止日期"
+    if date.fromisoformat(value) <= timezone.localdate():
+        return f"临时用水截止日期 {value} 应晚于今天"
+    return None
+
+
+@rule("appointment_booked", "已留联系方式并预约时间")
+def appointment_booked(process) -> str | None:
+    """Seed 000 ch.2 §13: when the counter system cannot serve, take the customer's contact and book."""
+    facts = process.facts
+    problems = []
+    if not (facts.get("contact_phone") or "").strip():
+        problems.append("请留下客户联系电话")
+    if not facts.get("appointment_at"):
+        problems.append("请填写预约办理时间")
+    else:
+        at = datetime.fromisoformat(facts["appointment_at"])
+        lead = int(get_policy("processes.appointment_lead_minutes"))
+        if at < timezone.now() + timedelta(minutes=lead):
+            problems.append(f"预约时间应至少在{lead}分钟之后")
+        elif not WorkingCalendar().day(timezone.localtime(at).date()).working:
+            problems.append(f"{timezone.localtime(at):%Y年%m月%d日}不是工作日，请另约时间")
+    if not (facts.get("wanted_business") or "").strip():
+        problems.append("请填写客户要办理的业务")
+    return "；".join(problems) if problems else None
+
+
 # The application facts the rules read, so that the counter page can ask for exactly those:
 # name: (label, kind) with kind "bool", "decimal", "int", "text" or "list".
 FACTS: dict[str, tuple[str, str]] = {
@@ -152,6 +254,18 @@ FACTS: dict[str, tuple[str, str]] = {
     "certificate_name": ("低保证姓名", "text"),
     "invoice_name": ("用水发票户名", "text"),
     "certificate_number": ("低保证号", "text"),
+    "old_holder_name": ("原户名", "text"),
+    "transfer_address": ("用水地址", "text"),
+    "caliber_dn": ("水表口径（DN）", "int"),
+    "new_holder_name": ("新户名称", "text"),
+    "new_customer_number": ("新户客户编号", "text"),
+    "removes_old_meter": ("涉及拆除旧表", "bool"),
+    "old_meter_returned": ("旧表已交回", "bool"),
+    "acceptance_passed": ("验收合格并已签字", "bool"),
+    "use_until": ("临时用水截止日期", "date"),
+    "contact_phone": ("客户联系电话", "phone"),
+    "appointment_at": ("预约办理时间", "datetime"),
+    "wanted_business": ("要办理的业务", "text"),
 }
 RULE_FACTS: dict[str, list[str]] = {
     "not_illegal_building": ["illegal_building"],
@@ -163,6 +277,12 @@ RULE_FACTS: dict[str, list[str]] = {
     "drawing_matches_card": ["drawing_matches_card"],
     "application_complete_and_signed": ["application_fields_complete", "signatures"],
     "low_income_papers_agree": ["id_card_name", "certificate_name", "invoice_name", "certificate_number"],
+    "transfer_matches_archive": ["old_holder_name", "transfer_address", "caliber_dn", "new_holder_name"],
+    "new_holder_has_contract": ["new_holder_name", "new_customer_number"],
+    "old_meter_returned": ["removes_old_meter", "old_meter_returned"],
+    "meter_acceptance_signed": ["acceptance_passed"],
+    "temporary_use_period": ["use_until"],
+    "appointment_booked": ["contact_phone", "appointment_at", "wanted_business"],
 }
 
 
@@ -186,6 +306,24 @@ def parse_fact(name: str, raw: str):
         if not raw.isdigit():
             raise ValueError(f"{label}应为整数")
         return int(raw)
+    if kind == "date":
+        try:
+            return date.fromisoformat(raw).isoformat()
+        except ValueError:
+            raise ValueError(f"{label}应为日期，例如 2026-12-31") from None
+    if kind == "datetime":
+        try:
+            moment = datetime.fromisoformat(raw.replace(" ", "T"))
+        except ValueError:
+            raise ValueError(f"{label}应为日期和时间，例如 2026-12-01 09:30") from None
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment.isoformat()
+    if kind == "phone":
+        try:
+            return normalise_phone(raw)
+        except ValidationError as error:  # the archive's validator says what is wrong, in Chinese
+            raise ValueError(f"{label}：{error.messages[0]}") from None
     if kind == "decimal":
         try:
             return str(Decimal(raw))

@@ -2,15 +2,18 @@
 refund approval), suspend and extend with a leader's approval. Each records its event in the same
 transaction, and every refusal names the rule in Chinese."""
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kefu.accounts.models import Unit
 from kefu.core.calendar import WorkingCalendar
 from kefu.core.events import record_event
 from kefu.customers.models import Customer
+from kefu.processes.hooks import branch_of, run_hooks
 from kefu.processes.models import (
     Approval,
     DeadlineUnit,
@@ -18,6 +21,7 @@ from kefu.processes.models import (
     ProcessDefinition,
     ProcessDocument,
     StageDefinition,
+    StageRoute,
     StageRun,
 )
 from kefu.processes.rules import refusals
@@ -31,17 +35,42 @@ def _stages(process: Process) -> list[StageDefinition]:
     return [s for s in process.definition.stages.order_by("order") if s.applies_to(process.customer_kind)]
 
 
-def _enter(process: Process, stage: StageDefinition, at, calendar: WorkingCalendar | None = None) -> StageRun:
+def stage_deadline(process: Process, stage: StageDefinition, at) -> tuple:
+    """(due, calendar warnings) of a stage entered at `at`, for this customer's kind."""
+    if stage.deadline_unit == DeadlineUnit.APPOINTMENT:
+        booked = process.facts.get("appointment_at")
+        return (datetime.fromisoformat(booked) if booked else None), []
     amount = stage.deadline_for(process.customer_kind)
-    due, warnings = None, []
-    if amount is not None:
-        calendar = calendar or WorkingCalendar()
-        if stage.deadline_unit == DeadlineUnit.HOURS:
-            deadline = calendar.add_hours(at, amount)
-        else:
-            deadline = calendar.add_working_days(at, amount)
-        due, warnings = deadline.deadline, deadline.warnings
-    process.current_stage, process.due_at = stage, due
+    if amount is None:
+        return None, []
+    if stage.deadline_unit == DeadlineUnit.CALENDAR_DAYS:
+        return at + timedelta(days=amount), []
+    calendar = WorkingCalendar()
+    if stage.deadline_unit == DeadlineUnit.HOURS:
+        deadline = calendar.add_hours(at, amount)
+    else:
+        deadline = calendar.add_working_days(at, amount)
+    return deadline.deadline, deadline.warnings
+
+
+def stage_unit(process: Process, stage: StageDefinition) -> Unit | None:
+    """The unit holding the stage: none for the center's own desks, the named unit, or the branch of
+    the customer's area. A branch stage for a customer with no area cannot be routed: say so."""
+    if stage.route == StageRoute.UNIT:
+        return stage.unit
+    if stage.route == StageRoute.BRANCH:
+        branch = branch_of(process.customer)
+        if branch is None:
+            raise ValidationError(
+                {"customer": f"「{stage.name}」由客户所在片区的供水分公司办理，但档案没有所属片区，请先补充"}
+            )
+        return branch
+    return None
+
+
+def _enter(process: Process, stage: StageDefinition, at) -> StageRun:
+    due, warnings = stage_deadline(process, stage, at)
+    process.current_stage, process.due_at, process.unit = stage, due, stage_unit(process, stage)
     return StageRun.objects.create(
         process=process, stage=stage, entered_at=at, due_at=due, deadline_warnings=warnings
     )
@@ -50,6 +79,16 @@ def _enter(process: Process, stage: StageDefinition, at, calendar: WorkingCalend
 def _require_clerk(actor) -> None:
     if not actor.has_perm("processes.change_process"):
         raise PermissionDenied("您的角色不能办理窗口业务")
+
+
+def _require_handler(actor, process: Process) -> None:
+    """The counter works every stage; a unit's staff (the design office, a branch) only the stage their
+    unit holds now."""
+    if actor.has_perm("processes.change_process"):
+        return
+    if actor.has_perm("processes.handle_stage") and process.unit_id and process.unit_id == actor.unit_id:
+        return
+    raise PermissionDenied("您不能办理该业务的当前环节")
 
 
 @transaction.atomic
@@ -85,8 +124,8 @@ def start_process(*, actor, definition_code: str, customer: Customer, facts: dic
 
 @transaction.atomic
 def set_facts(*, actor, process: Process, facts: dict) -> Process:
-    _require_clerk(actor)
     process = Process.objects.select_for_update().get(pk=process.pk)
+    _require_handler(actor, process)
     changes = {k: [process.facts.get(k), v] for k, v in facts.items() if process.facts.get(k) != v}
     process.facts.update(facts)
     process.save(update_fields=["facts", "updated_at"])
@@ -97,7 +136,7 @@ def set_facts(*, actor, process: Process, facts: dict) -> Process:
 
 @transaction.atomic
 def receive_document(*, actor, process: Process, code: str, file=None, note: str = "") -> ProcessDocument:
-    _require_clerk(actor)
+    _require_handler(actor, process)
     names = {doc["code"]: doc["name"] for stage in process.definition.stages.all() for doc in stage.documents}
     if code not in names:
         raise ValidationError({"code": f"本业务没有名为「{code}」的材料"})
@@ -144,8 +183,8 @@ def _require_active(process: Process) -> None:
 @transaction.atomic
 def advance(*, actor, process: Process, note: str = "") -> Process:
     """Finish the current stage and enter the next, if its gate allows; the last stage completes."""
-    _require_clerk(actor)
     process = _lock(process)
+    _require_handler(actor, process)
     _require_active(process)
     problems = gate(process)
     if problems:
@@ -155,6 +194,7 @@ def advance(*, actor, process: Process, note: str = "") -> Process:
 
 def _move_on(process: Process, actor, note: str) -> Process:
     """Leave the current stage and enter the next applicable one, or complete after the last."""
+    run_hooks(process, actor, process.current_stage.hooks)
     now = timezone.now()
     stages = _stages(process)
     index = [s.pk for s in stages].index(process.current_stage_id)
@@ -165,7 +205,7 @@ def _move_on(process: Process, actor, note: str) -> Process:
         new = process.current_stage.name
     else:
         process.state, process.completed_at = Process.State.COMPLETED, now
-        process.current_stage, process.due_at = None, None
+        process.current_stage, process.due_at, process.unit = None, None, None
         new = "办结"
     process.save()
     record_event(actor=actor, target=process, verb="advanced", changes={"stage": [old, new]}, note=note)
@@ -210,6 +250,7 @@ def reject(*, actor, process: Process, reason: str) -> Process:
     now = timezone.now()
     _leave(process, actor, StageRun.Outcome.REJECTED, reason, now)
     process.state, process.reason, process.due_at = Process.State.REJECTED, reason.strip(), None
+    process.unit = None
     process.save()
     record_event(
         actor=actor, target=process, verb="rejected", changes={"state": ["办理中", "不予受理"]}, note=reason

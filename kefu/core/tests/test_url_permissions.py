@@ -92,6 +92,10 @@ def _value(name: str, route: str, objects: dict) -> str:
         return "customers"
     if name in ("object_id", "content_type_id", "id", "contact_id", "order_id", "callback_id", "process_id"):
         return str(objects["pk"])
+    if name == "form_code":
+        return "application_receipt"
+    if name == "report":
+        return "contracts"
     if name == "action":
         return "accept"
     if name == "url":

@@ -1,0 +1,178 @@
+"""Named actions a stage runs when it is completed (StageDefinition.hooks), inside the same transaction
+as the advance: a failed action refuses the advance and leaves nothing half-done. Definitions name
+actions as data; the actions are code, like the rules.
+
+Each action takes (process, actor) and may change process.facts (saved by the caller)."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.core.events import record_event
+from kefu.core.policies import get_policy
+from kefu.customers.models import Customer
+from kefu.customers.services import add_contract, check_arrears, set_supply_status, update_customer
+from kefu.processes.models import NumberCounter
+from kefu.processes.signals import meter_work_requested
+
+Hook = Callable[..., None]
+HOOKS: dict[str, Hook] = {}
+
+
+def hook(name: str, label: str):
+    def register(action: Hook) -> Hook:
+        action.label = label
+        HOOKS[name] = action
+        return action
+
+    return register
+
+
+def run_hooks(process, actor, names: list[str]) -> None:
+    for name in names:
+        action = HOOKS.get(name)
+        if action is None:
+            raise ValidationError({"hooks": f"业务定义引用了不存在的动作「{name}」，请联系管理员"})
+        action(process, actor)
+
+
+def next_number(key: str, prefix: str, width: int) -> str:
+    """PREFIX + year + a gap-free serial, e.g. JSD2026000017; must run inside the issuing transaction."""
+    year = timezone.localdate().year
+    NumberCounter.objects.get_or_create(key=key, year=year)
+    counter = NumberCounter.objects.select_for_update().get(key=key, year=year)
+    counter.value += 1
+    counter.save(update_fields=["value"])
+    return f"{prefix}{year}{counter.value:0{width}d}"
+
+
+def branch_of(customer: Customer):
+    """The branch company serving the customer: the area of a connection point, else of the archive."""
+    point = customer.service_points.select_related("service_area__branch").first()
+    area = point.service_area if point else customer.service_area
+    return area.branch if area else None
+
+
+@hook("notify_branch_of_arrears", "前户欠费通知分公司催缴")
+def notify_branch_of_arrears(process, actor) -> None:
+    """P7 / seed 000 ch.6 §6.2: a transfer checks the previous holder's arrears; if any, a work order
+    asks the area's branch to collect them. The transfer itself goes on."""
+    from kefu.hotline.models import Category, Channel, Contact
+    from kefu.hotline.services.contacts import open_contact
+
+    arrears = check_arrears(process.customer)
+    if not arrears.has_arrears:
+        process.facts["arrears_work_order"] = ""
+        return
+    customer = process.customer
+    phone = customer.phone or next((p.phone for p in customer.contact_persons.all() if p.phone), "")
+    branch = branch_of(customer)
+    if not phone or branch is None:
+        message = (
+            f"前户有欠费（{arrears.message}），须通知分公司催缴，但档案缺少联系电话或所属片区，请先补充档案"
+        )
+        raise ValidationError({"customer": message})
+    category = Category.objects.get(code=get_policy("processes.arrears_category"))
+    contact = open_contact(
+        actor=actor,
+        matter=f"更名过户（{process.number}）：前户{customer.name}有欠费，{arrears.message}，请分公司及时催缴",
+        category=category,
+        disposition=Contact.Disposition.TRANSFERRED,
+        channel=Channel.COUNTER,
+        customer=customer,
+        phone=phone,
+        address=customer.address,
+        service_area=customer.service_area,
+        unit=branch,
+    )
+    work_order = getattr(contact, "work_order", None)
+    process.facts["arrears_work_order"] = work_order.number if work_order else contact.number
+
+
+@hook("transfer_service_points", "接水点和户号转到新户名下")
+def transfer_service_points(process, actor) -> None:
+    """P7: the previous holder's connection points and accounts pass to the new holder; both archives
+    record the change, so nothing is overwritten silently."""
+    new_holder = Customer.objects.filter(number=process.facts.get("new_customer_number", "")).first()
+    if new_holder is None:
+        raise ValidationError({"new_customer_number": "新户客户编号在档案中不存在"})
+    old_holder = process.customer
+    points = list(old_holder.service_points.values_list("connection_point_no", flat=True))
+    accounts = list(old_holder.accounts.values_list("number", flat=True))
+    old_holder.service_points.update(customer=new_holder, updated_at=timezone.now())
+    old_holder.accounts.update(customer=new_holder, updated_at=timezone.now())
+    moved = {"connection_points": points, "accounts": accounts}
+    record_event(
+        actor=actor,
+        target=old_holder,
+        verb="customer.transferred_out",
+        changes={**moved, "to": new_holder.number},
+        note=process.number,
+    )
+    record_event(
+        actor=actor,
+        target=new_holder,
+        verb="customer.transferred_in",
+        changes={**moved, "from": old_holder.number},
+        note=process.number,
+    )
+
+
+@hook("issue_connection_point_number", "发放接水点编号")
+def issue_connection_point_number(process, actor) -> None:
+    if process.facts.get("connection_point_no"):
+        return  # a stage returned to and done again keeps the number already issued
+    process.facts["connection_point_no"] = next_number(
+        "connection_point", get_policy("processes.connection_point_prefix"), 6
+    )
+
+
+@hook("archive_supply_contract", "合同登记入档")
+def archive_supply_contract(process, actor) -> None:
+    if process.facts.get("contract_number"):
+        return
+    number = next_number("supply_contract", get_policy("processes.contract_prefix"), 5)
+    add_contract(actor=actor, customer=process.customer, number=number, signed_on=timezone.localdate())
+    process.facts["contract_number"] = number
+
+
+@hook("register_low_income", "低保户注册")
+def register_low_income(process, actor) -> None:
+    update_customer(
+        actor=actor,
+        customer=process.customer,
+        data={"low_income": True, "low_income_certificate": process.facts.get("certificate_number", "")},
+        note=f"低保注册（{process.number}）",
+    )
+
+
+@hook("suspend_supply", "暂停供水")
+def suspend_supply(process, actor) -> None:
+    note = f"{process.definition.name}（{process.number}）"
+    set_supply_status(actor=actor, customer=process.customer, status=Customer.Status.SUSPENDED, note=note)
+
+
+@hook("cancel_supply", "销户")
+def cancel_supply(process, actor) -> None:
+    note = f"{process.definition.name}（{process.number}）"
+    set_supply_status(actor=actor, customer=process.customer, status=Customer.Status.CANCELLED, note=note)
+
+
+def _ask_meter_store(work: str):
+    """The meter store's side (removal tasks, issuing meters, taking old meters back) belongs to the
+    meters app of a later issue: it will listen to `meter_work_requested`. Until then the request is an
+    event on the process and the branch/meter-store stages that follow carry the deadlines."""
+
+    def action(process, actor) -> None:
+        record_event(actor=actor, target=process, verb="meter_work_requested", changes={"work": [None, work]})
+        transaction.on_commit(
+            lambda: meter_work_requested.send(sender=type(process), process=process, work=work)
+        )
+
+    return action
+
+
+hook("request_meter_removal", "开具拆表任务单")(_ask_meter_store("remove"))
+hook("request_meter_issue", "开具改表领表单")(_ask_meter_store("issue"))
