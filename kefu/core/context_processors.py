@@ -9,7 +9,7 @@ MODULES = [
     ("工单", "hotline:work_orders", "hotline.view_workorder"),
     ("知识库", "knowledge:index", "knowledge.view_article"),
     ("交接班", "workforce:handovers", "workforce.view_handover"),
-    ("窗口业务", "processes:index", "processes.view_process"),
+    ("窗口业务", "processes:index", ("processes.view_process", "processes.handle_stage")),
     ("收费", "collection:index", "collection.view_payment"),
     ("客户档案", "customers:search", "customers.view_customer"),
     ("水表", None, None),
@@ -30,7 +30,8 @@ def navigation(request):
         return {}
     items = []
     for label, url_name, perm in MODULES:
-        if perm and not user.has_perm(perm):
+        # a module may be reached through any of several permissions (a tuple)
+        if perm and not any(user.has_perm(p) for p in ((perm,) if isinstance(perm, str) else perm)):
             continue
         try:
             url = reverse(url_name) if url_name else None

@@ -59,6 +59,7 @@ DEFAULTS: dict[str, PolicyDefault] = {
     "processes.appointment_lead_minutes": PolicyDefault(
         30, "窗口预约：预约时间至少在多少分钟之后", "营业厅服务规范第13条：留下联系方式另行预约办理"
     ),
+    "processes.upload_max_mb": PolicyDefault(10, "窗口业务材料扫描件大小上限（MB）"),
     "telephony.answer_within_seconds": PolicyDefault(
         15, "铃响三声内接听：振铃到接听不超过此秒数", "热线服务规范第2条：铃响三声内接听"
     ),

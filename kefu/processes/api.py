@@ -5,14 +5,16 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from kefu.core.permissions import require
 from kefu.customers.permissions import get_customer_for
 from kefu.processes import services
-from kefu.processes.models import ProcessDefinition
-from kefu.processes.permissions import get_process_for
+from kefu.processes.models import Approval, ProcessDefinition
+from kefu.processes.permissions import get_approval_for, get_process_for
+from kefu.processes.rules import clean_facts
 
 router = Router(tags=["窗口业务"])
 
@@ -115,7 +117,10 @@ class StartIn(Schema):
 def start(request, payload: StartIn):
     customer = get_customer_for(request.user, payload.customer_id)
     process = services.start_process(
-        actor=request.user, definition_code=payload.definition, customer=customer, facts=payload.facts
+        actor=request.user,
+        definition_code=payload.definition,
+        customer=customer,
+        facts=clean_facts(payload.facts),
     )
     return Status(201, _out(get_process_for(request.user, process.pk)))
 
@@ -126,12 +131,13 @@ def read(request, process_id: int):
 
 
 class TransitionIn(Schema):
-    action: str = Field(..., description="advance return reject facts document fee")
+    action: str = Field(..., description="advance return reject facts document fee extend suspend resume")
     stage: str = ""
     reason: str = Field("", max_length=1000)
     facts: dict = {}
     document: str = ""
     amount: Decimal | None = None
+    days: int = Field(0, ge=0, le=366, description="extend：延期工作日")
 
 
 @router.post(
@@ -147,11 +153,57 @@ def transition(request, process_id: int, payload: TransitionIn):
     elif payload.action == "reject":
         services.reject(actor=actor, process=process, reason=payload.reason)
     elif payload.action == "facts":
-        services.set_facts(actor=actor, process=process, facts=payload.facts)
+        services.set_facts(actor=actor, process=process, facts=clean_facts(payload.facts))
     elif payload.action == "document":
         services.receive_document(actor=actor, process=process, code=payload.document)
     elif payload.action == "fee":
         services.record_fee(actor=actor, process=process, amount=payload.amount or Decimal("0"))
+    elif payload.action in ("extend", "suspend"):
+        services.request_approval(
+            actor=actor, process=process, kind=payload.action, reason=payload.reason, days=payload.days
+        )
+    elif payload.action == "resume":
+        services.resume(actor=actor, process=process)
     else:
         raise ValidationError({"action": f"未知操作「{payload.action}」"})
     return _out(get_process_for(request.user, process_id))
+
+
+@router.post("/{int:process_id}/documents", response={201: ProcessOut}, summary="收取材料（可附扫描件）")
+def upload_document(
+    request,
+    process_id: int,
+    code: Form[str],
+    note: Form[str] = "",
+    file: File[UploadedFile] | None = None,
+):
+    process = get_process_for(request.user, process_id)
+    services.receive_document(actor=request.user, process=process, code=code, file=file, note=note[:200])
+    return Status(201, _out(get_process_for(request.user, process_id)))
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=500)
+
+
+class ApprovalOut(Schema):
+    id: int
+    process_id: int
+    kind: str
+    days: int
+    amount: Decimal
+    reason: str
+    status: str
+
+
+@router.get("/approvals/pending", response=list[ApprovalOut], summary="待审批的延期、暂停、退费")
+def pending_approvals(request):
+    require(request.user, "processes.view_process")
+    return list(Approval.objects.filter(status=Approval.Status.PENDING).order_by("created_at")[:200])
+
+
+@router.post("/approvals/{int:approval_id}/decision", response=ApprovalOut, summary="领导审批")
+def decide(request, approval_id: int, payload: DecisionIn):
+    approval = get_approval_for(request.user, approval_id)
+    return services.decide(actor=request.user, approval=approval, approve=payload.approve, note=payload.note)

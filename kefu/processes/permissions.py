@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from kefu.core.permissions import require
-from kefu.processes.models import Process
+from kefu.processes.models import Approval, Process
 
 
 def visible_processes(user) -> QuerySet[Process]:
@@ -34,3 +34,12 @@ def get_process_for(user, pk) -> Process:
     if process is None:
         raise Http404("业务不存在")
     return process
+
+
+def get_approval_for(user, pk) -> Approval:
+    """An approval is seen by whoever sees its process; deciding is checked by the service."""
+    require(user, "processes.view_process")
+    approval = Approval.objects.select_related("process").filter(pk=pk).first()
+    if approval is None:
+        raise Http404("审批不存在")
+    return approval

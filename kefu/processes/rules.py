@@ -291,6 +291,27 @@ def facts_for(rule_names) -> list[str]:
     return list(dict.fromkeys(fact for name in rule_names for fact in RULE_FACTS.get(name, [])))
 
 
+def clean_facts(values: dict) -> dict:
+    """Facts given by the API, typed like the counter form's; unknown names and bad values are refused
+    with the fact's Chinese label."""
+    cleaned, errors = {}, {}
+    for name, value in values.items():
+        if name not in FACTS:
+            errors[name] = f"没有名为「{name}」的申请信息"
+            continue
+        if isinstance(value, bool):
+            value = "on" if value else ""
+        elif isinstance(value, list):
+            value = "、".join(str(item) for item in value)
+        try:
+            cleaned[name] = parse_fact(name, "" if value is None else str(value))
+        except ValueError as error:
+            errors[name] = str(error)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
 def parse_fact(name: str, raw: str):
     """A fact from a form's text, typed as the rules expect; ValueError with a Chinese message."""
     label, kind = FACTS[name]

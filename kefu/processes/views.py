@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,14 +14,20 @@ from kefu.core.forms import error_text
 from kefu.core.permissions import require
 from kefu.customers.permissions import get_customer_for
 from kefu.processes import services
-from kefu.processes.models import Process, ProcessDefinition
-from kefu.processes.permissions import get_process_for
+from kefu.processes.models import Approval, Process, ProcessDefinition
+from kefu.processes.permissions import get_approval_for, get_process_for
+from kefu.processes.printing import printable_forms
 from kefu.processes.rules import FACTS, facts_for, parse_fact
+from kefu.processes.selectors import departments, stage_queue, today_for
 
-ACTIONS = ("advance", "return", "reject", "documents", "facts", "fee")
+ACTIONS = ("advance", "return", "reject", "documents", "facts", "fee", "approval", "resume")
 
 
 def index(request):
+    if not request.user.has_perm("processes.view_process") and request.user.has_perm(
+        "processes.handle_stage"
+    ):
+        return redirect("processes:queue")  # a unit's staff work from their queue
     require(request.user, "processes.view_process")
     in_hand = (
         Process.objects.filter(state=Process.State.ACTIVE)
@@ -78,6 +85,7 @@ def detail(request, pk: int):
         for s in stages
         if active and s.order < process.current_stage.order and s.applies_to(process.customer_kind)
     ]
+    is_counter = request.user.has_perm("processes.change_process")
     return render(
         request,
         "processes/detail.html",
@@ -89,9 +97,21 @@ def detail(request, pk: int):
             "checklist": checklist,
             "facts": facts,
             "earlier": earlier,
-            "can_work": active and request.user.has_perm("processes.change_process"),
+            "can_work": active and _may_work(request.user, process),
+            "is_counter": is_counter,
+            "can_resume": is_counter and process.state == Process.State.SUSPENDED,
+            "approvals": process.approvals.select_related("requested_by", "decided_by"),
+            "printable": printable_forms(process),
             "now": timezone.now(),
         },
+    )
+
+
+def _may_work(user, process: Process) -> bool:
+    if user.has_perm("processes.change_process"):
+        return True
+    return (
+        user.has_perm("processes.handle_stage") and bool(process.unit_id) and process.unit_id == user.unit_id
     )
 
 
@@ -125,11 +145,26 @@ def _run(request, process: Process, action: str) -> str:
         services.reject(actor=actor, process=process, reason=data.get("reason", ""))
         return "已不予受理" + ("，退费待领导审批" if process.fee > 0 else "")
     if action == "documents":
-        received = 0
-        for code in data.getlist("code"):
-            services.receive_document(actor=actor, process=process, code=code)
-            received += 1
-        return f"已收取{received}份材料"
+        codes = list(dict.fromkeys(data.getlist("code") + [c for c in data.getlist("scan_code") if c]))
+        files = request.FILES.getlist("file")
+        scans = dict(zip(data.getlist("scan_code"), files, strict=False))
+        if not codes:
+            raise ValidationError({"code": "请勾选收到的材料，或选择扫描件对应的材料"})
+        for code in codes:
+            services.receive_document(actor=actor, process=process, code=code, file=scans.get(code))
+        return f"已收取{len(codes)}份材料" + (f"（含{len(scans)}份扫描件）" if scans else "")
+    if action == "approval":
+        try:
+            days = int(data.get("days") or 0)
+        except ValueError:
+            raise ValidationError({"days": "延期天数应为整数"}) from None
+        approval = services.request_approval(
+            actor=actor, process=process, kind=data.get("kind", ""), reason=data.get("reason", ""), days=days
+        )
+        return f"已提交{approval.get_kind_display()}申请，待领导审批"
+    if action == "resume":
+        services.resume(actor=actor, process=process)
+        return "业务已恢复办理，本环节重新计时"
     if action == "facts":
         values = {}
         for name in facts_for(rule for stage in process.definition.stages.all() for rule in stage.rules):
@@ -147,3 +182,88 @@ def _run(request, process: Process, action: str) -> str:
         services.record_fee(actor=actor, process=process, amount=amount)
         return f"已登记收费 {amount} 元"
     raise ValidationError({"action": "没有这个操作"})
+
+
+def queue(request):
+    """Each department's stage queue; a unit's staff see their unit's stage only."""
+    user = request.user
+    if not (user.has_perm("processes.view_process") or user.has_perm("processes.handle_stage")):
+        require(user, "processes.view_process")
+    names = departments() if user.has_perm("processes.view_process") else []
+    department = request.GET.get("department") or (names[0] if names else "")
+    if names and department not in names:
+        messages.error(request, f"没有名为「{department}」的责任部门")
+        department = names[0]
+    try:
+        page = int(request.GET.get("page") or 1)
+    except ValueError:
+        page = 1
+    return render(
+        request,
+        "processes/queue.html",
+        {
+            "departments": names,
+            "queue": stage_queue(user, department, page=page),
+            "unit": user.unit if not names else None,
+            "now": timezone.now(),
+        },
+    )
+
+
+def today(request):
+    require(request.user, "processes.view_process")
+    return render(request, "processes/today.html", {"today": today_for(request.user), "now": timezone.now()})
+
+
+def approvals(request):
+    require(request.user, "processes.view_process")
+    pending = (
+        Approval.objects.filter(status=Approval.Status.PENDING)
+        .select_related("process__definition", "process__customer", "requested_by")
+        .order_by("created_at")
+    )
+    decided = (
+        Approval.objects.exclude(status=Approval.Status.PENDING)
+        .select_related("process__definition", "process__customer", "requested_by", "decided_by")
+        .order_by("-decided_at")[:50]
+    )
+    return render(
+        request,
+        "processes/approvals.html",
+        {
+            "pending": pending,
+            "decided": decided,
+            "can_decide": request.user.has_perm("processes.approve_process"),
+        },
+    )
+
+
+@require_POST
+def decide(request, approval_id: int):
+    approval = get_approval_for(request.user, approval_id)
+    choice = request.POST.get("decision")
+    try:
+        if choice not in ("approve", "decline"):
+            raise ValidationError({"decision": "请选择批准或不批准"})
+        approval = services.decide(
+            actor=request.user,
+            approval=approval,
+            approve=choice == "approve",
+            note=request.POST.get("note", ""),
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, f"{approval.get_kind_display()}申请{approval.get_status_display()}")
+    back = request.POST.get("next", "")
+    # only back to a counter page: a posted address must not send the leader elsewhere
+    return redirect(back if back.startswith("/processes/") else "processes:approvals")
+
+
+def document_file(request, pk: int, document_id: int):
+    """A scanned document, to whoever may see the process."""
+    process = get_process_for(request.user, pk)
+    document = process.documents.filter(pk=document_id).exclude(file="").first()
+    if document is None:
+        raise Http404("没有这份扫描件")
+    return FileResponse(document.file.open("rb"), filename=document.file.name.rsplit("/", 1)[-1])

@@ -90,7 +90,16 @@ def _value(name: str, route: str, objects: dict) -> str:
         return str(objects[name])
     if name == "app_label":
         return "customers"
-    if name in ("object_id", "content_type_id", "id", "contact_id", "order_id", "callback_id", "process_id"):
+    if name in (
+        "object_id",
+        "content_type_id",
+        "id",
+        "contact_id",
+        "order_id",
+        "callback_id",
+        "process_id",
+        "approval_id",
+    ):
         return str(objects["pk"])
     if name == "form_code":
         return "application_receipt"
