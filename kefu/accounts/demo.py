@@ -166,6 +166,10 @@ def _staff_plan(service_dept, counter_dept, meter_dept, office, teams, counter_t
         ("press1", Role.UNIT_STAFF, None, None, others[Unit.Kind.PRESS]),
     ]
     plan += [(f"inspector{i}", Role.FIELD_INSPECTOR, meter_dept, None, None) for i in (1, 2, 3)]
+    # The design office holds the survey and design stage of a new connection (processes migration 0007).
+    design_office = Unit.objects.filter(code="design_office").first()
+    if design_office:
+        plan.append(("design1", Role.UNIT_STAFF, None, None, design_office))
     plan += [
         ("meterstore", Role.METER_STORE_KEEPER, meter_dept, None, None),
         ("archivist", Role.ARCHIVIST, office, None, None),
@@ -210,6 +214,7 @@ def demo_logins() -> list[tuple[str, str]]:
         ("qa1", "质检员"),
         ("clerk1", "窗口营业员"),
         ("unit11", "城东供水分公司"),
+        ("design1", "设计室"),
         ("inspector1", "稽查员"),
         ("meterstore", "表库管理员"),
         ("archivist", "档案员"),

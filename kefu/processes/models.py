@@ -186,6 +186,12 @@ class Process(TimeStampedModel):
                 fields=["unit", "due_at"], name="process_unit_queue_idx", condition=Q(state="active")
             ),
             models.Index(fields=["customer", "-id"], name="process_customer_idx"),
+            # the monthly registers (P11): completed processes of one business in a month
+            models.Index(
+                fields=["definition", "completed_at"],
+                name="process_completed_idx",
+                condition=Q(state="completed"),
+            ),
         ]
 
     def __str__(self):
@@ -226,6 +232,8 @@ class StageRun(TimeStampedModel):
         verbose_name = _("环节办理")
         verbose_name_plural = _("环节办理")
         ordering = ["process", "entered_at", "id"]
+        # the daily report counts the stages left on a day
+        indexes = [models.Index(fields=["left_at"], name="stagerun_left_idx")]
 
     def __str__(self):
         return f"{self.process} · {self.stage.name}"

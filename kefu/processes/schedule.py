@@ -5,13 +5,12 @@ is made. Each runs once per working day, claimed by a unique ScheduledRun row.""
 from datetime import datetime, time
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from kefu.core.calendar import WorkingCalendar
 from kefu.core.events import record_event
 from kefu.core.policies import get_policy
-from kefu.processes.models import Process, ScheduledRun, StageRun
+from kefu.processes.models import Process, ScheduledRun
 
 DESIGN_BATCH = "design_commission_batch"
 DAILY_REPORT = "daily_application_report"
@@ -63,21 +62,10 @@ def make_daily_report(now: datetime) -> list[str]:
     claim = _claim(DAILY_REPORT, now.date())
     if claim is None:
         return []
+    from kefu.processes.reports import daily_summary  # reports imports this module's job names
+
     day = now.date()
-    started = (
-        Process.objects.filter(created_at__date=day)
-        .values("definition__name")
-        .annotate(count=Count("id"))
-        .order_by("definition__name")
-    )
-    finished = StageRun.objects.filter(left_at__date=day).values("outcome").annotate(count=Count("id"))
-    claim.summary = {
-        "day": day.isoformat(),
-        "started": {row["definition__name"]: row["count"] for row in started},
-        "stage_outcomes": {row["outcome"]: row["count"] for row in finished},
-        "in_hand": Process.objects.filter(state=Process.State.ACTIVE).count(),
-        "overdue": Process.objects.filter(state=Process.State.ACTIVE, due_at__lt=now).count(),
-    }
+    claim.summary = daily_summary(day, now=now)
     claim.save(update_fields=["summary"])
     record_event(actor=None, target=claim, verb="daily_report_made", changes={"day": [None, day.isoformat()]})
     return [f"{day:%Y年%m月%d日}用水申请日报已生成"]

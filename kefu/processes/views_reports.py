@@ -19,7 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from kefu.core.permissions import require
+from kefu.core.permissions import can, require
 from kefu.processes import reports
 from kefu.reports import periods
 
@@ -34,7 +34,7 @@ def _wants_xlsx(request) -> bool:
     return request.GET.get("format") == "xlsx"
 
 
-def _tabs(active: str, month_value: str) -> list[dict]:
+def _tabs(user, active: str, month_value: str) -> list[dict]:
     query = f"?month={month_value}" if month_value else ""
     tabs = [{"label": "用水申请日报", "url": reverse("processes:report_daily"), "active": active == "daily"}]
     tabs += [
@@ -44,6 +44,7 @@ def _tabs(active: str, month_value: str) -> list[dict]:
             "active": active == code,
         }
         for code, (title, _) in reports.MONTHLY_REPORTS.items()
+        if code != "collections" or can(user, COLLECTION_PERMISSION)
     ]
     return tabs
 
@@ -68,7 +69,7 @@ def daily(request):
     require(request.user, PERMISSION)
     today = timezone.localdate()
     value = request.GET.get("day", "")
-    context = {"tabs": _tabs("daily", ""), "day_value": value, "today": today}
+    context = {"tabs": _tabs(request.user, "daily", ""), "day_value": value, "today": today}
     try:
         day = _parse_day(value, today)
     except ValidationError as error:
@@ -102,7 +103,12 @@ def monthly(request, report: str):
     try:
         period = periods.parse_month(value)
     except ValidationError as error:
-        context = {"tabs": _tabs(report, ""), "title": title, "month_value": value, "kind": report}
+        context = {
+            "tabs": _tabs(request.user, report, ""),
+            "title": title,
+            "month_value": value,
+            "kind": report,
+        }
         return render(
             request,
             "processes/reports/monthly.html",
@@ -118,7 +124,7 @@ def monthly(request, report: str):
         return _download(_monthly_workbook(result), f"{result.full_title}.xlsx")
     previous = period.start - timedelta(days=1)
     context = {
-        "tabs": _tabs(report, month_value),
+        "tabs": _tabs(request.user, report, month_value),
         "title": title,
         "kind": report,
         "report": result,

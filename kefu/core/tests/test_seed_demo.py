@@ -159,7 +159,7 @@ def test_seed_demo_makes_the_organisation_and_customers_and_a_second_run_adds_no
 
 def test_seed_demo_is_deterministic(db):
     # given
-    call_command("seed_demo", customers=25, seed=9, contacts=0, verbosity=0)
+    call_command("seed_demo", customers=25, seed=9, contacts=0, processes=False, verbosity=0)
     first = snapshot()
 
     # when: everything removed and made again
@@ -170,7 +170,7 @@ def test_seed_demo_is_deterministic(db):
     ContactPerson.objects.all().delete()
     Contract.objects.all().delete()
     Customer.objects.all().delete()
-    call_command("seed_demo", customers=25, seed=9, contacts=0, verbosity=0)
+    call_command("seed_demo", customers=25, seed=9, contacts=0, processes=False, verbosity=0)
 
     # then
     assert snapshot() == first
@@ -178,11 +178,11 @@ def test_seed_demo_is_deterministic(db):
 
 def test_seed_demo_with_more_customers_adds_only_the_missing_ones(db):
     # given
-    call_command("seed_demo", customers=20, verbosity=0)
+    call_command("seed_demo", customers=20, processes=False, verbosity=0)
     before = dict(Customer.objects.values_list("number", "pk"))
 
     # when
-    call_command("seed_demo", customers=45, verbosity=0)
+    call_command("seed_demo", customers=45, processes=False, verbosity=0)
 
     # then
     assert Customer.objects.count() == 45
@@ -191,12 +191,12 @@ def test_seed_demo_with_more_customers_adds_only_the_missing_ones(db):
 
 def test_seed_demo_leaves_a_customer_number_taken_by_hand_alone(db):
     # given
-    call_command("seed_demo", customers=10, verbosity=0)
+    call_command("seed_demo", customers=10, processes=False, verbosity=0)
     hand_made = Customer.objects.get(number="KH00000010")
     Customer.objects.filter(pk=hand_made.pk).update(name="手工建档")
 
     # when
-    call_command("seed_demo", customers=12, verbosity=0)
+    call_command("seed_demo", customers=12, processes=False, verbosity=0)
 
     # then
     assert Customer.objects.count() == 12
@@ -216,7 +216,7 @@ def test_the_known_demo_customers_are_there_for_the_tests_and_the_docs(
     db, number, name, phone, area, initials
 ):
     # when
-    call_command("seed_demo", customers=0, verbosity=0)
+    call_command("seed_demo", customers=0, processes=False, verbosity=0)
 
     # then
     customer = Customer.objects.get(number=number)
@@ -231,10 +231,22 @@ def test_the_known_demo_customers_are_there_for_the_tests_and_the_docs(
 
 def test_the_known_customers_with_low_income_and_arrears_are_as_documented(db):
     # when
-    call_command("seed_demo", customers=0, verbosity=0)
+    call_command("seed_demo", customers=0, processes=False, verbosity=0)
 
     # then
     assert Customer.objects.get(name="李秀兰").low_income is True
     assert str(Account.objects.get(customer__name="张伟").arrears) == "356.80"
     assert Customer.objects.get(name="金色家园").household_count == 486
     assert Customer.objects.get(name="鑫盛餐饮有限公司").id_type == "credit_code"
+
+
+def test_seed_demo_puts_every_shipped_counter_business_in_hand(db):
+    from kefu.processes.models import Approval, Process, ProcessDefinition
+
+    call_command("seed_demo", customers=60, contacts=0, verbosity=0)
+    shipped = set(ProcessDefinition.objects.values_list("code", flat=True))
+    assert set(Process.objects.values_list("definition__code", flat=True)) == shipped
+    # the design office and a branch each have a stage to work, and a leader has approvals waiting
+    assert Process.objects.filter(unit__code="design_office").exists()
+    assert Process.objects.filter(unit__kind="branch").exists()
+    assert Approval.objects.filter(status=Approval.Status.PENDING).count() == 2

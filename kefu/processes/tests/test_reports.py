@@ -325,7 +325,8 @@ def test_unit_staff_and_outsiders_may_not_read_the_reports(client_for, make_user
 def test_the_collections_report_needs_the_collection_report_permission(client_for, counter_clerk):
     # the counter clerk reads the counter reports but not the collection office's monthly figures
     client = client_for(counter_clerk)
-    assert client.get("/processes/reports/monthly/contracts/?month=2026-11").status_code == 200
+    page = client.get("/processes/reports/monthly/contracts/?month=2026-11")
+    assert page.status_code == 200 and "/processes/reports/monthly/collections/" not in page.content.decode()
     assert client.get("/processes/reports/monthly/collections/?month=2026-11").status_code == 403
 
 

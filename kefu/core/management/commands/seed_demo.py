@@ -14,6 +14,7 @@ from kefu.customers.bulk import refresh_statistics
 from kefu.customers.demo import DEFAULT_COUNT, DEFAULT_SEED, KNOWN, known_customers, seed_customers
 from kefu.hotline.demo import seed_hotline
 from kefu.knowledge.demo import seed_knowledge
+from kefu.processes.demo import DemoResult, seed_processes
 
 
 class Command(BaseCommand):
@@ -26,8 +27,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--contacts", type=int, default=240, help="演示来电登记条数（仅在没有登记时添加）"
         )
+        parser.add_argument(
+            "--no-processes",
+            dest="processes",
+            action="store_false",
+            help="不创建演示窗口业务（默认在没有业务时创建各业务各环节的演示件）",
+        )
 
-    def handle(self, *args, customers, seed, batch_size, contacts, **options):
+    def handle(self, *args, customers, seed, batch_size, contacts, processes=True, **options):
         if customers < 0:
             raise CommandError("--customers 不能为负数")
         verbosity = options.get("verbosity", 1)
@@ -39,6 +46,7 @@ class Command(BaseCommand):
             refresh_statistics()
         knowledge = seed_knowledge()
         hotline = seed_hotline(contacts)
+        counter = seed_processes() if processes else DemoResult()
         if verbosity < 1:
             return
         out = self.stdout
@@ -49,6 +57,10 @@ class Command(BaseCommand):
             out.write(f"热线演示：新增来电登记 {hotline.created} 条（含各状态的工单、回电和回访）")
         else:
             out.write(f"热线演示：已有来电登记 {hotline.existing:,} 条，未新增")
+        if counter.created:
+            out.write(f"窗口业务演示：新增 {counter.created} 件（各业务、各环节，含待审批的延期和退费）")
+        for note in counter.notes:
+            out.write(f"窗口业务演示：{note}")
         if result.created:
             out.write(
                 f"演示客户：新增 {result.created:,} 户（原有 {result.existing:,} 户），"
