@@ -10,10 +10,11 @@ from importlib import import_module
 import pytest
 from playwright.sync_api import expect
 
-from kefu.accounts.models import Role, Unit
+from kefu.accounts.models import Role, Unit, User
 from kefu.accounts.tests.factories import ServiceAreaFactory, UnitFactory, UserFactory
 from kefu.collection.models import Payment
 from kefu.core.events import events_for
+from kefu.customers.models import Account
 from kefu.customers.tests.factories import AccountFactory, CustomerFactory
 from kefu.processes import services
 from kefu.processes.models import Process
@@ -183,9 +184,7 @@ def test_a_clerk_takes_a_new_connection_from_the_arrears_refusal_to_completed_an
     expect(current_stage).to_contain_text("勘测设计（设计室）")
     page.locator("#advance button[type=submit]").click()
 
-    # then the business has left the design office's hands: no longer in its queue. (The page the
-    # advance redirects to is the process, which the design office may no longer see, so it lands on
-    # 页面不存在 with the success message on top: see the xfail test below.)
+    # then the business has left the design office's hands: back on its queue, which is now empty
     expect(messages).to_contain_text("已进入「编制预算」")
     page.goto(f"{live_server.url}/processes/queue/")
     expect(page.locator("body")).to_contain_text("目前没有待办的业务环节")
@@ -209,7 +208,7 @@ def test_a_clerk_takes_a_new_connection_from_the_arrears_refusal_to_completed_an
         expect(messages).to_contain_text(f"已进入「{following}」" if following else "业务已办结")
 
     # then the business is completed, with nothing left to do on it
-    expect(page.locator("dl.facts")).to_contain_text("已办结")
+    expect(page.locator("#process-state")).to_contain_text("已办结")
     expect(current_stage).to_have_text("—")
     expect(page.locator("#work")).to_have_count(0)
     expect(page.locator("#runs tbody tr")).to_have_count(len(INDIVIDUAL_STAGES))
@@ -253,21 +252,12 @@ def test_a_clerk_takes_a_new_connection_from_the_arrears_refusal_to_completed_an
     assert printed == ["首次打印", "补打（第2次）"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: after a unit's staff complete their stage, act() redirects to the process detail, which "
-    "get_process_for no longer shows them (it left their unit), so they land on a 404; remove this "
-    "marker once the view sends them back to their queue",
-)
 def test_the_design_office_lands_on_a_page_it_may_see_after_completing_its_stage(
     live_server, counter, log_in, page
 ):
-    # given: a new connection waiting in 勘测设计 at the design office
-    from kefu.accounts.models import User
-
+    # given: a new connection (arrears already paid) waiting in 勘测设计 at the design office
     clerk = User.objects.get(username="clerk")
-    counter["account"].arrears = Decimal("0")
-    counter["account"].save()
+    Account.objects.filter(pk=counter["account"].pk).update(arrears=Decimal("0"))
     process = services.start_process(
         actor=clerk, definition_code="new_connection", customer=counter["customer"]
     )

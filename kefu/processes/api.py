@@ -24,11 +24,14 @@ class StageOut(Schema):
     code: str
     name: str
     responsible: str
+    route: str
+    unit_id: int | None
     deadline_unit: str
     deadline_individual: int | None
     deadline_unit_customer: int | None
     documents: list[dict]
     rules: list[str]
+    hooks: list[str]
     forms: list[str]
     customer_kinds: list[str]
 

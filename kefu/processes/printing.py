@@ -309,7 +309,7 @@ def construction_contract(process: Process, masker: Masker) -> FormContent:
         ("工程名称", f"{customer.address}供水安装工程"),
         ("工程地点", customer.address),
         ("申请口径", _dn(process.facts.get("caliber_applied_dn"))),
-        ("工程款（已缴）", amount_text(process.fee)),
+        ("工程款", "按经审定的预算书（物价部门核定的工程造价）计收"),
     ]
     return FormContent(
         fields=fields,
@@ -339,7 +339,7 @@ def construction_notice(process: Process, masker: Masker) -> FormContent:
         ("客户类型", process.get_customer_kind_display()),
         ("联系电话", _phone(customer, masker)),
         ("申请口径", _dn(process.facts.get("caliber_applied_dn"))),
-        ("工程款", f"已缴 {amount_text(process.fee)}"),
+        ("合同与工程款", "已签订合同、已缴纳工程款"),
     ]
     if process.customer_kind == Customer.Kind.INDIVIDUAL:
         clause = "客户已签订合同、缴纳工程款，请接到本通知后与分公司联系，安排施工。"
@@ -487,8 +487,12 @@ def refund_approval(process: Process, masker: Masker) -> FormContent:
 
 def _codes_for(process: Process) -> list[str]:
     codes = ["application_receipt"]
+    # A stage's forms are printable once the process has reached that stage: no construction notice
+    # for an application still at the counter.
+    reached = set(process.runs.values_list("stage_id", flat=True))
     for stage in _stages(process):
-        codes.extend(stage.forms)
+        if stage.pk in reached:
+            codes.extend(stage.forms)
     codes = [code for code in codes if code != "refund_approval"]
     if process.approvals.filter(kind=Approval.Kind.REFUND).exists():
         codes.append("refund_approval")
@@ -507,6 +511,9 @@ def form_for(process: Process, code: str) -> PrintedForm:
     if form is None:
         raise Http404("没有这种表单")
     if code not in _codes_for(process):
+        later = next((stage for stage in _stages(process) if code in stage.forms), None)
+        if later is not None:
+            raise Http404(f"「{form.title}」在「{later.name}」环节打印，本业务尚未办理到该环节")
         raise Http404(f"「{process.definition.name}」业务没有「{form.title}」可打印")
     return form
 

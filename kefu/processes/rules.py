@@ -46,7 +46,8 @@ def no_mixed_pipes(process) -> str | None:
 def no_arrears(process) -> str | None:
     result = check_arrears(process.customer)
     if result.has_arrears:
-        return f"客户有欠费：{result.message}。请先到收费窗口结清后再办理"
+        owed = "，".join(f"户号{number}欠{amount:.2f}元" for number, amount in result.accounts if amount > 0)
+        return f"客户有欠费，合计{result.total:.2f}元（{owed}）。请先到收费窗口结清后再办理"
     if process.facts.get("violations"):
         return "客户有违章用水记录未处理完毕，不予受理"
     return None

@@ -282,6 +282,11 @@ def record_fee(*, actor, process: Process, amount: Decimal) -> Process:
     process = _lock(process)
     if amount <= 0:
         raise ValidationError({"amount": "收费金额必须大于0"})
+    standard = process.definition.fee_individual
+    if process.customer_kind == Customer.Kind.INDIVIDUAL and standard and process.fee + amount > standard:
+        # a second click must not charge the customer twice
+        label = process.definition.fee_label or "本业务收费"
+        raise ValidationError({"amount": f"{label}标准为{standard}元，已收{process.fee}元，不能多收"})
     old = process.fee
     process.fee = old + amount
     process.save(update_fields=["fee", "updated_at"])

@@ -15,7 +15,7 @@ from kefu.core.permissions import require
 from kefu.customers.permissions import get_customer_for
 from kefu.processes import services
 from kefu.processes.models import Approval, Process, ProcessDefinition
-from kefu.processes.permissions import get_approval_for, get_process_for
+from kefu.processes.permissions import get_approval_for, get_process_for, visible_processes
 from kefu.processes.printing import printable_forms
 from kefu.processes.rules import FACTS, facts_for, parse_fact
 from kefu.processes.selectors import departments, stage_queue, today_for
@@ -124,6 +124,8 @@ def act(request, pk: int, action: str):
         messages.error(request, error_text(error))
     else:
         messages.success(request, message)
+    if not visible_processes(request.user).filter(pk=process.pk).exists():
+        return redirect("processes:queue")  # a unit's staff completed their stage: it has left them
     return redirect("processes:detail", pk=process.pk)
 
 

@@ -25,6 +25,22 @@ def test_definitions_list_the_shipped_new_connection_with_its_stages(clerk_clien
     assert codes[:4] == ["application", "design_commission", "survey_design", "budget"]
     survey = new_connection["stages"][2]
     assert (survey["deadline_individual"], survey["deadline_unit_customer"]) == (5, 10)
+    assert survey["route"] == "unit"  # held by the design office
+    # all ten shipped businesses, with their codes
+    assert {d["code"] for d in definitions} == {
+        "new_connection",
+        "low_income",
+        "supply_contract",
+        "connection_number",
+        "transfer",
+        "suspension",
+        "cancellation",
+        "capacity_change",
+        "temporary_use",
+        "counter_appointment",
+    }
+    transfer = next(d for d in definitions if d["code"] == "transfer")
+    assert transfer["stages"][0]["hooks"] == ["notify_branch_of_arrears"]
 
 
 def test_a_refused_advance_is_a_400_naming_each_rule(clerk_client):

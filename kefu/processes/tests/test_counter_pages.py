@@ -65,9 +65,7 @@ def test_a_queue_for_a_department_that_does_not_exist_says_so(client, clerk):
 
 
 def test_the_design_office_lands_on_its_own_queue_and_sees_only_its_stage(client, clerk, make_user):
-    designer = make_user(
-        Role.UNIT_STAFF, username="designer", unit=Unit.objects.get(code="design_office")
-    )
+    designer = make_user(Role.UNIT_STAFF, username="designer", unit=Unit.objects.get(code="design_office"))
     waiting = to_design(clerk)
     start(clerk, customer=CustomerFactory(name="窗口上的客户"))
     client.force_login(designer)

@@ -301,3 +301,25 @@ def test_low_income_registration_marks_the_archive(clerk):
     services.advance(actor=clerk, process=process)
     customer.refresh_from_db()
     assert customer.low_income and customer.low_income_certificate == "DB2026-0031"
+
+
+@time_machine.travel(datetime(2026, 2, 12, 10, 0, tzinfo=SH), tick=False)
+@pytest.mark.parametrize(
+    "kind, due",
+    [
+        # 2 working days: Fri 02-13, then Saturday 02-14, a working day (调休) before Spring Festival
+        (Customer.Kind.INDIVIDUAL, "2026-02-14"),
+        # 4 working days: 02-13, 02-14 (调休), then after the holiday (02-15..23) 02-24, 02-25
+        (Customer.Kind.CLUSTER, "2026-02-25"),
+    ],
+)
+def test_the_budget_takes_2_or_4_working_days_across_spring_festival_and_its_working_saturday(
+    clerk, kind, due
+):
+    customer = CustomerFactory(kind=kind, household_count=486 if kind == Customer.Kind.CLUSTER else 1)
+    process = start(clerk, "new_connection", customer, area_pressure_mpa="0.3")
+    for _ in range(3):  # application, design commission, survey and design
+        hand_in(clerk, process)
+        process = services.advance(actor=clerk, process=process)
+    assert process.current_stage.code == "budget"
+    assert process.due_at.astimezone(SH).date().isoformat() == due
