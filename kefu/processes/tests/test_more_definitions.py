@@ -323,3 +323,22 @@ def test_the_budget_takes_2_or_4_working_days_across_spring_festival_and_its_wor
         process = services.advance(actor=clerk, process=process)
     assert process.current_stage.code == "budget"
     assert process.due_at.astimezone(SH).date().isoformat() == due
+
+
+def test_the_meter_store_is_asked_after_commit_through_a_signal(clerk, django_capture_on_commit_callbacks):
+    from kefu.processes.signals import meter_work_requested
+
+    heard = []
+
+    def listener(sender, process, work, **kwargs):
+        heard.append((process.number, work))
+
+    meter_work_requested.connect(listener)
+    try:
+        process = start(clerk, "cancellation", holder_with_meter())
+        hand_in(clerk, process)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.advance(actor=clerk, process=process)
+    finally:
+        meter_work_requested.disconnect(listener)
+    assert heard == [(process.number, "remove")]
