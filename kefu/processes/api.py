@@ -12,7 +12,7 @@ from pydantic import Field
 from kefu.core.permissions import require
 from kefu.customers.permissions import get_customer_for
 from kefu.processes import services
-from kefu.processes.models import Approval, ProcessDefinition
+from kefu.processes.models import Approval, ProcessDefinition, ProcessDocument, StageRun
 from kefu.processes.permissions import get_approval_for, get_process_for
 from kefu.processes.rules import clean_facts
 
@@ -83,6 +83,9 @@ class ProcessOut(Schema):
 
 
 def _out(process) -> dict:
+    """The process as the API shows it; the documents are read once, for the list and for the gate."""
+    documents = list(ProcessDocument.objects.filter(process_id=process.pk).values_list("code", flat=True))
+    active = process.current_stage_id and process.state == "active"
     return {
         "id": process.pk,
         "number": process.number,
@@ -94,8 +97,8 @@ def _out(process) -> dict:
         "due_at": process.due_at,
         "facts": process.facts,
         "fee": process.fee,
-        "documents": list(process.documents.values_list("code", flat=True)),
-        "gate": services.gate(process) if process.current_stage_id and process.state == "active" else {},
+        "documents": documents,
+        "gate": services.gate(process, have=set(documents)) if active else {},
         "runs": [
             {
                 "stage": run.stage.code,
@@ -105,7 +108,7 @@ def _out(process) -> dict:
                 "outcome": run.outcome,
                 "note": run.note,
             }
-            for run in process.runs.select_related("stage")
+            for run in StageRun.objects.filter(process_id=process.pk).select_related("stage")
         ],
     }
 
@@ -125,7 +128,7 @@ def start(request, payload: StartIn):
         customer=customer,
         facts=clean_facts(payload.facts),
     )
-    return Status(201, _out(get_process_for(request.user, process.pk)))
+    return Status(201, _out(process))
 
 
 @router.get("/{int:process_id}", response=ProcessOut, summary="业务详情与环节记录")
@@ -150,26 +153,29 @@ def transition(request, process_id: int, payload: TransitionIn):
     process = get_process_for(request.user, process_id)
     actor = request.user
     if payload.action == "advance":
-        services.advance(actor=actor, process=process, note=payload.reason)
+        process = services.advance(actor=actor, process=process, note=payload.reason)
     elif payload.action == "return":
-        services.return_to(actor=actor, process=process, stage_code=payload.stage, reason=payload.reason)
+        process = services.return_to(
+            actor=actor, process=process, stage_code=payload.stage, reason=payload.reason
+        )
     elif payload.action == "reject":
-        services.reject(actor=actor, process=process, reason=payload.reason)
+        process = services.reject(actor=actor, process=process, reason=payload.reason)
     elif payload.action == "facts":
-        services.set_facts(actor=actor, process=process, facts=clean_facts(payload.facts))
+        process = services.set_facts(actor=actor, process=process, facts=clean_facts(payload.facts))
     elif payload.action == "document":
         services.receive_document(actor=actor, process=process, code=payload.document)
     elif payload.action == "fee":
-        services.record_fee(actor=actor, process=process, amount=payload.amount or Decimal("0"))
+        process = services.record_fee(actor=actor, process=process, amount=payload.amount or Decimal("0"))
     elif payload.action in ("extend", "suspend"):
         services.request_approval(
             actor=actor, process=process, kind=payload.action, reason=payload.reason, days=payload.days
         )
     elif payload.action == "resume":
-        services.resume(actor=actor, process=process)
+        process = services.resume(actor=actor, process=process)
     else:
         raise ValidationError({"action": f"未知操作「{payload.action}」"})
-    return _out(get_process_for(request.user, process_id))
+    # the services return the locked process with its definition and stage: no second fetch
+    return _out(process)
 
 
 @router.post("/{int:process_id}/documents", response={201: ProcessOut}, summary="收取材料（可附扫描件）")

@@ -96,7 +96,7 @@ class StageDefinition(TimeStampedModel):
     class Meta:
         verbose_name = _("业务环节")
         verbose_name_plural = _("业务环节")
-        ordering = ["definition", "order"]
+        ordering = ["definition_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["definition", "order"], name="stage_order_unique"),
             models.UniqueConstraint(fields=["definition", "code"], name="stage_code_unique"),
@@ -163,7 +163,11 @@ class Process(TimeStampedModel):
     facts = models.JSONField(_("申请信息"), default=dict, blank=True)
     fee = models.DecimalField(_("已收费用（元）"), max_digits=10, decimal_places=2, default=0)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("受理人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("受理人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # process_started_by_idx leads with it
     )
     completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     reason = models.TextField(_("不予受理/暂停原因"), blank=True)
@@ -185,6 +189,16 @@ class Process(TimeStampedModel):
             models.Index(
                 fields=["unit", "due_at"], name="process_unit_queue_idx", condition=Q(state="active")
             ),
+            # a department's queue spans several stages: walk active processes in due order and keep
+            # those at its stages, reading the stage from the index itself
+            models.Index(
+                fields=["due_at", "id"],
+                name="process_due_idx",
+                include=["current_stage"],
+                condition=Q(state="active"),
+            ),
+            # the clerk's day: what this clerk took in today
+            models.Index(fields=["started_by", "created_at"], name="process_started_by_idx"),
             models.Index(fields=["customer", "-id"], name="process_customer_idx"),
             # the monthly registers (P11): completed processes of one business in a month
             models.Index(
@@ -231,7 +245,8 @@ class StageRun(TimeStampedModel):
     class Meta:
         verbose_name = _("环节办理")
         verbose_name_plural = _("环节办理")
-        ordering = ["process", "entered_at", "id"]
+        # by the column, not the relation: ordering by "process" would join processes for their ordering
+        ordering = ["process_id", "entered_at", "id"]
         # the daily report counts the stages left on a day
         indexes = [models.Index(fields=["left_at"], name="stagerun_left_idx")]
 
@@ -256,7 +271,7 @@ class ProcessDocument(TimeStampedModel):
     class Meta:
         verbose_name = _("业务材料")
         verbose_name_plural = _("业务材料")
-        ordering = ["process", "id"]
+        ordering = ["process_id", "id"]
 
     def __str__(self):
         return self.name

@@ -44,7 +44,7 @@ def no_mixed_pipes(process) -> str | None:
 
 @rule("no_arrears", "无欠费、无违章用水")
 def no_arrears(process) -> str | None:
-    result = check_arrears(process.customer)
+    result = check_arrears(process.customer_id)  # by id: no need to load the customer
     if result.has_arrears:
         owed = "，".join(f"户号{number}欠{amount:.2f}元" for number, amount in result.accounts if amount > 0)
         return f"客户有欠费，合计{result.total:.2f}元（{owed}）。请先到收费窗口结清后再办理"

@@ -27,6 +27,9 @@ from kefu.processes.models import (
 )
 from kefu.processes.rules import refusals
 
+# What entering, leaving or completing a stage changes on the process (saved without the rest).
+MOVED = ["number", "current_stage", "due_at", "unit", "state", "completed_at", "facts", "updated_at"]
+
 
 class GateRefused(ValidationError):
     """A stage's gate said no: missing documents or broken rules, each with its reason."""
@@ -112,7 +115,7 @@ def start_process(*, actor, definition_code: str, customer: Customer, facts: dic
     if not stages:
         raise ValidationError({"definition": f"业务「{definition.name}」没有适用于该客户类型的环节"})
     _enter(process, stages[0], now)
-    process.save()
+    process.save(update_fields=MOVED)
     record_event(
         actor=actor,
         target=process,
@@ -125,7 +128,7 @@ def start_process(*, actor, definition_code: str, customer: Customer, facts: dic
 
 @transaction.atomic
 def set_facts(*, actor, process: Process, facts: dict) -> Process:
-    process = Process.objects.select_for_update().get(pk=process.pk)
+    process = _lock(process)
     _require_handler(actor, process)
     changes = {k: [process.facts.get(k), v] for k, v in facts.items() if process.facts.get(k) != v}
     process.facts.update(facts)
@@ -163,11 +166,13 @@ def receive_document(*, actor, process: Process, code: str, file=None, note: str
     return document
 
 
-def gate(process: Process) -> dict[str, str]:
-    """What stops the current stage: {"documents": "缺少：…", rule name: refusal, …}; empty when clear."""
+def gate(process: Process, have: set[str] | None = None) -> dict[str, str]:
+    """What stops the current stage: {"documents": "缺少：…", rule name: refusal, …}; empty when clear.
+    `have`: the codes of the documents received, when the caller has read them already."""
     stage = process.current_stage
     problems = {}
-    have = set(process.documents.values_list("code", flat=True))
+    if have is None:
+        have = set(process.documents.values_list("code", flat=True))
     missing = [doc["name"] for doc in stage.documents_for(process.customer_kind) if doc["code"] not in have]
     if missing:
         problems["documents"] = "缺少材料：" + "、".join(missing)
@@ -221,7 +226,7 @@ def _move_on(process: Process, actor, note: str) -> Process:
         process.state, process.completed_at = Process.State.COMPLETED, now
         process.current_stage, process.due_at, process.unit = None, None, None
         new = "办结"
-    process.save()
+    process.save(update_fields=MOVED)
     record_event(actor=actor, target=process, verb="advanced", changes={"stage": [old, new]}, note=note)
     return process
 
@@ -241,7 +246,7 @@ def return_to(*, actor, process: Process, stage_code: str, reason: str) -> Proce
     old = process.current_stage.name
     _leave(process, actor, StageRun.Outcome.RETURNED, reason, now)
     _enter(process, stages[codes.index(stage_code)], now)
-    process.save()
+    process.save(update_fields=MOVED)
     record_event(
         actor=actor,
         target=process,
@@ -363,7 +368,7 @@ def resume(*, actor, process: Process) -> Process:
     now = timezone.now()
     _leave(process, actor, StageRun.Outcome.ADVANCED, "暂停后恢复", now)
     _enter(process, process.current_stage, now)
-    process.save()
+    process.save(update_fields=MOVED)
     record_event(actor=actor, target=process, verb="resumed", changes={"state": ["已暂停", "办理中"]})
     return process
 
