@@ -39,7 +39,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from _setup import machine, require_postgresql, setup_django
+from _setup import database_size, explain, machine, require_postgresql, setup_django, table_sizes
 
 TABLES = [
     "customers_customer", "customers_contactperson", "hotline_contact", "hotline_workorder",
@@ -151,7 +151,7 @@ def main() -> None:
     if args.explain:
         for result in results:
             if result.slowest is not None:
-                explain(result)
+                explain(result.label, result.slowest)
 
 
 # -- Measuring -------------------------------------------------------------------------------------
@@ -445,45 +445,8 @@ def bench_http(agent, unit_user, rng, args) -> list[Result]:
 
 
 def data_size() -> str:
-    from django.db import connection
-
-    parts = []
-    with connection.cursor() as cursor:
-        for table in TABLES:
-            cursor.execute("SELECT to_regclass(%s)", [table])
-            if cursor.fetchone()[0] is None:
-                continue
-            cursor.execute(
-                f"SELECT count(*), pg_size_pretty(pg_table_size(%s)), pg_size_pretty(pg_indexes_size(%s)) "
-                f'FROM "{table}"',
-                [table, table],
-            )
-            count, table_size, index_size = cursor.fetchone()
-            parts.append(f"{table} {count:,} rows ({table_size} + {index_size} indexes)")
-        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
-        total = cursor.fetchone()[0]
-    return "\n  " + "\n  ".join(parts) + f"\n  database {total}"
-
-
-def explain(result: Result) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        result.slowest()
-    print(f"\nEXPLAIN for the slowest call of: {result.label}")
-    for statement in captured.captured_queries:
-        sql = statement["sql"]
-        if not sql.lstrip().upper().startswith("SELECT"):
-            print(f"  (not explained) {sql[:160]}")
-            continue
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-            plan = [row[0] for row in cursor.fetchall()]
-        print(f"  {sql[:400]}")
-        print(f"    {plan[-1]}")
-        for row in plan[:20]:
-            print(f"      {row}")
+    parts = table_sizes(TABLES)
+    return "\n  " + "\n  ".join(parts) + f"\n  database {database_size()}"
 
 
 if __name__ == "__main__":

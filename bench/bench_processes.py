@@ -48,7 +48,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from _setup import machine, require_postgresql, setup_django
+from _setup import database_size, explain, machine, require_postgresql, setup_django, table_sizes
 
 TABLES = [
     "processes_process", "processes_stagerun", "processes_processdocument", "customers_customer",
@@ -138,7 +138,7 @@ def main() -> None:
         if args.explain:
             for result in results:
                 if result.slowest is not None:
-                    explain(result)
+                    explain(result.label, result.slowest, plan_rows=25)
     finally:
         for client in CLIENTS.values():
             client.logout()
@@ -515,19 +515,8 @@ def bench_detail(users, rng, args) -> list[Result]:
 def data_size() -> str:
     from django.db import connection
 
-    parts = []
+    parts = table_sizes(TABLES)
     with connection.cursor() as cursor:
-        for table in TABLES:
-            cursor.execute("SELECT to_regclass(%s)", [table])
-            if cursor.fetchone()[0] is None:
-                continue
-            cursor.execute(
-                "SELECT count(*), pg_size_pretty(pg_table_size(%s)), pg_size_pretty(pg_indexes_size(%s)) "
-                f'FROM "{table}"',
-                [table, table],
-            )
-            count, table_size, index_size = cursor.fetchone()
-            parts.append(f"{table} {count:,} rows ({table_size} + {index_size} indexes)")
         cursor.execute("SELECT state, count(*) FROM processes_process GROUP BY state ORDER BY count(*) DESC")
         parts.append("processes by state: " + ", ".join(f"{s} {n:,}" for s, n in cursor.fetchall()))
         cursor.execute(
@@ -539,30 +528,7 @@ def data_size() -> str:
             "active per department (overdue): "
             + ", ".join(f"{d} {n:,} ({o:,})" for d, n, o in cursor.fetchall())
         )
-        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
-        total = cursor.fetchone()[0]
-    return "\n  " + "\n  ".join(parts) + f"\n  database {total}"
-
-
-def explain(result: Result) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        result.slowest()
-    print(f"\nEXPLAIN for the slowest call of: {result.label}")
-    for statement in captured.captured_queries:
-        sql = statement["sql"]
-        if not sql.lstrip().upper().startswith("SELECT"):
-            print(f"  (not explained) {sql[:160]}")
-            continue
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-            plan = [row[0] for row in cursor.fetchall()]
-        print(f"  {sql[:400]}")
-        print(f"    {plan[-1]}")
-        for row in plan[:25]:
-            print(f"      {row}")
+    return "\n  " + "\n  ".join(parts) + f"\n  database {database_size()}"
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Back-office tables. Records are never deleted here: deletion is switched off for domain models."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
+from kefu.core.forms import add_service_errors
 from kefu.core.models import CalendarDay, CalendarYear, Event, Policy
 from kefu.core.policies import DEFAULTS
 
@@ -9,6 +11,29 @@ from kefu.core.policies import DEFAULTS
 class NoDeleteAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ServiceCheckedAdmin(NoDeleteAdmin):
+    """An admin whose form runs the domain service's check (`service_check(instance)`, raising a
+    ValidationError keyed by field) after the model form's own validation, so the back office refuses
+    what the service would refuse, with the same Chinese messages on the right fields."""
+
+    service_check = None
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        check = type(self).service_check
+
+        class CheckedForm(form):
+            def _post_clean(self):
+                # The instance holds the submitted values only after the model form's own post-clean.
+                super()._post_clean()
+                try:
+                    check(self.instance)
+                except ValidationError as exc:
+                    add_service_errors(self, exc)
+
+        return CheckedForm
 
 
 @admin.register(Event)

@@ -2,16 +2,14 @@
 changes must go through the services that keep the timeline (use the hotline pages)."""
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 
-from kefu.core.admin import NoDeleteAdmin
-from kefu.core.forms import add_service_errors
+from kefu.core.admin import ServiceCheckedAdmin
 from kefu.hotline.models import Category
 from kefu.hotline.services.categories import check_category, save_category
 
 
 @admin.register(Category)
-class CategoryAdmin(NoDeleteAdmin):
+class CategoryAdmin(ServiceCheckedAdmin):
     list_display = [
         "sort_order",
         "code",
@@ -30,19 +28,7 @@ class CategoryAdmin(NoDeleteAdmin):
     def deadline_label(self, obj):
         return obj.deadline_label
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-
-        class CheckedForm(form):
-            def _post_clean(self):
-                # The instance holds the submitted values only after the model form's own post-clean.
-                super()._post_clean()
-                try:
-                    check_category(self.instance)
-                except ValidationError as exc:
-                    add_service_errors(self, exc)
-
-        return CheckedForm
+    service_check = staticmethod(check_category)
 
     def save_model(self, request, obj, form, change):
         save_category(actor=request.user, category=obj)

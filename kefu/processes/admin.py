@@ -2,10 +2,8 @@
 changes go through the services that keep the timeline (use the counter pages)."""
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 
-from kefu.core.admin import NoDeleteAdmin
-from kefu.core.forms import add_service_errors
+from kefu.core.admin import NoDeleteAdmin, ServiceCheckedAdmin
 from kefu.processes.definitions import check_stage, save_definition, save_stage
 from kefu.processes.models import ProcessDefinition, StageDefinition
 
@@ -41,7 +39,7 @@ class ProcessDefinitionAdmin(NoDeleteAdmin):
 
 
 @admin.register(StageDefinition)
-class StageDefinitionAdmin(NoDeleteAdmin):
+class StageDefinitionAdmin(ServiceCheckedAdmin):
     list_display = [
         "definition",
         "order",
@@ -56,18 +54,7 @@ class StageDefinitionAdmin(NoDeleteAdmin):
     list_filter = ["definition", "route", "responsible"]
     search_fields = ["name", "code", "responsible"]
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-
-        class CheckedForm(form):
-            def _post_clean(self):
-                super()._post_clean()
-                try:
-                    check_stage(self.instance)
-                except ValidationError as exc:
-                    add_service_errors(self, exc)
-
-        return CheckedForm
+    service_check = staticmethod(check_stage)
 
     def save_model(self, request, obj, form, change):
         save_stage(actor=request.user, stage=obj)

@@ -85,14 +85,21 @@ def _require_clerk(actor) -> None:
         raise PermissionDenied("您的角色不能办理窗口业务")
 
 
-def _require_handler(actor, process: Process) -> None:
+def may_handle(actor, process: Process) -> bool:
     """The counter works every stage; a unit's staff (the design office, a branch) only the stage their
     unit holds now."""
     if actor.has_perm("processes.change_process"):
-        return
-    if actor.has_perm("processes.handle_stage") and process.unit_id and process.unit_id == actor.unit_id:
-        return
-    raise PermissionDenied("您不能办理该业务的当前环节")
+        return True
+    return (
+        actor.has_perm("processes.handle_stage")
+        and bool(process.unit_id)
+        and process.unit_id == actor.unit_id
+    )
+
+
+def _require_handler(actor, process: Process) -> None:
+    if not may_handle(actor, process):
+        raise PermissionDenied("您不能办理该业务的当前环节")
 
 
 @transaction.atomic

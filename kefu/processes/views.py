@@ -97,21 +97,13 @@ def detail(request, pk: int):
             "checklist": checklist,
             "facts": facts,
             "earlier": earlier,
-            "can_work": active and _may_work(request.user, process),
+            "can_work": active and services.may_handle(request.user, process),
             "is_counter": is_counter,
             "can_resume": is_counter and process.state == Process.State.SUSPENDED,
             "approvals": process.approvals.select_related("requested_by", "decided_by"),
             "printable": printable_forms(process),
             "now": timezone.now(),
         },
-    )
-
-
-def _may_work(user, process: Process) -> bool:
-    if user.has_perm("processes.change_process"):
-        return True
-    return (
-        user.has_perm("processes.handle_stage") and bool(process.unit_id) and process.unit_id == user.unit_id
     )
 
 

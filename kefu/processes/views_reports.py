@@ -15,10 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from kefu.core.excel import set_widths, styled_cells
 from kefu.core.permissions import can, require
 from kefu.processes import reports
 from kefu.reports import periods
@@ -147,26 +146,12 @@ DAY = "yyyy-mm-dd"
 
 
 def _cells(sheet, values, *, font=None, fill=None) -> list:
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
-        if font:
-            cell.font = font
-        if fill:
-            cell.fill = fill
-        if isinstance(value, date):
-            cell.number_format = DAY
-        elif isinstance(value, Decimal):
-            cell.number_format = MONEY
-        cells.append(cell)
-    return cells
+    return styled_cells(sheet, values, font=font, fill=fill, formats={date: DAY, Decimal: MONEY})
 
 
 def _sheet(workbook: Workbook, name: str, widths: list[int]):
     sheet = workbook.create_sheet(name[:31])
-    # In write-only mode column sizes must be set before the first row is written.
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    set_widths(sheet, widths)
     return sheet
 
 

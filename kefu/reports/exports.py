@@ -5,10 +5,9 @@ from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from kefu.core.excel import set_widths, styled_cells
 from kefu.reports import selectors
 from kefu.reports.periods import Period
 from kefu.reports.tables import Table, monthly_tables, timeliness_table, weekly_tables
@@ -25,34 +24,16 @@ HEADER_FILL = PatternFill("solid", fgColor="EEF2F7")
 FLAG_FILL = PatternFill("solid", fgColor="FEE4E2")
 
 
-def _widths(sheet, widths: list[int]) -> None:
-    # In write-only mode column sizes must be set before the first row is written.
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-
-def _styled(sheet, values: Iterable, *, font: Font | None = None, fill: PatternFill | None = None) -> list:
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
-        if font:
-            cell.font = font
-        if fill:
-            cell.fill = fill
-        cells.append(cell)
-    return cells
-
-
 def write_tables(sheet, title: str, tables: list[Table]) -> None:
-    sheet.append(_styled(sheet, [title], font=TITLE))
+    sheet.append(styled_cells(sheet, [title], font=TITLE))
     for table in tables:
         sheet.append([])
-        sheet.append(_styled(sheet, [table.title], font=BOLD))
-        sheet.append(_styled(sheet, table.headers, font=BOLD, fill=HEADER_FILL))
+        sheet.append(styled_cells(sheet, [table.title], font=BOLD))
+        sheet.append(styled_cells(sheet, table.headers, font=BOLD, fill=HEADER_FILL))
         for row, flagged in table.flagged_rows:
-            sheet.append(_styled(sheet, row, fill=FLAG_FILL if flagged else None))
+            sheet.append(styled_cells(sheet, row, fill=FLAG_FILL if flagged else None))
         if table.footer:
-            sheet.append(_styled(sheet, table.footer, font=BOLD))
+            sheet.append(styled_cells(sheet, table.footer, font=BOLD))
         if table.note:
             sheet.append([table.note])
 
@@ -68,13 +49,13 @@ def monthly_workbook(
     the department head's monthly hand-in (seed 000 ch.5 §3.4). `wrap` lets the command show progress."""
     workbook = Workbook(write_only=True)
     register = workbook.create_sheet(REGISTER_SHEET)
-    _widths(register, REGISTER_WIDTHS)
+    set_widths(register, REGISTER_WIDTHS)
     register.freeze_panes = "A2"
-    register.append(_styled(register, selectors.REGISTER_HEADERS, font=BOLD, fill=HEADER_FILL))
+    register.append(styled_cells(register, selectors.REGISTER_HEADERS, font=BOLD, fill=HEADER_FILL))
     for row in wrap(selectors.monthly_register(period, phone=phone)):
         register.append(row)
     summary_sheet = workbook.create_sheet(SUMMARY_SHEET)
-    _widths(summary_sheet, SUMMARY_WIDTHS)
+    set_widths(summary_sheet, SUMMARY_WIDTHS)
     summary = selectors.monthly_summary(period)
     write_tables(summary_sheet, f"{period.label}来电汇总（共{summary.total}件）", monthly_tables(summary))
     workbook.save(output)
@@ -83,7 +64,7 @@ def monthly_workbook(
 def weekly_workbook(period: Period, output: BinaryIO) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("周汇总")
-    _widths(sheet, SUMMARY_WIDTHS)
+    set_widths(sheet, SUMMARY_WIDTHS)
     summary = selectors.weekly_summary(period)
     write_tables(sheet, f"督办、反馈、回访周汇总 {period.label}", weekly_tables(summary))
     workbook.save(output)
@@ -92,6 +73,6 @@ def weekly_workbook(period: Period, output: BinaryIO) -> None:
 def timeliness_workbook(result: selectors.Timeliness, output: BinaryIO) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("转办及时率")
-    _widths(sheet, [20, 10, 10, 10, 10, 16, 16])
+    set_widths(sheet, [20, 10, 10, 10, 10, 16, 16])
     write_tables(sheet, f"转办及时率 {result.period.label}", [timeliness_table(result)])
     workbook.save(output)
