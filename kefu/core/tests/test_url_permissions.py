@@ -99,12 +99,15 @@ def _value(name: str, route: str, objects: dict) -> str:
         "callback_id",
         "process_id",
         "approval_id",
+        "generated_id",
     ):
         return str(objects["pk"])
     if name == "form_code":
         return "application_receipt"
     if name == "report":
         return "contracts"
+    if name == "metric":
+        return "contacts"
     if name == "action":
         return "accept"
     if name == "url":
