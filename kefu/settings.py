@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kefu.reports",
     "kefu.collection",
     "kefu.processes",
+    "kefu.kpi",
 ]
 
 MIDDLEWARE = [
@@ -167,3 +168,44 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 20
+
+# ---------------------------------------------------------------------------------------------------
+# Production and scaling (docs/DEPLOY.md lists every variable, docs/SCALING.md explains the replica).
+# ---------------------------------------------------------------------------------------------------
+KEFU_CLASSIFIER_PATH = os.environ.get("KEFU_CLASSIFIER_PATH") or None
+
+if DATABASES["default"]["ENGINE"] == "kefu.core.db.postgresql":
+    # A persistent connection dropped by a PostgreSQL restart or failover would fail the first request
+    # that reuses it; the check costs one round trip when a request starts with an idle connection.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("DB_CONN_HEALTH_CHECKS", True)
+
+if os.environ.get("KEFU_REPLICA_URL"):
+    # A streaming replica of the primary. Only code inside kefu.core.db_routing.reporting_reads() reads
+    # from it (reports and dashboards); writes and every other read stay on default.
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["KEFU_REPLICA_URL"], conn_max_age=envint("DB_CONN_MAX_AGE", 60)
+    )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"]["ENGINE"] = "kefu.core.db.postgresql"
+        DATABASES["replica"]["CONN_HEALTH_CHECKS"] = envbool("DB_CONN_HEALTH_CHECKS", True)
+    # Tests have no replica: the alias becomes a second connection to the test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["kefu.core.db_routing.ReplicaRouter"]
+
+# Behind a reverse proxy that terminates TLS. Not tied to DEBUG: `make run` serves DEBUG=false over
+# plain http on 127.0.0.1, where secure cookies would make logging in impossible.
+if envbool("KEFU_HTTPS", False):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # Trust X-Forwarded-Proto only with KEFU_HTTPS: the proxy must overwrite it (deploy/nginx.conf.example).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+
+# Hashed, compressed static file names after collectstatic, so that the proxy and browsers may cache
+# them for long. Opt-in, because without a collectstatic run every page would fail on a missing entry
+# (the tests and `make run` do not collect).
+if envbool("KEFU_STATIC_MANIFEST", False):
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }

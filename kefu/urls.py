@@ -22,6 +22,7 @@ urlpatterns = [
     path("knowledge/", include("kefu.knowledge.urls")),
     path("duty/", include("kefu.workforce.urls")),
     path("reports/", include("kefu.reports.urls")),
+    path("kpi/", include("kefu.kpi.urls")),
     path("collection/", include("kefu.collection.urls")),
     path("processes/", include("kefu.processes.urls")),
     path("admin/", admin.site.urls),

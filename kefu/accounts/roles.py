@@ -113,6 +113,7 @@ APP_ROLE_MODULES = [
     "kefu.reports.roles",
     "kefu.collection.roles",
     "kefu.processes.roles",
+    "kefu.kpi.roles",
 ]
 
 

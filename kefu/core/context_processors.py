@@ -18,6 +18,7 @@ MODULES = [
     ("排班", None, None),
     ("质检考核", None, None),
     ("接听统计", "telephony:stats", "telephony.view_call"),
+    ("指标看板", "kpi:dashboard", "kpi.view_dashboard"),
     ("报表", "reports:index", "hotline.export_register"),
     ("组织人员", "accounts:staff_list", "accounts.view_user"),
     ("工作日历", "core:calendar", "core.view_calendarday"),

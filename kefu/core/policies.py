@@ -34,6 +34,11 @@ DEFAULTS: dict[str, PolicyDefault] = {
         30, "转办及时标准（分钟）：受理到转办不超过此数视为及时", "电话接听制度2.9：转办及时率达到100%"
     ),
     "hotline.due_soon_hours": PolicyDefault(4, "工单到期前多少小时提醒"),
+    "kpi.refresh_margin_seconds": PolicyDefault(
+        300, "指标汇总回看时长（秒）：每次刷新多看这么久以前的改动，以免漏掉提交较慢的事务"
+    ),
+    "kpi.max_range_days": PolicyDefault(1100, "指标看板一次最多查询的天数"),
+    "kpi.export_max_rows": PolicyDefault(100000, "明细导出Excel的最多行数（超过请缩小范围）"),
     "hotline.escalate_level2_after_hours": PolicyDefault(
         24, "超期多少小时后上报客服部主任", "请示报告制度：逐级上报"
     ),

@@ -197,6 +197,8 @@ class Contact(TimeStampedModel):
             models.UniqueConstraint(fields=["received_on", "sequence"], name="contact_day_sequence_unique"),
         ]
         indexes = [
+            # The KPI worker finds the days to recompute by what changed since its watermark.
+            models.Index(fields=["updated_at"], name="contact_updated_idx"),
             models.Index(fields=["-received_at", "-id"], name="contact_received_idx"),
             models.Index(fields=["customer", "-received_at"], name="contact_customer_idx"),
             models.Index(fields=["phone", "-received_at"], name="contact_phone_idx"),
@@ -328,6 +330,8 @@ class WorkOrder(TimeStampedModel):
             ("export_register", _("导出来电登记与月度汇总")),
         ]
         indexes = [
+            # The KPI worker finds the days to recompute by what changed since its watermark.
+            models.Index(fields=["updated_at"], name="work_order_updated_idx"),
             models.Index(fields=["unit", "state", "deadline"], name="wo_unit_queue_idx"),
             models.Index(fields=["owner", "state", "deadline"], name="wo_owner_queue_idx"),
             models.Index(
@@ -398,6 +402,8 @@ class Callback(TimeStampedModel):
             models.UniqueConstraint(fields=["work_order", "attempt"], name="callback_attempt_unique"),
         ]
         indexes = [
+            # The KPI worker finds the days to recompute by what changed since its watermark.
+            models.Index(fields=["updated_at"], name="callback_updated_idx"),
             models.Index(fields=["due_at"], name="callback_pending_idx", condition=Q(done_at=None)),
             # The weekly summary (W5) counts the callbacks done in a week.
             models.Index(fields=["done_at"], name="callback_done_idx", condition=Q(done_at__isnull=False)),
@@ -429,7 +435,10 @@ class ReturnVisit(TimeStampedModel):
         verbose_name = _("回访")
         verbose_name_plural = _("回访")
         ordering = ["-visited_at", "-id"]
-        indexes = [models.Index(fields=["visited_at"], name="return_visit_time_idx")]
+        indexes = [
+            models.Index(fields=["visited_at"], name="return_visit_time_idx"),
+            models.Index(fields=["updated_at"], name="return_visit_updated_idx"),
+        ]
 
     def __str__(self):
         return f"{self.work_order} {self.get_result_display()}"

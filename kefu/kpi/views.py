@@ -1,0 +1,130 @@
+"""The KPI dashboard and the lists behind its figures. Thin: parse filters (which hold a branch's staff
+to their own unit), read figures from kefu.kpi.selectors or rows from kefu.kpi.drilldown, render.
+Reads run inside reporting_reads(), which sends them to a streaming replica when one is configured."""
+
+from tempfile import SpooledTemporaryFile
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from kefu.core.db_routing import reporting_reads
+from kefu.kpi import drilldown, exports, filters, rollup, selectors
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 50
+
+
+def _xlsx(write, filename: str) -> FileResponse:
+    output = SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    write(output)
+    output.seek(0)
+    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def _parse(request):
+    """Filters, or the error message to show with a 400 (a typo in the address, never a 500)."""
+    try:
+        return filters.parse(request.GET, request.user), None
+    except ValidationError as error:
+        return None, "；".join(error.messages)
+
+
+@require_GET
+@reporting_reads()
+def dashboard(request):
+    chosen, error = _parse(request)
+    if error:
+        fallback = filters.parse({}, request.user)
+        return render(
+            request, "kpi/dashboard.html", {"error": error, "filters": fallback, "choices": {}}, status=400
+        )
+    figures = selectors.dashboard(chosen)
+    return render(
+        request,
+        "kpi/dashboard.html",
+        {
+            "filters": chosen,
+            "figures": figures,
+            "choices": selectors.filter_choices(chosen),
+            "freshness": rollup.freshness(),
+        },
+    )
+
+
+@require_GET
+@reporting_reads()
+def dashboard_xlsx(request):
+    chosen, error = _parse(request)
+    if error:
+        return render(request, "kpi/error.html", {"error": error}, status=400)
+    figures = selectors.dashboard(chosen)
+    return _xlsx(
+        lambda out: exports.dashboard_workbook(chosen, figures, out),
+        f"指标看板_{chosen.start}_{chosen.end}.xlsx",
+    )
+
+
+def _list_params(request, metric_code: str):
+    chosen, error = _parse(request)
+    if error:
+        return None, None, error
+    try:
+        metric = drilldown.metric(metric_code)
+        rows = drilldown.rows_for(metric_code, chosen, request.GET)
+    except ValidationError as failure:
+        return None, None, "；".join(failure.messages)
+    return chosen, (metric, rows), None
+
+
+@require_GET
+@reporting_reads()
+def drill(request, metric: str):
+    chosen, found, error = _list_params(request, metric)
+    if error:
+        return render(request, "kpi/error.html", {"error": error}, status=400)
+    definition, rows = found
+    try:
+        page = max(1, int(request.GET.get("page") or 1))
+    except ValueError:
+        page = 1
+    offset = (page - 1) * PAGE_SIZE
+    # one extra row tells whether there is a next page without counting them all
+    records = list(rows[offset : offset + PAGE_SIZE + 1])
+    has_next = len(records) > PAGE_SIZE
+    total = drilldown.known_total(metric, chosen, request.GET)
+    if total is None and definition.kind != "contact":
+        total = rows.count()
+    extra = {k: v for k, v in request.GET.items() if k in ("agent", "row_unit", "business", "stage")}
+    return render(
+        request,
+        "kpi/list.html",
+        {
+            "filters": chosen,
+            "metric": definition,
+            "records": records[:PAGE_SIZE],
+            "kind": definition.kind,
+            "total": total,
+            "page": page,
+            "has_next": has_next,
+            "query": chosen.query(**extra),
+            "export_limit": drilldown.export_limit(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_GET
+@reporting_reads()
+def drill_xlsx(request, metric: str):
+    chosen, found, error = _list_params(request, metric)
+    if error:
+        return render(request, "kpi/error.html", {"error": error}, status=400)
+    definition, rows = found
+    title = f"{definition.title} {chosen.start}至{chosen.end}"
+    return _xlsx(
+        lambda out: exports.list_workbook(title, definition.kind, rows, drilldown.export_limit(), out),
+        f"{definition.title}_{chosen.start}_{chosen.end}.xlsx",
+    )
