@@ -23,7 +23,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Count, DateTimeField, DurationField, ExpressionWrapper, F, Max, Q, Sum, Value
-from django.db.models.functions import Coalesce, ExtractHour
+from django.db.models.functions import Coalesce, ExtractHour, TruncDate
 from django.utils import timezone
 
 from kefu.accounts.models import User
@@ -233,8 +233,10 @@ def touched_days(since: datetime) -> set[date]:
         path = "contact__received_on" if model is WorkOrder else "work_order__contact__received_on"
         days.update(model.objects.filter(updated_at__gte=since).values_list(path, flat=True).distinct())
     tz = timezone.get_current_timezone()
-    for started in Call.objects.filter(started_at__gte=since).values_list("started_at", flat=True):
-        days.add(started.astimezone(tz).date())
+    calls = (
+        Call.objects.filter(started_at__gte=since).order_by().annotate(day=TruncDate("started_at", tzinfo=tz))
+    )
+    days.update(calls.values_list("day", flat=True).distinct())
     return days
 
 
@@ -248,9 +250,7 @@ def refresh(now: datetime | None = None) -> int:
     mark = Watermark.objects.filter(name=WATERMARK).first()
     if mark is None:
         # Nothing folded yet: a first run over a large history is rebuild()'s job, not the worker's.
-        days = set(Contact.objects.values_list("received_on", flat=True).distinct())
-        tz = timezone.get_current_timezone()
-        days.update(s.astimezone(tz).date() for s in Call.objects.values_list("started_at", flat=True))
+        days = set(all_days())
     else:
         days = touched_days(mark.value - margin)
     for day in sorted(days):
@@ -272,14 +272,12 @@ def _advance(now: datetime, count: int) -> None:
 
 
 def all_days() -> list[date]:
-    first = Contact.objects.order_by("received_at").values_list("received_on", flat=True).first()
-    first_call = Call.objects.order_by("started_at").values_list("started_at", flat=True).first()
-    today = timezone.localdate()
-    starts = [d for d in (first, first_call and timezone.localtime(first_call).date()) if d]
-    if not starts:
-        return []
-    start = min(starts)
-    return [start + timedelta(days=n) for n in range((today - start).days + 1)]
+    """Every day that has a contact or a call: days without records have no rollup rows."""
+    tz = timezone.get_current_timezone()
+    days = set(Contact.objects.order_by().values_list("received_on", flat=True).distinct())
+    calls = Call.objects.order_by().annotate(day=TruncDate("started_at", tzinfo=tz))
+    days.update(calls.values_list("day", flat=True).distinct())
+    return sorted(days)
 
 
 def rebuild(days: Iterable[date] | None = None, progress: Callable[[date, int], None] | None = None) -> int:
