@@ -29,6 +29,7 @@ class ContactDay(models.Model):
     answered = models.IntegerField(_("当即答复"), default=0)
     followed = models.IntegerField(_("坐席跟进"), default=0)
     closed_at_once = models.IntegerField(_("记录后关闭"), default=0)
+    transferred = models.IntegerField(_("处理方式为转办"), default=0)
     # H5: transfers and how many reached the unit within the policy's minutes.
     transfers = models.IntegerField(_("转办"), default=0)
     transfers_on_time = models.IntegerField(_("及时转办"), default=0)
@@ -95,6 +96,9 @@ class AgentDay(models.Model):
     answered = models.IntegerField(_("当即答复"), default=0)
     transfers = models.IntegerField(_("转办"), default=0)
     transfers_on_time = models.IntegerField(_("及时转办"), default=0)
+    transfers_timed = models.IntegerField(_("有转办时间"), default=0)
+    transfer_wait_seconds = models.FloatField(_("转办用时合计（秒）"), default=0)
+    transfer_wait_max = models.FloatField(_("最长转办用时（秒）"), default=0)
     calls = models.IntegerField(_("来电振铃"), default=0)
     calls_answered = models.IntegerField(_("接听"), default=0)
     calls_in_time = models.IntegerField(_("三声内接听"), default=0)

@@ -95,6 +95,7 @@ def contact_rows(day: date) -> list[ContactDay]:
             answered=Count("id", filter=Q(disposition=D.ANSWERED)),
             followed=Count("id", filter=Q(disposition=D.FOLLOW_UP)),
             closed_at_once=Count("id", filter=Q(disposition=D.CLOSED)),
+            transferred=Count("id", filter=Q(disposition=D.TRANSFERRED)),
             transfers=Count("id", filter=TRANSFERABLE),
             transfers_on_time=Count(
                 "id", filter=TRANSFERABLE & Q(transferred_at__lte=F("received_at") + target)
@@ -110,8 +111,8 @@ def contact_rows(day: date) -> list[ContactDay]:
     for g in contacts:
         r = row(_key(g))
         for name in (
-            "contacts", "answered", "followed", "closed_at_once", "transfers", "transfers_on_time",
-            "transfers_timed", "orders", "orders_closed", "orders_closed_late",
+            "contacts", "answered", "followed", "closed_at_once", "transferred", "transfers",
+            "transfers_on_time", "transfers_timed", "orders", "orders_closed", "orders_closed_late",
         ):  # fmt: skip
             setattr(r, name, g[name])
         r.transfer_wait_seconds = round(_seconds(g["transfer_wait"]), 3)
@@ -183,12 +184,18 @@ def agent_rows(day: date) -> list[AgentDay]:
             transfers_on_time=Count(
                 "id", filter=TRANSFERABLE & Q(transferred_at__lte=F("received_at") + target)
             ),
+            transfers_timed=Count("id", filter=TRANSFERABLE & Q(transferred_at__isnull=False)),
+            transfer_wait=Sum(WAIT, filter=TRANSFERABLE),
+            transfer_wait_max=Max(WAIT, filter=TRANSFERABLE),
         )
     )
     for g in grouped:
         rows[(g["a"], g["t"])] = AgentDay(
             day=day, agent_id=g["a"], team_id=g["t"], contacts=g["contacts"], answered=g["answered"],
             transfers=g["transfers"], transfers_on_time=g["transfers_on_time"],
+            transfers_timed=g["transfers_timed"],
+            transfer_wait_seconds=round(_seconds(g["transfer_wait"]), 3),
+            transfer_wait_max=round(_seconds(g["transfer_wait_max"]), 3),
         )  # fmt: skip
     start, end = day_bounds(day)
     calls = (

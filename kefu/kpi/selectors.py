@@ -21,7 +21,7 @@ from kefu.kpi.models import AgentDay, ContactDay, HourDay
 from kefu.processes.models import Process, ProcessDefinition, StageDefinition
 
 SUMMED = [
-    "contacts", "answered", "followed", "closed_at_once", "transfers", "transfers_on_time",
+    "contacts", "answered", "followed", "closed_at_once", "transferred", "transfers", "transfers_on_time",
     "transfers_timed", "transfer_wait_seconds", "orders", "orders_closed", "orders_closed_late",
     "callbacks_due", "callbacks_on_time", "callbacks_late", "callbacks_pending", "callbacks_done",
     "callbacks_reached", "callbacks_satisfied", "visits_satisfied", "visits_basically", "visits_dissatisfied",

@@ -71,6 +71,7 @@ def test_a_backup_restores_into_a_new_database_with_the_rows_and_documents(tmp_p
     assert archive.suffix == ".dump"
     assert Path(f"{archive}.sha256").exists()
     assert f"restored {restored_name}" in report
+    assert "schema matches this version of kefu" in report
     with psycopg.connect(database_url(restored_name)) as conn:
         row = conn.execute(
             "SELECT c.name, c.address, a.arrears FROM customers_customer c "
