@@ -19,7 +19,7 @@ MODULES = [
     ("质检考核", None, None),
     ("接听统计", "telephony:stats", "telephony.view_call"),
     ("指标看板", "kpi:dashboard", "kpi.view_dashboard"),
-    ("报表", "reports:index", "hotline.export_register"),
+    ("报表", "reports:index", ("hotline.export_register", "reports.view_team_report")),
     ("组织人员", "accounts:staff_list", "accounts.view_user"),
     ("工作日历", "core:calendar", "core.view_calendarday"),
 ]

@@ -41,7 +41,9 @@ def styles() -> dict[str, ParagraphStyle]:
         "cell": base,
         "label": ParagraphStyle("label", parent=base, textColor=colors.HexColor("#344054")),
         "body": ParagraphStyle("clause", parent=base, spaceBefore=3, firstLineIndent=0),
-        "note": ParagraphStyle("note", parent=base, fontSize=8.5, leading=12, textColor=colors.HexColor("#475467")),
+        "note": ParagraphStyle(
+            "note", parent=base, fontSize=8.5, leading=12, textColor=colors.HexColor("#475467")
+        ),
         "notice": ParagraphStyle(
             "notice", parent=base, borderColor=GRID, borderWidth=0.5, borderPadding=6, spaceBefore=10
         ),

@@ -43,6 +43,10 @@ class Period:
         )
 
 
+def day(value: date) -> Period:
+    return Period(value, value + timedelta(days=1), f"{value:%Y年%m月%d日}")
+
+
 def month(year: int, month_number: int) -> Period:
     start = date(year, month_number, 1)
     end = date(year + 1, 1, 1) if month_number == 12 else date(year, month_number + 1, 1)
@@ -93,6 +97,13 @@ def parse_range(start: str | None, end: str | None, *, today: date | None = None
     if (last - first).days >= MAX_RANGE_DAYS:
         raise ValidationError({"to": f"查询范围不能超过{MAX_RANGE_DAYS}天，请缩小日期范围"})
     return Period(first, last + timedelta(days=1), f"{first:%Y年%m月%d日}—{last:%Y年%m月%d日}")
+
+
+def parse_day(value: str | None, *, field: str = "day", today: date | None = None) -> Period:
+    """One day; by default today."""
+    if not (value or "").strip():
+        return day(today or timezone.localdate())
+    return day(_parse_day(value, field))
 
 
 def _parse_day(value: str | None, field: str) -> date:

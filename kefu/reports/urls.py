@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.reports import views
+from kefu.reports import views, views_documents
 
 app_name = "reports"
 urlpatterns = [
@@ -11,4 +11,8 @@ urlpatterns = [
     path("weekly.xlsx", views.weekly_xlsx, name="weekly_xlsx"),
     path("timeliness/", views.timeliness, name="timeliness"),
     path("timeliness.xlsx", views.timeliness_xlsx, name="timeliness_xlsx"),
+    path("documents/", views_documents.documents, name="documents"),
+    path("documents/<int:generated_id>/", views_documents.document, name="document"),
+    path("documents/<int:generated_id>/xlsx", views_documents.document_xlsx, name="document_xlsx"),
+    path("documents/<int:generated_id>/pdf", views_documents.document_pdf, name="document_pdf"),
 ]

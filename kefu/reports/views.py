@@ -6,16 +6,18 @@ from tempfile import SpooledTemporaryFile
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from kefu.core.permissions import can
 from kefu.customers.masking import Masker
 from kefu.reports import exports, periods, selectors
-from kefu.reports.permissions import require_reports
+from kefu.reports.permissions import REPORTS_PERMISSION, require_reports
 from kefu.reports.tables import monthly_tables, timeliness_table, weekly_tables
 
 # Workbooks up to this size are built in memory, larger ones (a busy month's register) in a temp file.
+TEAM_REPORTS = "reports.view_team_report"
 SPOOL_BYTES = 8 * 1024 * 1024
 
 
@@ -33,6 +35,9 @@ def _xlsx(write, filename: str) -> FileResponse:
 
 @require_GET
 def index(request):
+    if not can(request.user, REPORTS_PERMISSION) and can(request.user, TEAM_REPORTS):
+        # A team leader reads the generated documents only: the list is their report page.
+        return redirect("reports:documents")
     require_reports(request.user)
     today = timezone.localdate()
     current = periods.month(today.year, today.month)

@@ -169,3 +169,13 @@ def test_the_report_api_needs_a_login_and_a_role(client, client_for, outsider, u
 def test_a_week_without_activity_says_so(head):
     response = head.get(reverse("reports:weekly"), {"week": "2025-01-06"})
     assert response.status_code == 200 and "本周没有来电、回电、回访或超期工单" in response.content.decode()
+
+
+def test_a_team_leader_is_taken_from_the_report_page_to_the_documents_they_may_read(client_for, make_user):
+    from kefu.accounts.models import Role
+
+    leader = make_user(Role.TEAM_LEADER, username="leader_docs")
+    response = client_for(leader).get("/reports/")
+    assert response.status_code == 302 and response.url == "/reports/documents/"
+    assert client_for(leader).get("/reports/documents/").status_code == 200
+

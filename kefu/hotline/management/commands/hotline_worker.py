@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from kefu.hotline.services.deadlines import scan
 from kefu.kpi.rollup import refresh as refresh_kpi
 from kefu.processes.schedule import run_due
+from kefu.reports.schedule import run_due as run_reports_due
 
 
 class Command(BaseCommand):
@@ -25,8 +26,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         while True:
             result = scan()
-            # The counter's daily jobs (16:30 design batch, 17:00 report) ride on the same loop.
-            for line in run_due():
+            # The counter's daily jobs (16:30 design batch, 17:00 report) and the report documents
+            # (scheduled, and those readers asked for) ride on the same loop.
+            for line in run_due() + run_reports_due():
                 self.stdout.write(line)
             # The KPI rollups fold in the days whose records changed since the last pass (R1).
             refreshed = refresh_kpi()
