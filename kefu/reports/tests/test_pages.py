@@ -178,4 +178,3 @@ def test_a_team_leader_is_taken_from_the_report_page_to_the_documents_they_may_r
     response = client_for(leader).get("/reports/")
     assert response.status_code == 302 and response.url == "/reports/documents/"
     assert client_for(leader).get("/reports/documents/").status_code == 200
-
