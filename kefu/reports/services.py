@@ -24,6 +24,7 @@ from django.utils import timezone
 from kefu.accounts.models import Unit
 from kefu.core.db_routing import reporting_reads
 from kefu.core.events import record_event
+from kefu.kpi.rollup import refresh as refresh_kpi
 from kefu.reports.documents import KINDS, ReportKind
 from kefu.reports.models import GeneratedReport, ReportFile
 from kefu.reports.periods import Period
@@ -183,6 +184,9 @@ def produce(report: GeneratedReport, *, actor=None) -> GeneratedReport:
     kind = KINDS[report.kind]
     try:
         made_at = timezone.now()
+        # Summaries read the KPI rollups: fold in what changed since the worker's last pass first, so a
+        # document asked for right after a correction shows it (cheap when nothing changed).
+        refresh_kpi()
         # The figures (and the register, read while the workbook is written) come from the replica
         # when there is one: reports of past periods do not mind its few milliseconds of lag.
         with reporting_reads() if kind.replica_reads else nullcontext():

@@ -8,6 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kefu.hotline.models import Contact
+from kefu.kpi import rollup
 from kefu.reports.selectors import REGISTER_HEADERS
 from kefu.reports.tests.conftest import at
 
@@ -31,6 +32,7 @@ def some_calls(world):
     world.record(at(2026, 11, 10, 9, 0), waited=50)
     world.record(at(2026, 11, 17, 9, 0), waited=5, actor=world.night_agent)
     world.record(at(2026, 11, 17, 9, 5), code="consult", disposition=Contact.Disposition.ANSWERED)
+    rollup.refresh()  # the worker's pass: the monthly summary reads the KPI rollups
     return world
 
 

@@ -26,14 +26,15 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         while True:
             result = scan()
+            # The KPI rollups fold in the days whose records changed since the last pass (R1), before
+            # the documents below read them.
+            refreshed = refresh_kpi()
+            if refreshed and options["verbosity"] > 1:
+                self.stdout.write(f"指标汇总重算 {refreshed} 天")
             # The counter's daily jobs (16:30 design batch, 17:00 report) and the report documents
             # (scheduled, and those readers asked for) ride on the same loop.
             for line in run_due() + run_reports_due():
                 self.stdout.write(line)
-            # The KPI rollups fold in the days whose records changed since the last pass (R1).
-            refreshed = refresh_kpi()
-            if refreshed and options["verbosity"] > 1:
-                self.stdout.write(f"指标汇总重算 {refreshed} 天")
             if once or result.alerts or options["verbosity"] > 1:
                 self.stdout.write(
                     f"即将到期 {result.due_soon} · 超期 {result.overdue} · 上报 {result.escalated} · "
