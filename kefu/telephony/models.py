@@ -60,6 +60,8 @@ class Call(models.Model):
             models.Index(fields=["agent", "-started_at"], name="call_agent_recent"),
             # Answer-time statistics: calls rung in a date range, grouped by agent.
             models.Index(fields=["ring_at", "agent"], name="call_ring_stats"),
+            # The KPI rollups recompute a day's calls (kefu.kpi.rollup): a day is a range of this index.
+            models.Index(fields=["started_at"], name="call_started_idx"),
         ]
         constraints = [
             models.CheckConstraint(
