@@ -143,9 +143,12 @@ def main() -> None:
     narrowed = []
     for start, end in some_months(n):
         kind = rng.choice(["unit", "category", "area", "channel"])
-        value = {"unit": units, "category": categories, "area": areas, "channel": ["phone", "wechat", "web"]}[
-            kind
-        ]
+        value = {
+            "unit": units,
+            "category": categories,
+            "area": areas,
+            "channel": ["phone", "counter", "web"],
+        }[kind]
         narrowed.append(f"/kpi/?{q(start, end, **{kind: rng.choice(value)})}")
     run("GET /kpi/ a month narrowed to a unit/category/area/channel", head_client, narrowed)
     run(f"GET /kpi/ a branch's own month ({unit_user.username})", unit_client,

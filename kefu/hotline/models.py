@@ -333,6 +333,12 @@ class WorkOrder(TimeStampedModel):
             # The KPI worker finds the days to recompute by what changed since its watermark.
             models.Index(fields=["updated_at"], name="work_order_updated_idx"),
             models.Index(fields=["unit", "state", "deadline"], name="wo_unit_queue_idx"),
+            # Open and overdue orders per unit now (KPI dashboard): an index-only scan of the open ones.
+            models.Index(
+                fields=["unit", "deadline", "promised_at"],
+                name="wo_open_unit_idx",
+                condition=~Q(state=WorkOrderState.CLOSED),
+            ),
             models.Index(fields=["owner", "state", "deadline"], name="wo_owner_queue_idx"),
             models.Index(
                 fields=["deadline"], name="wo_open_deadline_idx", condition=~Q(state=WorkOrderState.CLOSED)

@@ -200,6 +200,11 @@ class Process(TimeStampedModel):
             # the clerk's day: what this clerk took in today
             models.Index(fields=["started_by", "created_at"], name="process_started_by_idx"),
             models.Index(fields=["customer", "-id"], name="process_customer_idx"),
+            # the dashboard's counter figures: taken in and completed in a date range, all businesses
+            models.Index(fields=["created_at"], name="process_created_idx"),
+            models.Index(
+                fields=["completed_at"], name="process_completed_at_idx", condition=Q(state="completed")
+            ),
             # the monthly registers (P11): completed processes of one business in a month
             models.Index(
                 fields=["definition", "completed_at"],
