@@ -47,7 +47,11 @@ class Filters:
 
     def rollup_filter(self) -> dict:
         """Keyword filters on ContactDay."""
-        where = {"day__gte": self.start, "day__lte": self.end}
+        return {"day__gte": self.start, "day__lte": self.end, **self.dimension_filter()}
+
+    def dimension_filter(self) -> dict:
+        """The unit, area, category and channel chosen, as keyword filters on a rollup table."""
+        where = {}
         if self.unit_id:
             where["unit_id"] = self.unit_id
         if self.area_id:

@@ -16,10 +16,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class ContactDay(models.Model):
-    """Contacts of one day by channel × category × service area × unit, with what came of them."""
+class ContactMeasures(models.Model):
+    """What is counted of a set of contacts: the same columns for a day's rows and a month's."""
 
-    day = models.DateField(_("受理日期"))
     channel = models.CharField(_("渠道"), max_length=12)
     category_id = models.IntegerField(_("类别"))
     area_id = models.IntegerField(_("服务片区"), default=0)
@@ -54,6 +53,15 @@ class ContactDay(models.Model):
     visits_dissatisfied = models.IntegerField(_("不满意"), default=0)
 
     class Meta:
+        abstract = True
+
+
+class ContactDay(ContactMeasures):
+    """Contacts of one day by channel × category × service area × unit, with what came of them."""
+
+    day = models.DateField(_("受理日期"))
+
+    class Meta:
         verbose_name = _("来电日汇总")
         verbose_name_plural = _("来电日汇总")
         default_permissions = ("view",)
@@ -66,6 +74,27 @@ class ContactDay(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.channel} 类别{self.category_id} 片区{self.area_id} 单位{self.unit_id}"
+
+
+class ContactMonth(ContactMeasures):
+    """The same figures summed over a calendar month, kept from the month's ContactDay rows: a year's
+    dashboard adds twelve months' rows (a few thousand) instead of 365 days' (a hundred thousand)."""
+
+    month = models.DateField(_("月份"), help_text=_("该月1日"))
+
+    class Meta:
+        verbose_name = _("来电月汇总")
+        verbose_name_plural = _("来电月汇总")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "channel", "category_id", "area_id", "unit_id"], name="kpi_contactmonth_key"
+            )
+        ]
+
+    def __str__(self):
+        where = f"类别{self.category_id} 片区{self.area_id} 单位{self.unit_id}"
+        return f"{self.month:%Y-%m} {self.channel} {where}"
 
 
 class HourDay(models.Model):

@@ -29,7 +29,7 @@ from django.utils import timezone
 from kefu.accounts.models import User
 from kefu.core.policies import get_policy
 from kefu.hotline.models import Callback, Contact, ReturnVisit, WorkOrder
-from kefu.kpi.models import AgentDay, ContactDay, HourDay, Watermark
+from kefu.kpi.models import AgentDay, ContactDay, ContactMonth, HourDay, Watermark
 from kefu.telephony.models import Call
 
 D = Contact.Disposition
@@ -230,6 +230,49 @@ def recompute_day(day: date) -> int:
     return len(contact_day) + len(hour_day) + len(agent_day)
 
 
+MONTH_KEY = ("channel", "category_id", "area_id", "unit_id")
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def recompute_month(month: date) -> int:
+    """Replace the month's ContactMonth rows by the sums of its ContactDay rows."""
+    start = first_of_month(month)
+    end = (start + timedelta(days=32)).replace(day=1)
+    measures = [
+        f.name for f in ContactMonth._meta.concrete_fields if f.name not in ("id", "month", *MONTH_KEY)
+    ]
+    grouped = (
+        ContactDay.objects.filter(day__gte=start, day__lt=end)
+        .values(*MONTH_KEY)
+        .annotate(**{f"sum_{m}": (Max(m) if m == "transfer_wait_max" else Sum(m)) for m in measures})
+        .order_by()
+    )
+    rows = [
+        ContactMonth(month=start, **{k: g[k] for k in MONTH_KEY}, **{m: g[f"sum_{m}"] for m in measures})
+        for g in grouped
+    ]
+    with transaction.atomic():
+        ContactMonth.objects.filter(month=start).delete()
+        ContactMonth.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+def recompute(days: Iterable[date], progress: Callable[[date, int], None] | None = None) -> int:
+    """Recompute the days, then the months they fall in."""
+    written = 0
+    for day in sorted(days):
+        rows = recompute_day(day)
+        written += rows
+        if progress:
+            progress(day, rows)
+    for month in sorted({first_of_month(d) for d in days}):
+        written += recompute_month(month)
+    return written
+
+
 def touched_days(since: datetime) -> set[date]:
     """The receiving days of every contact whose records changed at or after `since`."""
     days: set[date] = set()
@@ -260,8 +303,7 @@ def refresh(now: datetime | None = None) -> int:
         days = set(all_days())
     else:
         days = touched_days(mark.value - margin)
-    for day in sorted(days):
-        recompute_day(day)
+    recompute(days)
     _advance(now, len(days))
     return len(days)
 
@@ -294,15 +336,10 @@ def rebuild(days: Iterable[date] | None = None, progress: Callable[[date, int], 
         days = all_days()
         # From scratch: rows of days that no longer have records (a restore of an older dump) go too.
         with transaction.atomic():
-            for model in (ContactDay, HourDay, AgentDay):
+            for model in (ContactDay, ContactMonth, HourDay, AgentDay):
                 model.objects.all().delete()
     days = list(days)
-    written = 0
-    for day in days:
-        rows = recompute_day(day)
-        written += rows
-        if progress:
-            progress(day, rows)
+    written = recompute(days, progress)
     _advance(started, len(days))
     return written
 

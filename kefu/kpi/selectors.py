@@ -10,14 +10,14 @@ Every figure comes with the filters of the list behind it, so a chart's click op
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from kefu.accounts.models import ServiceArea, Unit, User
 from kefu.hotline.models import Category, Channel, WorkOrder
 from kefu.kpi.filters import Filters
-from kefu.kpi.models import AgentDay, ContactDay, HourDay
+from kefu.kpi.models import AgentDay, ContactDay, ContactMonth, HourDay
 from kefu.processes.models import Process, ProcessDefinition, StageDefinition
 
 SUMMED = [
@@ -39,13 +39,49 @@ def _summed() -> dict:
     return {f: Coalesce(Sum(f), 0.0 if f == "transfer_wait_seconds" else 0) for f in SUMMED}
 
 
-def _sums(queryset, *group: str) -> list[dict]:
-    return list(queryset.values(*group).annotate(**_summed()).order_by(*group))
+def pieces(filters: Filters) -> list:
+    """The rollup rows that cover the range: whole calendar months from ContactMonth, the days before
+    the first and after the last whole month from ContactDay. A year is twelve months' rows."""
+    dims = filters.dimension_filter()
+    start, end = filters.start, filters.end
+    first_full = start if start.day == 1 else (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    after_last_full = (end + timedelta(days=1)).replace(
+        day=1
+    )  # first day of the month after the last whole one
+    if first_full >= after_last_full:
+        return [ContactDay.objects.filter(day__gte=start, day__lte=end, **dims)]
+    found = [ContactMonth.objects.filter(month__gte=first_full, month__lt=after_last_full, **dims)]
+    if start < first_full:
+        found.append(ContactDay.objects.filter(day__gte=start, day__lt=first_full, **dims))
+    if after_last_full <= end:
+        found.append(ContactDay.objects.filter(day__gte=after_last_full, day__lte=end, **dims))
+    return found
+
+
+def _merge(groups: list[list[dict]], keys: tuple) -> list[dict]:
+    merged: dict[tuple, dict] = {}
+    for rows in groups:
+        for row in rows:
+            key = tuple(row[k] for k in keys)
+            if key not in merged:
+                merged[key] = dict(row)
+                continue
+            into = merged[key]
+            for name, value in row.items():
+                if name not in keys:
+                    into[name] = max(into[name], value) if name == "transfer_wait_max" else into[name] + value
+    return [merged[k] for k in sorted(merged, key=lambda k: tuple(str(v) for v in k))]
+
+
+def _sums(filters: Filters, *group: str) -> list[dict]:
+    if not group:  # one row over everything: aggregate, not GROUP BY
+        return _merge([[q.aggregate(**_summed())] for q in pieces(filters)], ())
+    return _merge([list(q.values(*group).annotate(**_summed()).order_by()) for q in pieces(filters)], group)
 
 
 def totals(filters: Filters) -> dict:
-    row = ContactDay.objects.filter(**filters.rollup_filter()).aggregate(**_summed())
-    return _with_rates(row)
+    rows = _sums(filters)
+    return _with_rates(rows[0] if rows else {f: 0 for f in SUMMED})
 
 
 def _with_rates(row: dict) -> dict:
@@ -87,12 +123,18 @@ def trend(filters: Filters) -> dict:
     monthly = filters.days > DAILY_UP_TO_DAYS
 
     def series(f: Filters) -> dict:
-        rows = ContactDay.objects.filter(**f.rollup_filter())
         if monthly:
-            grouped = rows.annotate(m=TruncMonth("day")).values("m").annotate(n=Sum("contacts")).order_by("m")
-            return {(g["m"].year, g["m"].month): g["n"] for g in grouped}
-        grouped = rows.values("day").annotate(n=Sum("contacts")).order_by("day")
-        return {g["day"]: g["n"] for g in grouped}
+            counts: dict[tuple, int] = defaultdict(int)
+            for rows in pieces(f):
+                if rows.model is ContactMonth:
+                    rows = rows.annotate(m=F("month"))
+                else:
+                    rows = rows.annotate(m=TruncMonth("day"))
+                for g in rows.values("m").annotate(n=Sum("contacts")).order_by():
+                    counts[(g["m"].year, g["m"].month)] += g["n"]
+            return dict(counts)
+        grouped = ContactDay.objects.filter(**f.rollup_filter()).values("day").annotate(n=Sum("contacts"))
+        return {g["day"]: g["n"] for g in grouped.order_by("day")}
 
     now, before = series(filters), series(filters.last_year())
     if monthly:
@@ -143,7 +185,7 @@ def by_dimension(filters: Filters, dimension: str) -> list[dict]:
     column = {"unit": "unit_id", "category": "category_id", "area": "area_id", "channel": "channel"}[
         dimension
     ]
-    rows = [_with_rates(r) for r in _sums(ContactDay.objects.filter(**filters.rollup_filter()), column)]
+    rows = [_with_rates(r) for r in _sums(filters, column)]
     if dimension == "channel":
         names = dict(Channel.choices)
     else:
@@ -159,11 +201,12 @@ def by_dimension(filters: Filters, dimension: str) -> list[dict]:
 
 def area_matters(filters: Filters, top: int = 8) -> dict:
     """Top matters by service area: the heat map's cells are contacts per area × category."""
-    grouped = (
-        ContactDay.objects.filter(**filters.rollup_filter())
-        .values("area_id", "category_id")
-        .annotate(n=Sum("contacts"))
-        .order_by()
+    grouped = _merge(
+        [
+            list(q.values("area_id", "category_id").annotate(n=Sum("contacts")).order_by())
+            for q in pieces(filters)
+        ],
+        ("area_id", "category_id"),
     )
     cells, by_category, by_area = [], defaultdict(int), defaultdict(int)
     for g in grouped:

@@ -8,12 +8,14 @@ refreshes in between. The expected figures are counted here in Python, record by
 of the grouped SQL in kefu.kpi.rollup."""
 
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -143,6 +145,17 @@ def rolled_up_agent_days() -> dict[tuple, Counter]:
 
 def assert_rollups_match():
     assert rolled_up_contact_days() == expected_contact_days()
+    # whole months come from ContactMonth, the edges from ContactDay: any range adds up to its days
+    ranges = [
+        (date(2026, 3, 1), date(2026, 3, 31)), (date(2026, 2, 15), date(2026, 3, 10)),
+        (date(2026, 3, 2), date(2026, 4, 30)), (date(2026, 1, 1), date(2026, 6, 30)),
+    ]  # fmt: skip
+    for start, end in ranges:
+        chosen = filters.Filters(start=start, end=end)
+        by_days = ContactDay.objects.filter(**chosen.rollup_filter()).aggregate(
+            **{m: Coalesce(Sum(m), 0) for m in MEASURES}
+        )
+        assert {m: kpi.totals(chosen)[m] for m in MEASURES} == by_days
     assert rolled_up_agent_days() == expected_agent_days()
     hours = Counter()
     tz = timezone.get_current_timezone()
