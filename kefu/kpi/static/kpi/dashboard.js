@@ -14,9 +14,21 @@
     window.location.href = listUrl.replace("METRIC", metric) + "?" + params.toString();
   }
 
+  var handled = 0;
+
   function draw(id, option, onClick) {
     var el = document.getElementById(id);
     if (!el) return;
+    handled += 1;
+    var empty = option.series.every(function (s) {
+      return !s.data || !s.data.length || s.data.every(function (v) { return !v || v.value === 0; });
+    });
+    if (empty) {
+      // nothing to draw: say so instead of empty axes
+      el.innerHTML = '<p class="empty">所选范围内无数据</p>';
+      el.dataset.ready = "1";
+      return;
+    }
     var chart = echarts.init(el, null, { renderer: "canvas" });
     option.animation = false;
     option.tooltip = option.tooltip || { trigger: "axis" };
@@ -164,5 +176,5 @@
   }, function (p) { go("counter_overdue", { stage: stages[p.dataIndex].key }); });
 
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
-  document.body.dataset.kpiCharts = String(charts.length);
+  document.body.dataset.kpiCharts = String(handled);
 })();
