@@ -19,8 +19,8 @@ from kefu.hotline.models import Callback, Contact, ReturnVisit, WorkOrder
 from kefu.kpi import selectors
 from kefu.kpi.filters import Filters
 from kefu.kpi.models import ContactDay
-from kefu.kpi.rollup import TRANSFERABLE
 from kefu.processes.models import Process
+from kefu.reports.selectors import TRANSFERABLE
 
 
 @dataclass(frozen=True)
@@ -157,13 +157,7 @@ def contacts(code: str, filters: Filters, params):
 
 def work_orders(code: str, filters: Filters, params, now: datetime | None = None):
     now = now or timezone.now()
-    rows = WorkOrder.objects.open()
-    if filters.unit_id:
-        rows = rows.filter(unit_id=filters.unit_id)
-    if filters.area_id:
-        rows = rows.filter(service_area_id=filters.area_id)
-    if filters.category_id:
-        rows = rows.filter(category_id=filters.category_id)
+    rows = filters.narrow_orders(WorkOrder.objects.open())
     unit = _int(params, "row_unit", "责任单位")
     if unit is not None:
         rows = rows.filter(unit_id=unit) if unit else rows.filter(unit_id__isnull=True)
@@ -175,9 +169,7 @@ def work_orders(code: str, filters: Filters, params, now: datetime | None = None
 
 def processes(code: str, filters: Filters, params, now: datetime | None = None):
     now = now or timezone.now()
-    rows = Process.objects.all()
-    if filters.unit_id:
-        rows = rows.filter(unit_id=filters.unit_id)
+    rows = filters.narrow_orders(Process.objects.all())
     if code == "counter_taken":
         start, end = _bounds(filters)
         rows = rows.filter(created_at__gte=start, created_at__lt=end)

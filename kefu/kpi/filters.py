@@ -49,6 +49,16 @@ class Filters:
         """Keyword filters on ContactDay."""
         return {"day__gte": self.start, "day__lte": self.end, **self.dimension_filter()}
 
+    def narrow_orders(self, orders):
+        """Work orders (or processes, by unit only) of the chosen unit, area and category."""
+        if self.unit_id:
+            orders = orders.filter(unit_id=self.unit_id)
+        if self.area_id and hasattr(orders.model, "service_area_id"):
+            orders = orders.filter(service_area_id=self.area_id)
+        if self.category_id and hasattr(orders.model, "category_id"):
+            orders = orders.filter(category_id=self.category_id)
+        return orders
+
     def dimension_filter(self) -> dict:
         """The unit, area, category and channel chosen, as keyword filters on a rollup table."""
         where = {}

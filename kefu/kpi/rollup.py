@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, DateTimeField, DurationField, ExpressionWrapper, F, Max, Q, Sum, Value
+from django.db.models import Count, DateTimeField, F, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractHour, TruncDate
 from django.utils import timezone
 
@@ -30,12 +30,11 @@ from kefu.accounts.models import User
 from kefu.core.policies import get_policy
 from kefu.hotline.models import Callback, Contact, ReturnVisit, WorkOrder
 from kefu.kpi.models import AgentDay, ContactDay, ContactMonth, HourDay, Watermark
+from kefu.reports.selectors import TRANSFERABLE, WAIT, callback_counts
 from kefu.telephony.models import Call
 
 D = Contact.Disposition
 WATERMARK = "hotline"
-TRANSFERABLE = Q(disposition=D.TRANSFERRED) | Q(transferred_at__isnull=False)
-WAIT = ExpressionWrapper(F("transferred_at") - F("received_at"), output_field=DurationField())
 KEY = ("channel", "category_id", "area_id", "unit_id")
 
 
@@ -74,6 +73,19 @@ def _key(row: dict) -> tuple:
     return (row["k_channel"], row["k_category"], row["k_area"], row["k_unit"])
 
 
+def transfer_measures(target: timedelta) -> dict:
+    """H5 for a group of contacts: transfers, how many within the target, and their waits."""
+    return {
+        "transfers": Count("id", filter=TRANSFERABLE),
+        "transfers_on_time": Count(
+            "id", filter=TRANSFERABLE & Q(transferred_at__lte=F("received_at") + target)
+        ),
+        "transfers_timed": Count("id", filter=TRANSFERABLE & Q(transferred_at__isnull=False)),
+        "transfer_wait": Sum(WAIT, filter=TRANSFERABLE),
+        "transfer_wait_max": Max(WAIT, filter=TRANSFERABLE),
+    }
+
+
 def contact_rows(day: date) -> list[ContactDay]:
     target = timedelta(minutes=float(get_policy("hotline.transfer_target_minutes")))
     closed = Q(work_order__state=WorkOrder.State.CLOSED)
@@ -96,13 +108,7 @@ def contact_rows(day: date) -> list[ContactDay]:
             followed=Count("id", filter=Q(disposition=D.FOLLOW_UP)),
             closed_at_once=Count("id", filter=Q(disposition=D.CLOSED)),
             transferred=Count("id", filter=Q(disposition=D.TRANSFERRED)),
-            transfers=Count("id", filter=TRANSFERABLE),
-            transfers_on_time=Count(
-                "id", filter=TRANSFERABLE & Q(transferred_at__lte=F("received_at") + target)
-            ),
-            transfers_timed=Count("id", filter=TRANSFERABLE & Q(transferred_at__isnull=False)),
-            transfer_wait=Sum(WAIT, filter=TRANSFERABLE),
-            transfer_wait_max=Max(WAIT, filter=TRANSFERABLE),
+            **transfer_measures(target),
             orders=Count("work_order"),
             orders_closed=Count("work_order", filter=closed),
             orders_closed_late=Count("work_order", filter=closed & Q(work_order__closed_at__gt=due)),
@@ -120,25 +126,15 @@ def contact_rows(day: date) -> list[ContactDay]:
 
     start, end = day_bounds(day)
     cohort = {"work_order__contact__received_at__gte": start, "work_order__contact__received_at__lt": end}
-    first = Q(attempt=1)
-    done = Q(done_at__isnull=False)
     callbacks = (
         Callback.objects.filter(**cohort)
         .order_by()
         .values(**_contact_dims("work_order__contact__"))
-        .annotate(
-            due=Count("id", filter=first),
-            on_time=Count("id", filter=first & Q(done_at__lte=F("due_at"))),
-            late=Count("id", filter=first & Q(done_at__gt=F("due_at"))),
-            pending=Count("id", filter=first & Q(done_at__isnull=True)),
-            done=Count("id", filter=done),
-            reached=Count("id", filter=done & Q(outcome=Callback.Outcome.REACHED)),
-            satisfied=Count("id", filter=done & Q(outcome=Callback.Outcome.REACHED, satisfied=True)),
-        )
+        .annotate(**callback_counts())
     )
     for g in callbacks:
         r = row(_key(g))
-        r.callbacks_due, r.callbacks_on_time, r.callbacks_late = g["due"], g["on_time"], g["late"]
+        r.callbacks_due, r.callbacks_on_time, r.callbacks_late = g["due"], g["on_time"], g["done_late"]
         r.callbacks_pending, r.callbacks_done = g["pending"], g["done"]
         r.callbacks_reached, r.callbacks_satisfied = g["reached"], g["satisfied"]
 
@@ -180,13 +176,7 @@ def agent_rows(day: date) -> list[AgentDay]:
         .annotate(
             contacts=Count("id"),
             answered=Count("id", filter=Q(disposition=D.ANSWERED)),
-            transfers=Count("id", filter=TRANSFERABLE),
-            transfers_on_time=Count(
-                "id", filter=TRANSFERABLE & Q(transferred_at__lte=F("received_at") + target)
-            ),
-            transfers_timed=Count("id", filter=TRANSFERABLE & Q(transferred_at__isnull=False)),
-            transfer_wait=Sum(WAIT, filter=TRANSFERABLE),
-            transfer_wait_max=Max(WAIT, filter=TRANSFERABLE),
+            **transfer_measures(target),
         )
     )
     for g in grouped:

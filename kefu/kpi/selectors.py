@@ -256,13 +256,7 @@ def agents(filters: Filters, limit: int = 30) -> list[dict]:
 def open_orders(filters: Filters, now: datetime | None = None) -> dict:
     """Open and overdue work orders now, per unit (live: the open orders are a small part of all)."""
     now = now or timezone.now()
-    orders = WorkOrder.objects.open().order_by()
-    if filters.unit_id:
-        orders = orders.filter(unit_id=filters.unit_id)
-    if filters.area_id:
-        orders = orders.filter(service_area_id=filters.area_id)
-    if filters.category_id:
-        orders = orders.filter(category_id=filters.category_id)
+    orders = filters.narrow_orders(WorkOrder.objects.open().order_by())
     due = Coalesce("promised_at", "deadline")
     grouped = list(
         orders.annotate(due=due)
@@ -294,9 +288,7 @@ def counter(filters: Filters, now: datetime | None = None) -> dict:
     tz = timezone.get_current_timezone()
     start = datetime.combine(filters.start, datetime.min.time(), tzinfo=tz)
     end = datetime.combine(filters.end + timedelta(days=1), datetime.min.time(), tzinfo=tz)
-    processes = Process.objects.order_by()
-    if filters.unit_id:
-        processes = processes.filter(unit_id=filters.unit_id)
+    processes = filters.narrow_orders(Process.objects.order_by())
     taken = dict(
         processes.filter(created_at__gte=start, created_at__lt=end)
         .values_list("definition_id")

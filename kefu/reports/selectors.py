@@ -540,18 +540,23 @@ def _callback_figures(callbacks, *, first: Q | None = None, done: Q | None = Non
     """First callbacks against their 24-hour due time (H6), and every recorded attempt's outcome.
     `first` and `done` narrow the two halves to a window (the weekly summary counts the first
     callbacks due in the week and the attempts made in it); the monthly cohort needs neither."""
+    figures = callbacks.order_by().aggregate(**callback_counts(first=first, done=done))
+    return CallbackFigures(**figures)
+
+
+def callback_counts(*, first: Q | None = None, done: Q | None = None) -> dict:
+    """H6 as conditional counts over callbacks (the summaries' and the KPI rollups' one definition)."""
     first = Q(attempt=1) & (first or Q())
     done = Q(done_at__isnull=False) & (done or Q())
-    figures = callbacks.order_by().aggregate(
-        due=Count("id", filter=first),
-        on_time=Count("id", filter=first & Q(done_at__lte=F("due_at"))),
-        done_late=Count("id", filter=first & Q(done_at__gt=F("due_at"))),
-        pending=Count("id", filter=first & Q(done_at__isnull=True)),
-        done=Count("id", filter=done),
-        reached=Count("id", filter=done & Q(outcome=Callback.Outcome.REACHED)),
-        satisfied=Count("id", filter=done & Q(outcome=Callback.Outcome.REACHED, satisfied=True)),
-    )
-    return CallbackFigures(**figures)
+    return {
+        "due": Count("id", filter=first),
+        "on_time": Count("id", filter=first & Q(done_at__lte=F("due_at"))),
+        "done_late": Count("id", filter=first & Q(done_at__gt=F("due_at"))),
+        "pending": Count("id", filter=first & Q(done_at__isnull=True)),
+        "done": Count("id", filter=done),
+        "reached": Count("id", filter=done & Q(outcome=Callback.Outcome.REACHED)),
+        "satisfied": Count("id", filter=done & Q(outcome=Callback.Outcome.REACHED, satisfied=True)),
+    }
 
 
 def _visit_figures(visits) -> VisitFigures:
