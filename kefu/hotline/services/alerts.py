@@ -30,11 +30,17 @@ def unit_staff(work_order: WorkOrder) -> list[User]:
 
 def notify(recipients, work_order: WorkOrder, kind: str, message: str, level: int = 0) -> int:
     """One alert per person, kind and level; a repeated scan adds nothing (unique constraint)."""
+    already = Alert.objects.filter(work_order=work_order, kind=kind, level=level)
+    told = set(already.values_list("recipient_id", flat=True))
     rows = [
         Alert(recipient=person, work_order=work_order, kind=kind, level=level, message=message[:300])
         for person in {p.pk: p for p in recipients}.values()
+        if person.pk not in told
     ]
-    return len(Alert.objects.bulk_create(rows, ignore_conflicts=True))
+    # bulk_create returns every row it was given, written or not: count the new ones ourselves (a
+    # concurrent scan may still win a race, which the unique constraint then absorbs).
+    Alert.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
 
 
 @transaction.atomic

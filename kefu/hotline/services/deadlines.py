@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -98,9 +98,15 @@ def _escalate_overdue(now, batch, result):
 
 
 def _callbacks_due(now, batch, result):
+    # Only callbacks not yet announced: otherwise the oldest `batch` would fill every scan and the
+    # ones behind them would never be announced.
+    announced = Alert.objects.filter(
+        work_order=OuterRef("work_order"), kind=Alert.Kind.CALLBACK_DUE, level=OuterRef("attempt")
+    )
     due = (
         Callback.objects.filter(done_at__isnull=True, due_at__lte=now)
         .filter(~Q(work_order__state=WorkOrder.State.CLOSED))
+        .filter(~Exists(announced))
         .select_related("work_order__owner")
         .order_by("due_at")[:batch]
     )

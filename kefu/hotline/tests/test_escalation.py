@@ -95,6 +95,18 @@ def test_a_due_callback_alerts_its_owner(utility, record):
     ).exists()
 
 
+def test_every_due_callback_is_announced_once_even_beyond_one_scans_batch(utility, record):
+    orders = [record(code="repair").work_order for _ in range(3)]
+    with time_machine.travel(timezone.now() + timedelta(hours=25), tick=False):
+        first = scan(batch=2)
+        second = scan(batch=2)  # the third callback, behind the two already announced
+        third = scan(batch=2)
+    assert (first.callbacks_due, second.callbacks_due, third.callbacks_due) == (2, 1, 0)
+    assert third.alerts == 0  # a scan that writes nothing new says so
+    announced = Alert.objects.filter(kind=Alert.Kind.CALLBACK_DUE, work_order__in=orders)
+    assert announced.count() == 3
+
+
 def test_closed_orders_are_left_alone(utility, record):
     order = record(code="repair").work_order
     WorkOrder.objects.filter(pk=order.pk).update(state=WorkOrder.State.CLOSED)
