@@ -76,17 +76,28 @@ trap cleanup EXIT
 pids+=($!)
 .venv/bin/python manage.py hotline_worker --interval 30 >"$OUT/worker.log" 2>&1 &
 pids+=($!)
+up=0
 for _ in $(seq 60); do
     if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/login/")" = 200 ]; then
+        up=1
         break
     fi
     sleep 1
 done
+if [ "$up" != 1 ]; then
+    echo "gunicorn did not answer on port $PORT within 60 s; see $OUT/gunicorn.log" >&2
+    exit 1
+fi
 
+# Every 5 s: the load average, and every process's CPU seconds (a process's last sample is close to
+# its total, so that database backends that come and go are counted too).
+rm -f "$OUT/load_loadavg.txt" "$OUT/load_cpu_samples.txt"
 (while true; do
-    echo "$(date -u +%H:%M:%S) $(cut -d' ' -f1-3 /proc/loadavg)"
-    sleep 10
-done) >"$OUT/load_loadavg.txt" &
+    echo "$(date -u +%H:%M:%S) $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/load_loadavg.txt"
+    ps -eo pid=,times=,args= >>"$OUT/load_cpu_samples.txt"
+    echo "--" >>"$OUT/load_cpu_samples.txt"
+    sleep 5
+done) &
 pids+=($!)
 ps -eo pid=,times=,args= >"$OUT/load_cpu_start.txt"
 head -1 /proc/stat >>"$OUT/load_cpu_start.txt"
@@ -103,7 +114,7 @@ ps -eo pid=,times=,args= >"$OUT/load_cpu_end.txt"
 head -1 /proc/stat >>"$OUT/load_cpu_end.txt"
 
 status=0
-.venv/bin/python - "$OUT" "$locust_status" <<'EOF' || status=1
+.venv/bin/python - "$OUT" "$locust_status" "${DATABASE_URL##*/}" <<'EOF' || status=1
 """Throughput, p50/p95/p99 per request name and overall, the errors, the server-side times, the CPU."""
 import csv
 import json
@@ -111,7 +122,7 @@ import re
 import sys
 from pathlib import Path
 
-out, locust_status = Path(sys.argv[1]), int(sys.argv[2])
+out, locust_status, database = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3].split("?")[0]
 rows = list(csv.DictReader((out / "load_stats.csv").open()))
 server = {r["Name"]: r for r in csv.DictReader((out / "load_server_timing.csv").open())} if (
     out / "load_server_timing.csv"
@@ -141,27 +152,38 @@ server_errors = len(re.findall(r"Internal Server Error|Traceback \(most recent c
 if server_errors:
     print(f"gunicorn.log: {server_errors} server errors or tracebacks")
 
+def processes(lines):
+    procs = {}
+    for line in lines:
+        parts = line.split(None, 2)
+        if len(parts) >= 2 and parts[1].isdigit():
+            procs[parts[0]] = (int(parts[1]), parts[2] if len(parts) > 2 else "")
+    return procs
+
 def cpu(path):
     lines = path.read_text().splitlines()
-    stat = [int(x) for x in lines[-1].split()[1:]]
-    procs = {}
-    for line in lines[:-1]:
-        parts = line.split(None, 2)
-        procs[parts[0]] = (int(parts[1]), parts[2] if len(parts) > 2 else "")
-    return stat, procs
+    return [int(x) for x in lines[-1].split()[1:]], processes(lines[:-1])
 
 (stat0, procs0), (stat1, procs1) = cpu(out / "load_cpu_start.txt"), cpu(out / "load_cpu_end.txt")
+samples = out / "load_cpu_samples.txt"
+if samples.exists():  # the largest CPU time seen of every process, ended ones included
+    for block in samples.read_text().split("--\n"):
+        for pid, (seconds, args) in processes(block.splitlines()).items():
+            if seconds > procs1.get(pid, (-1, ""))[0]:
+                procs1[pid] = (seconds, args)
 busy = lambda s: sum(s) - s[3] - s[4]  # noqa: E731  (idle, iowait)
 elapsed = (sum(stat1) - sum(stat0)) or 1
 by_group = {}
 for pid, (seconds, args) in procs1.items():
-    group = ("postgres" if args.startswith("postgres") else "gunicorn" if "gunicorn" in args
+    group = ((f"postgres {database}" if f" {database} " in args else "postgres, other databases and background")
+             if args.startswith("postgres") else "gunicorn" if "gunicorn" in args
              else "locust" if "locust" in args else "hotline_worker" if "hotline_worker" in args else "other")
     by_group[group] = by_group.get(group, 0) + seconds - procs0.get(pid, (0, ""))[0]
 if (out / "load_locust_cpu.txt").exists():  # locust itself, measured by /usr/bin/time
     by_group["locust"] = round(sum(float(x) for x in (out / "load_locust_cpu.txt").read_text().split()[-2:]))
 print(
-    f"CPU busy {100 * (busy(stat1) - busy(stat0)) / elapsed:.0f} % of the machine; CPU seconds by process: "
+    f"CPU busy {100 * (busy(stat1) - busy(stat0)) / elapsed:.0f} % of the machine "
+    f"({(busy(stat1) - busy(stat0)) / 100:.0f} CPU seconds); CPU seconds by process (sampled every 5 s): "
     + ", ".join(f"{g} {s}" for g, s in sorted(by_group.items(), key=lambda x: -x[1]))
 )
 loads = [float(line.split()[1]) for line in (out / "load_loadavg.txt").read_text().splitlines() if line.strip()]

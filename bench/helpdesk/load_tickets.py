@@ -11,8 +11,8 @@ bench/seed_hotline_bench.py, so that a keyword search finds the same words on bo
 - 10 queues: six branches (the units kefu's repair, billing and complaint orders go to) and four
   offices (discipline, inspection, press, leadership) for the categories kefu routes there; a
   helpdesk ticket is a kefu contact, so consultations and invalid calls are tickets too;
-- 31 staff users (hd_agent01…30 and the benchmark's hdbench, password Kefu@2026), tickets assigned
-  to one of them, a submitter e-mail each;
+- 31 staff users (hd_agent01…30 and the benchmark's hdbench, password Kefu@2026; hdbench sees 50
+  tickets a page, as kefu's lists show), tickets assigned to one of them, a submitter e-mail each;
 - created times spread evenly over the last --years years (ids in time order), a daily curve not
   modelled; tickets older than two weeks resolved or closed (1% left open, 1% reopened), the last
   two weeks' spread over open, resolved and closed;
