@@ -16,7 +16,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class ContactMeasures(models.Model):
+class TransferMeasures(models.Model):
+    """H5 of a group of contacts: transfers, how many reached the unit within the policy's minutes,
+    and their waits (a day's or a month's contacts, or one agent's)."""
+
+    transfers = models.IntegerField(_("转办"), default=0)
+    transfers_on_time = models.IntegerField(_("及时转办"), default=0)
+    transfers_timed = models.IntegerField(_("有转办时间"), default=0)
+    transfer_wait_seconds = models.FloatField(_("转办用时合计（秒）"), default=0)
+    transfer_wait_max = models.FloatField(_("最长转办用时（秒）"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ContactMeasures(TransferMeasures):
     """What is counted of a set of contacts: the same columns for a day's rows and a month's."""
 
     channel = models.CharField(_("渠道"), max_length=12)
@@ -29,12 +43,6 @@ class ContactMeasures(models.Model):
     followed = models.IntegerField(_("坐席跟进"), default=0)
     closed_at_once = models.IntegerField(_("记录后关闭"), default=0)
     transferred = models.IntegerField(_("处理方式为转办"), default=0)
-    # H5: transfers and how many reached the unit within the policy's minutes.
-    transfers = models.IntegerField(_("转办"), default=0)
-    transfers_on_time = models.IntegerField(_("及时转办"), default=0)
-    transfers_timed = models.IntegerField(_("有转办时间"), default=0)
-    transfer_wait_seconds = models.FloatField(_("转办用时合计（秒）"), default=0)
-    transfer_wait_max = models.FloatField(_("最长转办用时（秒）"), default=0)
     # W2: work orders, and which of the closed ones were closed by their due time.
     orders = models.IntegerField(_("工单"), default=0)
     orders_closed = models.IntegerField(_("已办结"), default=0)
@@ -115,7 +123,7 @@ class HourDay(models.Model):
         return f"{self.day} {self.hour}时 {self.channel}"
 
 
-class AgentDay(models.Model):
+class AgentDay(TransferMeasures):
     """Each agent's contacts of one day (workload per agent) and the calls the agent took."""
 
     day = models.DateField(_("日期"))
@@ -123,11 +131,6 @@ class AgentDay(models.Model):
     team_id = models.IntegerField(_("班组"), default=0)
     contacts = models.IntegerField(_("受理"), default=0)
     answered = models.IntegerField(_("当即答复"), default=0)
-    transfers = models.IntegerField(_("转办"), default=0)
-    transfers_on_time = models.IntegerField(_("及时转办"), default=0)
-    transfers_timed = models.IntegerField(_("有转办时间"), default=0)
-    transfer_wait_seconds = models.FloatField(_("转办用时合计（秒）"), default=0)
-    transfer_wait_max = models.FloatField(_("最长转办用时（秒）"), default=0)
     calls = models.IntegerField(_("来电振铃"), default=0)
     calls_answered = models.IntegerField(_("接听"), default=0)
     calls_in_time = models.IntegerField(_("三声内接听"), default=0)
