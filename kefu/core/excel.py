@@ -1,7 +1,12 @@
 """Small pieces shared by the Excel exports (openpyxl write-only workbooks)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from tempfile import SpooledTemporaryFile
+from typing import BinaryIO
 
+from django.http import FileResponse
+from django.utils import timezone
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -36,3 +41,22 @@ def styled_cells(
                 break
         cells.append(cell)
     return cells
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Workbooks up to this size are built in memory, larger ones (a busy month's register) in a temp file.
+SPOOL_BYTES = 8 * 1024 * 1024
+
+
+def xlsx_response(write: Callable[[BinaryIO], object], filename: str) -> FileResponse:
+    """A workbook download: `write(output)` fills the file, which streams to the reader."""
+    output = SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    write(output)
+    output.seek(0)
+    # FileResponse writes the RFC 5987 filename*=utf-8''… form that Chinese file names need.
+    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def local_minute(value: datetime | None) -> str:
+    """A moment as the register prints it: local time to the minute, blank when there is none."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""

@@ -3,9 +3,9 @@
 from collections.abc import Callable, Iterator
 from io import BytesIO
 
-from django.utils import timezone
 from openpyxl import Workbook
 
+from kefu.core.excel import local_minute
 from kefu.hotline import selectors
 from kefu.hotline.models import Channel, Contact, WorkOrder
 
@@ -44,10 +44,6 @@ REGISTER_HEADERS = [
 ]
 
 
-def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
 def orders_workbook(name: str, rows, masker) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(selectors.QUEUES[name])
@@ -59,7 +55,7 @@ def orders_workbook(name: str, rows, masker) -> bytes:
                 [
                     order.number,
                     cb.attempt,
-                    _local(cb.due_at),
+                    local_minute(cb.due_at),
                     order.contact.caller_name,
                     masker.phone(order.contact.phone),
                     order.unit.name if order.unit else "",
@@ -74,7 +70,7 @@ def orders_workbook(name: str, rows, masker) -> bytes:
                 [
                     wo.number,
                     c.number,
-                    _local(c.received_at),
+                    local_minute(c.received_at),
                     wo.category.name,
                     wo.get_priority_display(),
                     c.caller_name,
@@ -84,7 +80,7 @@ def orders_workbook(name: str, rows, masker) -> bytes:
                     wo.get_state_display(),
                     wo.unit.name if wo.unit else "",
                     wo.owner.name or wo.owner.username,
-                    _local(wo.due_at),
+                    local_minute(wo.due_at),
                     "超期" if wo.is_overdue else "",
                     wo.reply,
                 ]
@@ -144,14 +140,14 @@ def register_rows(contacts, *, phone: Callable[[str], str] = str, chunk_size: in
             outcome = f"{outcome}（{states[state]}）"
         yield [
             number,
-            _local(received_at),
+            local_minute(received_at),
             str(channels.get(channel, channel)),
             category,
             caller_name,
             phone(phone_number) if phone_number else "",
             address,
             matter,
-            _local(transferred_at),
+            local_minute(transferred_at),
             unit or "",
             outcome,
             agent_name or agent_username,

@@ -3,11 +3,10 @@
 
 from typing import BinaryIO
 
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from kefu.core.excel import set_widths, styled_cells
+from kefu.core.excel import local_minute, set_widths, styled_cells
 from kefu.kpi.filters import Filters
 
 BOLD = Font(bold=True)
@@ -22,10 +21,6 @@ DIMENSION_HEADERS = [
 
 def _pct(value) -> str:
     return "—" if value is None else f"{value}%"
-
-
-def _local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def _table(sheet, title: str, headers: list[str], rows: list[list]) -> None:
@@ -133,7 +128,7 @@ def contact_row(contact) -> list:
     unit = (order.unit if order and order.unit_id else None) or contact.transferred_to
     return [
         contact.number,
-        _local(contact.received_at),
+        local_minute(contact.received_at),
         contact.get_channel_display(),
         contact.category.name,
         contact.service_area.name if contact.service_area_id else "",
@@ -147,12 +142,12 @@ def contact_row(contact) -> list:
 def order_row(order) -> list:
     return [
         order.number,
-        _local(order.contact.received_at),
+        local_minute(order.contact.received_at),
         order.category.name,
         order.service_area.name if order.service_area_id else "",
         order.unit.name if order.unit_id else "坐席跟进",
         order.get_state_display(),
-        _local(order.due),
+        local_minute(order.due),
         order.contact.matter[:200],
     ]
 
@@ -163,8 +158,8 @@ def process_row(process) -> list:
         process.definition.name,
         process.current_stage.name if process.current_stage_id else "",
         process.get_state_display(),
-        _local(process.created_at),
-        _local(process.due_at),
+        local_minute(process.created_at),
+        local_minute(process.due_at),
         process.unit.name if process.unit_id else "",
     ]
 

@@ -1,7 +1,7 @@
 """Who sees the KPI dashboard by default (merged by kefu.accounts.roles).
 
 Management runs the center from it; a branch's staff see it too, restricted to their own unit's
-figures (kefu.kpi.permissions.scope_for)."""
+figures (kefu.kpi.filters.scope_for)."""
 
 from kefu.accounts.models import Role
 

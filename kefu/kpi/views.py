@@ -2,26 +2,16 @@
 to their own unit), read figures from kefu.kpi.selectors or rows from kefu.kpi.drilldown, render.
 Reads run inside reporting_reads(), which sends them to a streaming replica when one is configured."""
 
-from tempfile import SpooledTemporaryFile
-
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kefu.core.db_routing import reporting_reads
+from kefu.core.excel import xlsx_response
 from kefu.kpi import drilldown, exports, filters, rollup, selectors
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
-
-
-def _xlsx(write, filename: str) -> FileResponse:
-    output = SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    write(output)
-    output.seek(0)
-    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX)
 
 
 def _parse(request):
@@ -61,7 +51,7 @@ def dashboard_xlsx(request):
     if error:
         return render(request, "kpi/error.html", {"error": error}, status=400)
     figures = selectors.dashboard(chosen)
-    return _xlsx(
+    return xlsx_response(
         lambda out: exports.dashboard_workbook(chosen, figures, out),
         f"指标看板_{chosen.start}_{chosen.end}.xlsx",
     )
@@ -124,7 +114,7 @@ def drill_xlsx(request, metric: str):
         return render(request, "kpi/error.html", {"error": error}, status=400)
     definition, rows = found
     title = f"{definition.title} {chosen.start}至{chosen.end}"
-    return _xlsx(
+    return xlsx_response(
         lambda out: exports.list_workbook(title, definition.kind, rows, drilldown.export_limit(), out),
         f"{definition.title}_{chosen.start}_{chosen.end}.xlsx",
     )

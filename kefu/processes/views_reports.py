@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from kefu.core.excel import set_widths, styled_cells
+from kefu.core.excel import XLSX, set_widths, styled_cells
 from kefu.core.permissions import can, require
 from kefu.processes import reports
 from kefu.reports import periods
@@ -25,7 +25,6 @@ from kefu.reports import periods
 PERMISSION = "processes.view_process"
 # The collections report is the collection app's own, so it is shown to whoever may read that one.
 COLLECTION_PERMISSION = "collection.view_collection_report"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
 

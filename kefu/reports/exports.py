@@ -7,12 +7,11 @@ from typing import BinaryIO
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from kefu.core.excel import set_widths, styled_cells
+from kefu.core.excel import XLSX, set_widths, styled_cells  # noqa: F401 (XLSX: for the views)
 from kefu.reports import selectors
 from kefu.reports.periods import Period
 from kefu.reports.tables import Table, monthly_tables, timeliness_table, weekly_tables
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REGISTER_SHEET = "来电登记"
 SUMMARY_SHEET = "月度汇总"
 # Widths in characters, one per register column, so the printed register reads without resizing.

@@ -196,10 +196,6 @@ def monthly_register(
     )
 
 
-def _local(value: datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
 # ---------------------------------------------------------------------------------------------------
 # H14 月度汇总
 

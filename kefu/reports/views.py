@@ -2,35 +2,23 @@
 transfer timeliness table. Thin: parse the period, call a selector, render. A bad parameter is the
 reader's typo, so it gets the page back with a Chinese message and a 400, never a 500."""
 
-from tempfile import SpooledTemporaryFile
-
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from kefu.core.excel import xlsx_response
 from kefu.core.permissions import can
 from kefu.customers.masking import Masker
 from kefu.reports import exports, periods, selectors
 from kefu.reports.permissions import REPORTS_PERMISSION, require_reports
 from kefu.reports.tables import monthly_tables, timeliness_table, weekly_tables
 
-# Workbooks up to this size are built in memory, larger ones (a busy month's register) in a temp file.
 TEAM_REPORTS = "reports.view_team_report"
-SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def _bad_request(request, template: str, error: ValidationError, **context):
     return render(request, template, {"error": "；".join(error.messages), **context}, status=400)
-
-
-def _xlsx(write, filename: str) -> FileResponse:
-    output = SpooledTemporaryFile(max_size=SPOOL_BYTES)
-    write(output)
-    output.seek(0)
-    # FileResponse writes the RFC 5987 filename*=utf-8''… form that Chinese file names need.
-    return FileResponse(output, as_attachment=True, filename=filename, content_type=exports.XLSX)
 
 
 @require_GET
@@ -88,7 +76,7 @@ def monthly_xlsx(request):
     def write(output):
         exports.monthly_workbook(period, output, phone=masker.phone)
 
-    return _xlsx(write, f"来电登记及汇总-{period.label}.xlsx")
+    return xlsx_response(write, f"来电登记及汇总-{period.label}.xlsx")
 
 
 @require_GET
@@ -123,7 +111,7 @@ def weekly_xlsx(request):
     except ValidationError as error:
         return _bad_request(request, "reports/weekly.html", error, week_value=value)
     filename = f"督办反馈回访周汇总-{period.start}.xlsx"
-    return _xlsx(lambda output: exports.weekly_workbook(period, output), filename)
+    return xlsx_response(lambda output: exports.weekly_workbook(period, output), filename)
 
 
 def _form(request) -> dict:
@@ -162,4 +150,4 @@ def timeliness_xlsx(request):
         return _bad_request(request, "reports/timeliness.html", error, form=_form(request))
     result = selectors.transfer_timeliness(period, by=by)
     filename = f"转办及时率-{period.start}至{period.last_day}.xlsx"
-    return _xlsx(lambda output: exports.timeliness_workbook(result, output), filename)
+    return xlsx_response(lambda output: exports.timeliness_workbook(result, output), filename)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kefu.core.excel import XLSX
 from kefu.reports import periods, services
 from kefu.reports.forms import GenerateForm
 from kefu.reports.models import ReportFile
@@ -21,7 +22,7 @@ from kefu.reports.rendering import tables_from_content
 
 PER_PAGE = 20
 CONTENT_TYPES = {
-    ReportFile.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ReportFile.Format.XLSX: XLSX,
     ReportFile.Format.PDF: "application/pdf",
 }
 

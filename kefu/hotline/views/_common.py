@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from kefu.accounts.models import Center
+from kefu.core.excel import XLSX
 from kefu.core.policies import get_policy
 from kefu.hotline import selectors
 from kefu.hotline.models import Contact, WorkOrder
@@ -15,7 +16,6 @@ from kefu.hotline.services.alerts import LEVEL_NAMES
 log = logging.getLogger(__name__)
 
 EXPORT_LIMIT = 10_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 QUEUE_COUNT_CAP = 99
 D = Contact.Disposition
 
@@ -96,10 +96,6 @@ def _scripts() -> dict:
         "hold": "对不起，让您久等了，我们正在为您查询，请您稍等。",
         "closing": "请问您还有其他问题吗？感谢您的来电，再见",
     }
-
-
-def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def _xlsx_response(content: bytes, stem: str) -> HttpResponse:
