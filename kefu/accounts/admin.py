@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils import timezone
 
 from kefu.accounts.models import ApiToken, Center, Department, ServiceArea, Team, Unit, User
 from kefu.core.admin import NoDeleteAdmin
@@ -27,5 +28,11 @@ admin.site.register(ServiceArea, NoDeleteAdmin)
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(NoDeleteAdmin):
-    list_display = ["user", "name", "created_at", "last_used_at", "revoked_at"]
+    list_display = ["user", "name", "created_at", "last_used_at", "expires_at", "state", "revoked_at"]
     readonly_fields = ["key_hash", "created_at", "last_used_at"]
+
+    @admin.display(description="状态")
+    def state(self, token: ApiToken) -> str:
+        if token.revoked_at:
+            return "已吊销"
+        return "已过期" if token.has_expired(timezone.now()) else "有效"

@@ -2,8 +2,10 @@
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
@@ -12,13 +14,32 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue_token(*, user, name: str) -> str:
+def issue_token(*, user, name: str, expires_at: datetime | None = None) -> str:
     """Create a token and return its raw value, shown once; only the hash is stored."""
     from kefu.accounts.models import ApiToken
 
     raw = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw))
+    ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw), expires_at=expires_at)
     return raw
+
+
+def user_for_token(raw: str):
+    """The active member of staff a valid token stands for, or None. Revoked, expired and unknown
+    tokens are alike to the caller: telling them apart would tell a guesser which guesses were once
+    real."""
+    from kefu.accounts.models import ApiToken
+
+    now = timezone.now()
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .first()
+    )
+    if row is None or not row.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.user
 
 
 def with_role(user):
@@ -47,15 +68,8 @@ class StaffSessionAuth(SessionAuth):
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        from kefu.accounts.models import ApiToken
-
-        row = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_token(token), revoked_at__isnull=True)
-            .first()
-        )
-        if row is None or not row.user.is_active:
+        user = user_for_token(token)
+        if user is None:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-        request.user = row.user
-        return with_role(row.user)
+        request.user = user
+        return with_role(user)

@@ -177,6 +177,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    # A token for a temporary integration (a contractor's report tool) should stop working by itself;
+    # the PBX middleware's token is meant to last, so the date is optional.
+    expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True, help_text=_("留空表示长期有效"))
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -185,6 +188,9 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.name}"
+
+    def has_expired(self, now) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
 
 
 class RoleDefaultGrant(models.Model):
