@@ -184,7 +184,9 @@ def upload_document(
     process_id: int,
     code: Form[str],
     note: Form[str] = "",
-    file: File[UploadedFile] | None = None,
+    # `File[UploadedFile] | None` would make ninja read `file` from the query string, where it never is:
+    # the paper was recorded without its scan. Optional inside the marker keeps it a multipart part.
+    file: File[UploadedFile | None] = None,
 ):
     process = get_process_for(request.user, process_id)
     services.receive_document(actor=request.user, process=process, code=code, file=file, note=note[:200])

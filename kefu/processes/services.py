@@ -12,7 +12,7 @@ from django.utils import timezone
 from kefu.accounts.models import Unit
 from kefu.core.calendar import WorkingCalendar
 from kefu.core.events import record_event
-from kefu.core.policies import get_policy
+from kefu.core.uploads import SCANS, check_upload
 from kefu.customers.models import Customer
 from kefu.processes.hooks import branch_of, run_hooks
 from kefu.processes.models import (
@@ -145,22 +145,16 @@ def set_facts(*, actor, process: Process, facts: dict) -> Process:
     return process
 
 
-UPLOAD_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
-
-
-def _check_upload(file) -> None:
-    limit = int(get_policy("processes.upload_max_mb"))
-    if not file.name.lower().endswith(UPLOAD_SUFFIXES):
-        raise ValidationError({"file": "扫描件只能是 PDF、JPG、PNG 或 TIFF 文件"})
-    if file.size > limit * 1024 * 1024:
-        raise ValidationError({"file": f"扫描件不能超过 {limit} MB"})
+def check_scan(file) -> None:
+    """The one check of a scanned document, whether it came through the page or the API."""
+    check_upload(file, field="file", label="扫描件", kinds=SCANS, limit_policy="processes.upload_max_mb")
 
 
 @transaction.atomic
 def receive_document(*, actor, process: Process, code: str, file=None, note: str = "") -> ProcessDocument:
     _require_handler(actor, process)
     if file:
-        _check_upload(file)
+        check_scan(file)
     names = {doc["code"]: doc["name"] for stage in process.definition.stages.all() for doc in stage.documents}
     if code not in names:
         raise ValidationError({"code": f"本业务没有名为「{code}」的材料"})
