@@ -16,6 +16,7 @@ from ninja.renderers import JSONRenderer
 
 from kefu.accounts.auth import StaffSessionAuth, TokenAuth, user_for_token
 from kefu.core.api_errors import pydantic_errors_to_chinese
+from kefu.core.errors import api_server_error
 from kefu.core.middleware import api_unauthorised
 
 
@@ -95,6 +96,13 @@ def on_http_error(request, exc):
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return api.create_response(request, {"detail": "请先登录或提供有效的访问令牌"}, status=401)
+
+
+@api.exception_handler(Exception)
+def on_server_error(request, exc):
+    # Anything no handler above knows: JSON with a request id that the log line names too (ninja's own
+    # default re-raises into Django's HTML 500 page).
+    return api_server_error(request, exc)
 
 
 def _register_routers():

@@ -6,6 +6,10 @@ from django.urls import include, path
 from kefu.api import api
 from kefu.core import views as core_views
 
+# JSON under /api/, the HTML pages elsewhere (kefu.core.errors).
+handler404 = "kefu.core.errors.not_found"
+handler500 = "kefu.core.errors.server_error"
+
 admin.site.site_header = "kefu 客服中心后台"
 admin.site.site_title = "kefu 后台"
 
