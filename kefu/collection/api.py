@@ -5,12 +5,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from kefu.collection import selectors, services
 from kefu.collection.models import Payment
 from kefu.collection.permissions import get_account_for_payment, get_payment_for
 from kefu.core.permissions import require
+from kefu.core.schemas import Day, ObjectId, PageNumber, Schema
 
 router = Router(tags=["收费"])
 
@@ -18,7 +19,7 @@ PAGE_SIZE = 50
 
 
 class PaymentIn(Schema):
-    account_id: int
+    account_id: ObjectId
     amount: Decimal
     kind: str
     method: str
@@ -53,10 +54,10 @@ class PaymentList(Schema):
 
 
 class PaymentFilters(Schema):
-    day: date | None = None
-    clerk: int | None = None
-    customer: int | None = None
-    page: int = 1
+    day: Day | None = None
+    clerk: ObjectId | None = None
+    customer: ObjectId | None = None
+    page: PageNumber = 1
 
 
 class VoidIn(Schema):

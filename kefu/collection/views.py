@@ -15,6 +15,7 @@ from kefu.collection.forms import BankingForm, IssueForm, PaymentForm, VatReques
 from kefu.collection.models import CashBanking, Payment, VatInvoiceRequest
 from kefu.collection.permissions import get_account_for_payment, get_payment_for, get_vat_request_for
 from kefu.core.forms import add_service_errors
+from kefu.core.params import object_id, page_number
 from kefu.core.permissions import can, require
 from kefu.customers.models import Account
 from kefu.customers.permissions import get_customer_for
@@ -23,10 +24,7 @@ PER_PAGE = 30
 
 
 def _page(request) -> int:
-    try:
-        return min(max(int(request.GET.get("page", 1)), 1), 500)
-    except ValueError:
-        return 1
+    return page_number(request.GET.get("page"), last=500)
 
 
 def index(request):
@@ -74,8 +72,8 @@ def payments(request):
             rows = rows.filter(day=date.fromisoformat(filters["day"]))
         except ValueError:
             messages.warning(request, "日期格式应为 2026-11-22")
-    if filters["customer"].isdigit():
-        rows = rows.filter(customer_id=int(filters["customer"]))
+    if customer_id := object_id(filters["customer"]):
+        rows = rows.filter(customer_id=customer_id)
     page = Paginator(rows, PER_PAGE).get_page(_page(request))
     return render(request, "collection/payments.html", {"page": page, "filters": filters})
 

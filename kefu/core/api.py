@@ -5,9 +5,11 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.dateparse import parse_datetime
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from kefu.core.calendar import SHANGHAI, WorkingCalendar
+from kefu.core.params import check_moment
+from kefu.core.schemas import Day, Schema
 
 router = Router(tags=["基础"])
 
@@ -55,7 +57,7 @@ def _parse_start(value: str) -> datetime:
         raise ValidationError({"start": ["时间格式应为 ISO 8601，例如 2026-09-30T10:00:00"]})
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=SHANGHAI)
-    return moment
+    return check_moment(moment, field="start")
 
 
 @router.get("/calendar/deadline", response=DeadlineOut, summary="按工作日或小时计算期限")
@@ -85,7 +87,7 @@ def deadline(request, start: str, working_days: int | None = None, hours: float 
 
 
 @router.get("/calendar/day", response=DayOut, summary="某日是否工作日及原因")
-def day(request, date: date):
+def day(request, date: Day):
     info = WorkingCalendar().day(date)
     warnings = [] if info.known else [f"警告：{info.reason}"]
     return {

@@ -1,5 +1,10 @@
 """Pydantic's English validation errors, said in Chinese and keyed by field name."""
 
+from pydantic_core import PydanticCustomError
+
+# The error types kefu raises itself (`refusal`): their message is already Chinese and is shown as is.
+OWN_PREFIX = "kefu_"
+
 MESSAGES = {
     "missing": "必填",
     "int_parsing": "应为整数",
@@ -32,7 +37,8 @@ def pydantic_errors_to_chinese(errors: list[dict]) -> dict[str, list[str]]:
             str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")
         ]
         field = ".".join(location) or "__all__"
-        message = MESSAGES.get(error.get("type", ""), "格式错误")
+        kind = error.get("type", "")
+        message = error["msg"] if kind.startswith(OWN_PREFIX) else MESSAGES.get(kind, "格式错误")
         context = error.get("ctx") or {}
         if "ge" in context:
             message = f"不能小于{context['ge']}"
@@ -42,3 +48,8 @@ def pydantic_errors_to_chinese(errors: list[dict]) -> dict[str, list[str]]:
             message = f"不能超过{context['max_length']}个字符"
         by_field.setdefault(field, []).append(message)
     return by_field
+
+
+def refusal(code: str, message: str) -> PydanticCustomError:
+    """A validation error in a schema or parameter type, with its Chinese message (raise it)."""
+    return PydanticCustomError(OWN_PREFIX + code, message)

@@ -164,3 +164,34 @@ def validate_resident_id(value: str) -> None:
 
 def validate_phone(value: str) -> None:
     normalise_phone(value)
+
+
+# C0 controls except tab, line feed and carriage return; DEL; the C1 controls. None of them is ever
+# typed on purpose: they come from a bad paste or a probe, PostgreSQL refuses NUL in text, and Excel
+# cannot hold most of them (openpyxl raises on the C0 ones), so one stored value would break an export.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def find_control_character(value) -> str | None:
+    """The first control character in a text, or anywhere inside a list or dict of texts, written as
+    U+000B; None when there is none. Shared by every way input arrives: form posts and query strings
+    (kefu.core.middleware) and JSON bodies (kefu.core.schemas.Schema)."""
+    if isinstance(value, str):
+        found = CONTROL_CHARACTERS.search(value)
+        return f"U+{ord(found.group()):04X}" if found else None
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list | tuple | set):
+        for item in value:
+            if character := find_control_character(item):
+                return character
+    return None
+
+
+def control_character_message(character: str) -> str:
+    return f"含有不允许的控制字符（{character}），请删除后重新填写"
+
+
+def validate_no_control_characters(value) -> None:
+    if character := find_control_character(value):
+        raise ValidationError(control_character_message(character), code="control_character")

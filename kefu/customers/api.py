@@ -4,9 +4,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from kefu.core.permissions import require
+from kefu.core.schemas import Day, PageNumber, Schema
 from kefu.customers import selectors, services
 from kefu.customers.masking import Masker
 from kefu.customers.models import ArchiveAccess, Customer
@@ -40,7 +41,7 @@ class SearchOut(Schema):
 class SearchIn(Schema):
     q: str = ""
     field: str = "auto"
-    page: int = 1
+    page: PageNumber = 1
 
 
 class ContactOut(Schema):
@@ -106,7 +107,7 @@ class CustomerIn(Schema):
     household_count: int = 1
     low_income: bool = False
     low_income_certificate: str = ""
-    low_income_valid_until: date | None = None
+    low_income_valid_until: Day | None = None
     note: str = ""
 
 
@@ -121,7 +122,7 @@ class CustomerPatch(Schema):
     household_count: int | None = None
     low_income: bool | None = None
     low_income_certificate: str | None = None
-    low_income_valid_until: date | None = None
+    low_income_valid_until: Day | None = None
     note: str | None = None
 
 

@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import F, Lookup, Q
 
 from kefu.accounts.models import ServiceArea
+from kefu.core.params import object_id, whole_number
 from kefu.core.policies import get_policy
 from kefu.core.validators import normalise_credit_code, normalise_phone, normalise_resident_id
 from kefu.customers.models import Customer, ServicePoint
@@ -116,14 +117,14 @@ class AreaIndex:
         text = str(value).strip()
         if not self.preloaded:
             area = ServiceArea.objects.filter(code=text).first()
-            if area is None and str(value).isdigit():
-                area = ServiceArea.objects.filter(pk=int(value)).first()
+            if area is None and (pk := object_id(text)):
+                area = ServiceArea.objects.filter(pk=pk).first()
             if area is None:
                 area = ServiceArea.objects.filter(name=text).first()
             return area
         area = self._by_code.get(text)
-        if area is None and text.isdigit():
-            area = self._by_id.get(int(text))
+        if area is None and (pk := object_id(text)):
+            area = self._by_id.get(pk)
         return area or self._by_name.get(text)
 
 
@@ -447,10 +448,11 @@ def _clean_caliber(value, errors: Errors) -> int:
     if not text:
         errors.add("caliber_dn", "口径DN不能为空")
         return 0
-    if not text.isdigit() or int(text) not in STANDARD_CALIBERS:
+    caliber = whole_number(text)
+    if caliber not in STANDARD_CALIBERS:
         errors.add("caliber_dn", "口径应为标准公称直径：DN" + "、".join(map(str, STANDARD_CALIBERS)))
         return 0
-    return int(text)
+    return caliber
 
 
 def _clean_install_date(value, today: date, errors: Errors) -> date | None:

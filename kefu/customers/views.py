@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kefu.core.params import page_number
 from kefu.core.permissions import require
 from kefu.customers import selectors, services
 from kefu.customers.exports import customers_workbook
@@ -181,7 +182,4 @@ def access_log(request, pk: int):
 
 
 def _page(request) -> int:
-    try:
-        return min(max(int(request.GET.get("page", 1)), 1), 500)
-    except ValueError:
-        return 1
+    return page_number(request.GET.get("page"), last=500)

@@ -3,15 +3,17 @@
 The same services and permission helpers as the pages; ValidationError/PermissionDenied become Chinese
 400/403 answers in kefu/api.py."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from pydantic import Field
 
 from kefu.accounts.models import ServiceArea, Unit, User
+from kefu.core.params import object_id
 from kefu.core.permissions import require
+from kefu.core.schemas import Day, Moment, ObjectId, PageNumber, Schema
 from kefu.customers.masking import Masker
 from kefu.customers.permissions import get_customer_for
 from kefu.hotline import selectors
@@ -104,14 +106,14 @@ class ContactIn(Schema):
     category: str = Field(..., max_length=40)
     disposition: str = Field(..., max_length=12)
     channel: str = Channel.PHONE
-    customer_id: int | None = None
+    customer_id: ObjectId | None = None
     caller_name: str = Field("", max_length=100)
     phone: str = Field("", max_length=40)
     address: str = Field("", max_length=200)
-    service_area_id: int | None = None
+    service_area_id: ObjectId | None = None
     priority: str = Priority.NORMAL
     result: str = Field("", max_length=2000)
-    unit_id: int | None = None
+    unit_id: ObjectId | None = None
     suggested_category: str | None = None
     suggestion_confidence: float | None = None
     call_id: str = Field("", max_length=64)
@@ -254,9 +256,9 @@ class ContactFilter(Schema):
     q: str = ""
     category: str = ""
     channel: str = ""
-    date_from: date | None = None
-    date_to: date | None = None
-    page: int = Field(1, ge=1, le=10000)
+    date_from: Day | None = None
+    date_to: Day | None = None
+    page: PageNumber = 1
 
 
 class ContactPage(Schema):
@@ -332,7 +334,7 @@ class OrderFilter(Schema):
     category: str = ""
     unit: str = ""
     q: str = ""
-    page: int = Field(1, ge=1, le=10000)
+    page: PageNumber = 1
 
 
 class OrderPage(Schema):
@@ -354,7 +356,7 @@ def list_work_orders(request, filters: Query[OrderFilter]):
         selectors.queue(request.user, filters.queue),
         state=filters.state,
         category=filters.category,
-        unit=filters.unit if filters.unit.isdigit() else "",
+        unit=object_id(filters.unit) or "",
         q=filters.q,
     )
     page = selectors.paged(rows, filters.page)
@@ -443,10 +445,10 @@ class TransitionIn(Schema):
     action: str = Field(
         ..., description="transfer reassign accept return reply close reopen hand_over escalate"
     )
-    unit_id: int | None = None
+    unit_id: ObjectId | None = None
     reason: str = Field("", max_length=1000)
     result: str = Field("", max_length=4000)
-    new_owner_id: int | None = None
+    new_owner_id: ObjectId | None = None
     level: int | None = Field(None, ge=1, le=3)
     emergency: bool = False
 
@@ -499,7 +501,7 @@ def transition(request, order_id: int, payload: TransitionIn):
 
 class InterimIn(Schema):
     plan: str = Field(..., max_length=2000)
-    promised_at: datetime
+    promised_at: Moment
 
 
 @router.post(
@@ -529,8 +531,8 @@ def add_return_visit(request, order_id: int, payload: ReturnVisitIn):
 
 
 class HandOverAllIn(Schema):
-    from_owner_id: int
-    new_owner_id: int
+    from_owner_id: ObjectId
+    new_owner_id: ObjectId
     reason: str = Field(..., max_length=500)
 
 

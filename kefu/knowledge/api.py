@@ -4,10 +4,11 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from kefu.accounts.models import ServiceArea
 from kefu.core.permissions import can, require
+from kefu.core.schemas import Day, Moment, PageNumber, Schema
 from kefu.knowledge import selectors, services
 from kefu.knowledge.models import Article, PlannedOutage
 from kefu.knowledge.permissions import get_article_for, get_outage_for
@@ -47,7 +48,7 @@ class ArticleFilters(Schema):
     q: str = ""
     kind: str = ""
     area: str = ""
-    page: int = 1
+    page: PageNumber = 1
 
 
 class ArticleIn(Schema):
@@ -57,8 +58,8 @@ class ArticleIn(Schema):
     keywords: str = ""
     service_areas: list[str] = []
     published: bool = True
-    valid_from: date | None = None
-    valid_to: date | None = None
+    valid_from: Day | None = None
+    valid_to: Day | None = None
 
 
 class ArticlePatch(Schema):
@@ -68,8 +69,8 @@ class ArticlePatch(Schema):
     keywords: str | None = None
     service_areas: list[str] | None = None
     published: bool | None = None
-    valid_from: date | None = None
-    valid_to: date | None = None
+    valid_from: Day | None = None
+    valid_to: Day | None = None
     note: str = ""
 
 
@@ -92,7 +93,7 @@ class OutageOut(Schema):
 
 class OutageFilters(Schema):
     area: str = ""
-    at: datetime | None = None
+    at: Moment | None = None
     horizon_hours: int | None = None
 
 
@@ -102,8 +103,8 @@ class OutageIn(Schema):
     reason: str
     service_areas: list[str]
     affected_addresses: str
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     notice: str = ""
 
 

@@ -14,6 +14,7 @@ from django.db.models import DateTimeField, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from kefu.core.params import object_id
 from kefu.core.policies import get_policy
 from kefu.hotline.models import Callback, Contact, ReturnVisit, WorkOrder
 from kefu.kpi import selectors
@@ -59,9 +60,10 @@ def _int(params, name: str, label: str) -> int | None:
     value = (params.get(name) or "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    pk = object_id(value)
+    if pk is None:
         raise ValidationError(f"{label}“{value}”不是有效编号")
-    return int(value)
+    return pk
 
 
 def _bounds(filters: Filters) -> tuple[datetime, datetime]:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from kefu.accounts.models import Role, ServiceArea, Unit
+from kefu.core.params import object_id
 from kefu.core.permissions import require
 from kefu.core.policies import get_policy
 from kefu.hotline.models import Category, Channel
@@ -91,9 +92,10 @@ def _choice(params, name: str, label: str, model) -> int | None:
     value = (params.get(name) or "").strip()
     if not value:
         return None
-    if not value.isdigit() or not model.objects.filter(pk=int(value)).exists():
+    pk = object_id(value)
+    if pk is None or not model.objects.filter(pk=pk).exists():
         raise ValidationError(f"{label}“{value}”不存在，请从列表中选择")
-    return int(value)
+    return pk
 
 
 def parse(params, user, *, today: date | None = None) -> Filters:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from kefu.core.db_routing import reporting_reads
 from kefu.core.excel import xlsx_response
+from kefu.core.params import page_number
 from kefu.kpi import drilldown, exports, filters, rollup, selectors
 
 PAGE_SIZE = 50
@@ -76,10 +77,7 @@ def drill(request, metric: str):
     if error:
         return render(request, "kpi/error.html", {"error": error}, status=400)
     definition, rows = found
-    try:
-        page = max(1, int(request.GET.get("page") or 1))
-    except ValueError:
-        page = 1
+    page = page_number(request.GET.get("page"))
     offset = (page - 1) * PAGE_SIZE
     # one extra row tells whether there is a next page without counting them all
     records = list(rows[offset : offset + PAGE_SIZE + 1])

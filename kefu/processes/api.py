@@ -5,11 +5,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from kefu.core.permissions import require
+from kefu.core.schemas import ObjectId, Schema
 from kefu.customers.permissions import get_customer_for
 from kefu.processes import services
 from kefu.processes.models import Approval, ProcessDefinition, ProcessDocument, StageRun
@@ -115,7 +116,7 @@ def _out(process) -> dict:
 
 class StartIn(Schema):
     definition: str = Field(..., max_length=40)
-    customer_id: int
+    customer_id: ObjectId
     facts: dict = {}
 
 

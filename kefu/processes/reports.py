@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from kefu.core.params import whole_number
 from kefu.customers.models import Contract, Customer, ServicePoint
 from kefu.processes.models import Process, ScheduledRun, StageRun
 from kefu.processes.schedule import DAILY_REPORT
@@ -188,7 +189,8 @@ def _kind_label(kind: str) -> str:
 def _dn(value):
     """A caliber as stored by the counter page (int) or by hand ("20", "DN20"): an int when it is one."""
     text = str(value or "").strip().upper().removeprefix("DN")
-    return int(text) if text.isdigit() else (text or "—")
+    number = whole_number(text)
+    return number if number is not None else (text or "—")
 
 
 def _kind_totals(kinds: list[str], unit: str) -> list[tuple[str, int, str]]:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kefu.core.calendar import WorkingCalendar
+from kefu.core.params import whole_number
 from kefu.core.policies import get_decimal_policy, get_policy
 from kefu.core.validators import normalise_phone
 from kefu.customers.models import Meter
@@ -325,9 +326,9 @@ def parse_fact(name: str, raw: str):
     if not raw:
         return ""
     if kind == "int":
-        if not raw.isdigit():
+        if (number := whole_number(raw)) is None:
             raise ValueError(f"{label}应为整数")
-        return int(raw)
+        return number
     if kind == "date":
         try:
             return date.fromisoformat(raw).isoformat()

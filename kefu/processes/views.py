@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kefu.core.forms import error_text
+from kefu.core.params import page_number
 from kefu.core.permissions import require
 from kefu.customers.permissions import get_customer_for
 from kefu.processes import services
@@ -188,10 +189,7 @@ def queue(request):
     if names and department not in names:
         messages.error(request, f"没有名为「{department}」的责任部门")
         department = names[0]
-    try:
-        page = int(request.GET.get("page") or 1)
-    except ValueError:
-        page = 1
+    page = page_number(request.GET.get("page"))
     return render(
         request,
         "processes/queue.html",

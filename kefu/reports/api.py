@@ -3,8 +3,9 @@ same permission check as the pages; bad input raises ValidationError, which kefu
 Chinese 400."""
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
+from kefu.core.schemas import Schema
 from kefu.reports import periods, selectors
 from kefu.reports.permissions import require_reports
 

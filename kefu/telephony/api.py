@@ -3,9 +3,10 @@
 import json
 from datetime import datetime
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 from pydantic import ConfigDict
 
+from kefu.core.schemas import Schema
 from kefu.telephony import selectors, services
 from kefu.telephony.models import Call
 from kefu.telephony.permissions import get_screen_pop_for, require_recording

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from kefu.accounts.models import User
 from kefu.core.events import diff, record_event
+from kefu.core.params import check_moment
 from kefu.core.policies import get_policy
 from kefu.core.validators import normalise_phone
 from kefu.customers.models import ContactPerson, Customer
@@ -63,6 +64,7 @@ def parse_timestamp(value: str | datetime) -> datetime:
             ) from None
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=PBX_TIME_ZONE)
+    check_moment(moment)
     if moment > timezone.now() + FUTURE_TOLERANCE:
         raise ValidationError("时间晚于服务器当前时间，请检查交换机时钟", code="timestamp_future")
     return moment

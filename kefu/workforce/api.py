@@ -1,13 +1,13 @@
 """Handover API (H13): list, write and confirm handovers; who is on duty now."""
 
-import datetime as dt
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from kefu.accounts.models import Team, User
 from kefu.core.permissions import require
+from kefu.core.schemas import Day, Moment, PageNumber, Schema
 from kefu.workforce import selectors, services
 from kefu.workforce.models import Handover
 from kefu.workforce.permissions import get_handover_for
@@ -35,15 +35,15 @@ class HandoverOut(Schema):
 
 class HandoverFilters(Schema):
     team: str = ""
-    date: dt.date | None = None
+    date: Day | None = None
     pending: bool | None = None
-    page: int = 1
+    page: PageNumber = 1
 
 
 class HandoverIn(Schema):
     team: str
-    shift_started_at: datetime
-    handed_over_at: datetime | None = None
+    shift_started_at: Moment
+    handed_over_at: Moment | None = None
     received_by: str = ""
     equipment_state: str = ""
     open_cases: str = ""

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.accounts.models import Team
 from kefu.core.forms import add_service_errors
+from kefu.core.params import object_id
 from kefu.core.permissions import can, require
 from kefu.workforce import selectors, services
 from kefu.workforce.forms import CorrectionForm, HandoverForm
@@ -21,8 +22,7 @@ PER_PAGE = 30
 
 def handovers(request):
     require(request.user, "workforce.view_handover")
-    team_id = request.GET.get("team", "")
-    team_id = int(team_id) if team_id.isdigit() else None
+    team_id = object_id(request.GET.get("team"))
     try:
         day = date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else None
     except ValueError:

@@ -186,7 +186,7 @@ def test_a_team_leader_may_see_but_not_change_staff(make_user, client_for, agent
 def test_the_staff_list_survives_odd_input(client_for, administrator):
     client = client_for(administrator)
     assert client.get("/org/staff/", {"q": "张", "role": "nonsense", "page": "x"}).status_code == 200
-    # A NUL character is refused with a clear 400 (RejectNulMiddleware), never a 500.
+    # A NUL character is refused with a clear 400 (RejectControlCharactersMiddleware), never a 500.
     assert client.get("/org/staff/", {"q": "张\x00"}).status_code == 400
 
 

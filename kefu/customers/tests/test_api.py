@@ -282,4 +282,4 @@ def test_the_arrears_endpoint_reports_no_debt(client_for, agent, customer):
 def test_the_search_endpoint_refuses_control_characters_with_a_chinese_400(client_for, agent, customer):
     response = client_for(agent).get("/api/customers", {"q": "王\x00"})
     assert response.status_code == 400
-    assert "NUL" in response.json()["errors"]["__all__"][0]
+    assert "U+0000" in response.json()["errors"]["q"][0]

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from kefu.accounts.models import Center
 from kefu.core.excel import XLSX
+from kefu.core.params import object_id, page_number
 from kefu.core.policies import get_policy
 from kefu.hotline import selectors
 from kefu.hotline.models import Contact, WorkOrder
@@ -32,17 +33,11 @@ def _optional_url(name: str, **kwargs) -> str | None:
 
 
 def _page(request) -> int:
-    try:
-        return min(max(int(request.GET.get("page", 1)), 1), 1000)
-    except (TypeError, ValueError):
-        return 1
+    return page_number(request.GET.get("page"), last=1000)
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return object_id(value)
 
 
 def _form_errors_text(form) -> str:

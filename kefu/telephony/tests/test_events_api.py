@@ -338,6 +338,17 @@ def test_a_timestamp_in_the_future_is_refused(post_event, agent, now):
     assert response.json()["errors"]["timestamp"] == ["时间晚于服务器当前时间，请检查交换机时钟"]
 
 
+@pytest.mark.parametrize("timestamp", ["0184-02-22T18:35:33-19:20", "2026-03-02T09:00:00-19:20"])
+def test_a_timestamp_out_of_any_real_range_is_a_400_not_a_database_error(post_event, agent, now, timestamp):
+    # when: a year before any record, or an offset no time zone has (PostgreSQL refuses it)
+    response = post_event(at=timestamp)
+
+    # then
+    assert response.status_code == 400
+    assert response.json()["errors"]["timestamp"]
+    assert not Call.objects.exists()
+
+
 def test_an_unknown_event_is_a_400(post_event, agent, now):
     response = post_event(event="transfer")
     assert response.status_code == 400

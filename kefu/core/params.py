@@ -1,0 +1,67 @@
+"""Numbers, ids and dates as people and programs type them into a query or a form: the ranges the
+database and the working-day calendar can hold, checked in one place.
+
+`str.isdigit()` is true for "¹" and "²", which `int()` refuses, and a 30-digit number overflows
+PostgreSQL's bigint; a time in the year 184 with a -19:20 offset is refused by PostgreSQL. Each was a
+500. Pages use the parsers here; the API uses the same limits through the types in kefu.core.schemas.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+
+# Pages beyond this are never meant (a list shows 20–50 rows a page); the offset would overflow bigint.
+MAX_PAGE = 10_000
+# Primary keys are BigAutoField: a larger number cannot name a row and overflows the database.
+MAX_OBJECT_ID = 2**63 - 1
+# The dates a water utility's records can carry; the database and the working-day calendar handle
+# these, which year 1 or 9999 plus a few working days is not.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+# Real time zones lie between UTC-12 and UTC+14; PostgreSQL refuses offsets beyond ±15:59.
+MAX_UTC_OFFSET = timedelta(hours=14)
+
+YEAR_MESSAGE = f"年份应在{EARLIEST_YEAR}至{LATEST_YEAR}之间"
+OFFSET_MESSAGE = "时区偏移应在 -12:00 至 +14:00 之间，例如 +08:00"
+
+
+def whole_number(value) -> int | None:
+    """A non-negative whole number written in ASCII digits, else None."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def object_id(value) -> int | None:
+    """The id of a row as given in a query (?customer=12), or None when it cannot be one."""
+    number = whole_number(value)
+    return number if number is not None and 1 <= number <= MAX_OBJECT_ID else None
+
+
+def page_number(value, *, last: int = MAX_PAGE) -> int:
+    """A page of a list on a page: what cannot be a page number shows the first page, a page beyond
+    the last the last (a link, not a form: there is no field to show an error under)."""
+    number = whole_number(value)
+    return min(max(number or 1, 1), last)
+
+
+def day_problem(value: date) -> str | None:
+    return None if EARLIEST_YEAR <= value.year <= LATEST_YEAR else YEAR_MESSAGE
+
+
+def moment_problem(value: datetime) -> str | None:
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+        return OFFSET_MESSAGE
+    return day_problem(value)
+
+
+def check_moment(value: datetime, *, field: str | None = None) -> datetime:
+    """The moment itself, or a ValidationError (under `field` when given) saying what is wrong."""
+    if problem := moment_problem(value):
+        raise ValidationError({field: [problem]} if field else problem, code="moment_range")
+    return value
+
+
+def check_day(value: date, *, field: str | None = None) -> date:
+    if problem := day_problem(value):
+        raise ValidationError({field: [problem]} if field else problem, code="day_range")
+    return value

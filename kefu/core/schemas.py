@@ -1,0 +1,50 @@
+"""The base of every API schema and the parameter types the API shares: what no endpoint may accept.
+
+Every api.py imports `Schema` from here, not from ninja, so that a rule added here holds for every
+request body and query at once (kefu/core/tests/test_api_schemas.py checks that none is missed).
+Range checks live in the types (limits in kefu.core.params), not in each endpoint: a page number of
+2**63 or a time in the year 184 with a -19:20 offset is a Chinese 400 before the view runs, never a
+database error.
+"""
+
+from datetime import date, datetime
+from typing import Annotated
+
+from ninja import Schema as NinjaSchema
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
+
+from kefu.core.api_errors import refusal
+from kefu.core.params import MAX_OBJECT_ID, MAX_PAGE, day_problem, moment_problem
+from kefu.core.validators import control_character_message, find_control_character
+
+
+class Schema(NinjaSchema):
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_control_characters(cls, value, info: ValidationInfo):
+        # Only requests are judged (ninja validates them with {"request": …}); a response
+        # ({"response_status": …}) shows what is stored, and an old row must still be readable.
+        context = info.context or {}
+        if "request" not in context or "response_status" in context:
+            return value
+        if character := find_control_character(value):
+            raise refusal("control_character", control_character_message(character))
+        return value
+
+
+def sane_day(value: date) -> date:
+    if problem := day_problem(value):
+        raise refusal("day_range", problem)
+    return value
+
+
+def sane_moment(value: datetime) -> datetime:
+    if problem := moment_problem(value):
+        raise refusal("moment_range", problem)
+    return value
+
+
+PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE, description="页码，从1开始")]
+ObjectId = Annotated[int, Field(ge=1, le=MAX_OBJECT_ID)]
+Day = Annotated[date, AfterValidator(sane_day)]
+Moment = Annotated[datetime, AfterValidator(sane_moment)]

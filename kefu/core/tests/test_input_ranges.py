@@ -1,0 +1,109 @@
+"""Issue 11 item 8: numbers, ids and dates out of any sensible range are a Chinese 400 (API) or are
+read as "none given" (a link on a page), never a database error. The limits live in kefu.core.params
+and kefu.core.schemas, shared by every api.py and view."""
+
+import json
+
+import pytest
+
+from kefu.accounts.models import Role
+from kefu.accounts.tests.factories import ServiceAreaFactory
+from kefu.core.params import object_id, page_number, whole_number
+
+TOO_BIG = "9223372036854775808"  # 2**63: one more than PostgreSQL's bigint holds
+
+
+@pytest.fixture
+def superuser(make_user):
+    return make_user(Role.ADMINISTRATOR, username="root", is_superuser=True)
+
+
+@pytest.mark.parametrize(
+    "url, field",
+    [
+        (f"/api/collection/payments?page={TOO_BIG}", "page"),
+        (f"/api/collection/payments?customer={TOO_BIG}", "customer"),
+        (f"/api/hotline/contacts?page={TOO_BIG}", "page"),
+        (f"/api/knowledge/articles?page={TOO_BIG}", "page"),
+        (f"/api/workforce/handovers?page={TOO_BIG}", "page"),
+        ("/api/knowledge/outages?at=0184-02-22T18:35:33-19:20", "at"),
+        ("/api/knowledge/outages?at=2026-02-22T18:35:33-19:20", "at"),
+        ("/api/knowledge/outages?at=9999-12-31T23:59:59", "at"),
+        ("/api/hotline/contacts?date_from=0001-01-01", "date_from"),
+        ("/api/calendar/deadline?start=9999-12-31T23:00:00&working_days=3", "start"),
+        ("/api/calendar/day?date=0001-01-01", "date"),
+    ],
+)
+def test_an_out_of_range_query_to_the_api_is_a_chinese_400_naming_the_field(
+    client_for, superuser, url, field
+):
+    # given
+    client = client_for(superuser)
+
+    # when
+    response = client.get(url)
+
+    # then
+    assert response.status_code == 400
+    messages = response.json()["errors"][field]
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in message) for message in messages)
+
+
+def test_a_superscript_digit_as_service_area_is_a_400_not_a_500(client_for, superuser):
+    # given: "¹".isdigit() is True, int("¹") raises
+    ServiceAreaFactory(code="A01")
+    body = {"name": "王建国", "phone": "13812345678", "address": "文三路1号", "service_area": "¹"}
+
+    # when
+    response = client_for(superuser).post("/api/customers", json.dumps(body), content_type="application/json")
+
+    # then
+    assert response.status_code == 400
+    assert response.json()["errors"]["service_area"]
+
+
+def test_a_superscript_digit_as_unit_filter_of_the_work_order_api_is_ignored(client_for, superuser):
+    # when
+    response = client_for(superuser).get("/api/hotline/work-orders", {"unit": "¹"})
+
+    # then
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/collection/payments/?customer=¹",
+        f"/collection/payments/?customer={TOO_BIG}",
+        "/duty/?team=¹",
+        f"/processes/queue/?page={TOO_BIG}",
+        f"/kpi/list/contacts/?page={TOO_BIG}",
+        f"/customers/?q=王&page={TOO_BIG}",
+    ],
+)
+def test_a_page_link_with_a_number_out_of_range_shows_the_page(client_for, superuser, url):
+    # when
+    response = client_for(superuser).get(url)
+
+    # then
+    assert response.status_code == 200
+
+
+def test_a_kpi_filter_with_a_superscript_unit_is_a_chinese_400(client_for, superuser):
+    # when
+    response = client_for(superuser).get("/kpi/", {"unit": "¹"})
+
+    # then
+    assert response.status_code == 400
+    assert "不存在" in response.content.decode()
+
+
+def test_numbers_from_queries_are_ascii_digits_within_the_database_range():
+    assert whole_number("¹") is None
+    assert whole_number(" 42 ") == 42
+    assert object_id(TOO_BIG) is None
+    assert object_id(str(2**63 - 1)) == 2**63 - 1
+    assert object_id("0") is None
+    assert page_number(TOO_BIG, last=500) == 500
+    assert page_number("abc") == 1
+    assert page_number("-3") == 1
