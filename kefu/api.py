@@ -12,12 +12,14 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from kefu.accounts.auth import StaffSessionAuth, TokenAuth, user_for_token
 from kefu.core.api_errors import pydantic_errors_to_chinese
 from kefu.core.errors import api_server_error
 from kefu.core.middleware import api_unauthorised
+from kefu.core.openapi import document_refusals
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -48,8 +50,26 @@ def _token_holder(request):
     return user_for_token(raw.strip())
 
 
-api = NinjaAPI(
+class ObjectBodyParser(Parser):
+    """Every JSON body of this API is an object. Another JSON value (`null`, a list, a number) is
+    refused as unparseable (400) instead of reaching an endpoint as an empty or half-read payload."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the request body is not a JSON object")
+        return data
+
+
+class KefuAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        # The refusals (400/401/403/404) every operation may answer, documented once for all.
+        return document_refusals(super().get_openapi_schema(**kwargs))
+
+
+api = KefuAPI(
     renderer=ChineseJSONRenderer(),
+    parser=ObjectBodyParser(),
     title="kefu 客服中心 API",
     version="1",
     description="客服中心管理系统接口。认证：登录会话（需 CSRF）或 `Authorization: Bearer <令牌>`。",

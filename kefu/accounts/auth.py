@@ -59,6 +59,10 @@ class StaffSessionAuth(SessionAuth):
         # before the token was even looked at.
         if self.param_name not in request.COOKIES:
             return None
+        # A cookie that logs no one in (expired, or left over from a logout) is no session: there is
+        # nothing for CSRF to protect, and a program sending its token beside it must not be refused.
+        if not request.user.is_authenticated:
+            return None
         return super()._get_key(request)
 
     def authenticate(self, request, key):
