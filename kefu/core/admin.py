@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from kefu.core.forms import add_service_errors
+from kefu.core.forms import PolicyForm, add_service_errors
 from kefu.core.models import CalendarDay, CalendarYear, Event, Policy
 from kefu.core.policies import DEFAULTS
 
@@ -52,8 +52,13 @@ class EventAdmin(NoDeleteAdmin):
 
 @admin.register(Policy)
 class PolicyAdmin(NoDeleteAdmin):
+    form = PolicyForm
     list_display = ["key", "label", "value", "updated_at", "updated_by"]
     readonly_fields = ["updated_at", "updated_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A row stays the rule it was made for: a new key is a new row.
+        return ["key", *self.readonly_fields] if obj else self.readonly_fields
 
     @admin.display(description="说明")
     def label(self, obj):

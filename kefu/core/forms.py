@@ -1,7 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from kefu.core.models import CalendarDay
+from kefu.core.models import CalendarDay, Policy
+from kefu.core.policies import DEFAULTS, TEXT_MAX_LENGTH
 
 
 class CalendarDayForm(forms.Form):
@@ -37,3 +38,46 @@ def error_text(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return "；".join(error.messages)
     return str(error) or "您的角色没有此项权限"
+
+
+class PolicyForm(forms.ModelForm):
+    """The admin's form for a rule: the key chosen from the rules that exist, the value typed as text and
+    checked against the rule's kind and bounds (kefu.core.policies), so a bad value is a form error
+    naming the rule and the bound, not a 500 later in the callbacks."""
+
+    key = forms.ChoiceField(label="规则")
+    value = forms.CharField(label="取值", max_length=TEXT_MAX_LENGTH * 2)
+
+    class Meta:
+        model = Policy
+        fields = ["key", "value"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "key" in self.fields:
+            taken = set(Policy.objects.exclude(pk=self.instance.pk).values_list("key", flat=True))
+            self.fields["key"].choices = [("", "——请选择——")] + [
+                (key, f"{key}：{rule.label}") for key, rule in DEFAULTS.items() if key not in taken
+            ]
+        rule = DEFAULTS.get(self.instance.key) if self.instance.pk else None
+        if rule is not None:
+            self.initial["value"] = rule.as_text(self.instance.value)
+            default = rule.as_text(rule.default)
+            self.fields["value"].help_text = f"{rule.label}。{rule.describe()}；默认 {default}"
+        else:
+            self.fields["value"].help_text = "整数、数值、时刻（HH:MM）、文本或逗号分隔的编码，依规则而定"
+
+    def clean(self):
+        cleaned = super().clean()
+        key = cleaned.get("key", self.instance.key)
+        rule = DEFAULTS.get(key)
+        if rule is None:
+            if key:
+                self.add_error(None, f"没有名为 {key} 的业务规则")
+            return cleaned
+        if "value" in cleaned:
+            try:
+                cleaned["value"] = rule.stored(cleaned["value"])
+            except ValidationError as error:
+                self.add_error("value", error)
+        return cleaned

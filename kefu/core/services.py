@@ -56,6 +56,12 @@ def mark_year(*, actor, year: int, complete: bool, source: str = "") -> Calendar
 def set_policy(*, actor, key: str, value) -> Policy:
     if key not in DEFAULTS:
         raise ValidationError({"key": [f"没有名为 {key} 的业务规则"]})
+    # Checked against the rule's kind and bounds and kept in its plain form: a value the callers could
+    # not use ("abc" hours, -5 hours) is refused here, for the admin and every other caller alike.
+    try:
+        value = DEFAULTS[key].stored(value)
+    except ValidationError as error:
+        raise ValidationError({"value": error.messages}) from None
     row = Policy.objects.select_for_update().filter(key=key).first()
     old = row.value if row else DEFAULTS[key].default
     if row is None:

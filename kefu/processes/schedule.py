@@ -19,8 +19,7 @@ DAILY_REPORT = "daily_application_report"
 
 
 def _at(policy_key: str) -> time:
-    hours, minutes = str(get_policy(policy_key)).split(":")
-    return time(int(hours), int(minutes))
+    return get_policy(policy_key)  # a TIME rule: get_policy gives a datetime.time
 
 
 def _claim(job: str, day) -> ScheduledRun | None:

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kefu.core.calendar import WorkingCalendar
-from kefu.core.policies import DEFAULTS, get_policy
+from kefu.core.policies import get_policy
 from kefu.reports import periods, services
 from kefu.reports.models import GeneratedReport
 from kefu.reports.periods import Period
@@ -29,25 +29,15 @@ log = logging.getLogger(__name__)
 
 
 def clock(policy_key: str) -> time:
-    """A policy holding a time of day, "HH:MM". A value that is not one (an administrator's typo) must
-    not stop the worker, whose loop also runs the hotline's deadlines: the shipped time is used."""
-    try:
-        hours, minutes = str(get_policy(policy_key)).split(":")
-        return time(int(hours), int(minutes))
-    except (TypeError, ValueError):
-        log.warning("policy %s is not a time of day (HH:MM); using the default", policy_key)
-        hours, minutes = str(DEFAULTS[policy_key].default).split(":")
-        return time(int(hours), int(minutes))
+    """A policy holding a time of day. get_policy checks it and falls back to the shipped time when a
+    stored value is not one, so an administrator's typo cannot stop the worker (which also runs the
+    hotline's deadlines)."""
+    return get_policy(policy_key)
 
 
 def whole(policy_key: str, lowest: int, highest: int) -> int:
-    """A policy holding a whole number, kept within [lowest, highest]; the default when it is not one."""
-    try:
-        value = int(get_policy(policy_key))
-    except (TypeError, ValueError):
-        log.warning("policy %s is not a whole number; using the default", policy_key)
-        value = int(DEFAULTS[policy_key].default)
-    return min(max(value, lowest), highest)
+    """A policy holding a whole number (checked by get_policy), kept within [lowest, highest]."""
+    return min(max(get_policy(policy_key), lowest), highest)
 
 
 def _daily(now: datetime) -> Period | None:

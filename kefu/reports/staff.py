@@ -258,9 +258,7 @@ class Quality:
 
 def complaint_codes() -> list[str]:
     """The categories the analysis counts as complaints, the first being misconduct of staff."""
-    return [
-        code.strip() for code in str(get_policy("reports.complaint_categories")).split(",") if code.strip()
-    ]
+    return get_policy("reports.complaint_categories")  # a LIST rule: the codes, stripped
 
 
 def monthly_quality(period: Period) -> Quality:

@@ -1,0 +1,124 @@
+"""Issue 11 item 9: every rule (业务规则) has a kind and bounds; the admin refuses an unknown rule or a
+value outside them with a Chinese form error, and get_policy hands out typed values."""
+
+from datetime import time
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from kefu.accounts.models import Role
+from kefu.core.models import Policy
+from kefu.core.policies import DEFAULTS, get_policy
+from kefu.core.services import set_policy
+
+ADD_URL = "/admin/core/policy/add/"
+
+
+@pytest.fixture
+def superuser(make_user):
+    return make_user(Role.ADMINISTRATOR, username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.mark.parametrize("key", sorted(DEFAULTS))
+def test_every_rule_has_a_kind_and_its_default_passes_its_own_check(key):
+    # given
+    rule = DEFAULTS[key]
+
+    # when
+    typed = rule.typed(rule.default)
+
+    # then
+    assert rule.kind in ("int", "decimal", "time", "text", "list")
+    assert rule.typed(rule.stored(rule.default)) == typed
+
+
+def test_the_admin_refuses_an_unknown_rule_with_a_form_error(client_for, superuser):
+    # when
+    response = client_for(superuser).post(ADD_URL, {"key": "hotline.no_such_rule", "value": "3"})
+
+    # then
+    assert response.status_code == 200
+    assert "hotline.no_such_rule" in response.content.decode()  # Django: "选择一个有效的选项…"
+    assert response.context["adminform"].form.errors["key"]
+    assert not Policy.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "key, value, bound",
+    [
+        ("hotline.callback_retry_hours", "abc", "1至72之间的整数"),
+        ("hotline.due_soon_hours", "-5", "1至168之间的整数"),
+        ("customers.arrears_tolerance_yuan", "很多", "0至100000之间的数值"),
+        ("processes.design_batch_time", "25:99", "HH:MM"),
+        ("reports.complaint_categories", " , ", "逗号分隔的编码"),
+    ],
+)
+def test_the_admin_refuses_a_value_outside_the_rule_naming_the_rule_and_the_bound(
+    client_for, superuser, key, value, bound
+):
+    # when
+    response = client_for(superuser).post(ADD_URL, {"key": key, "value": value})
+
+    # then
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["value"]
+    assert DEFAULTS[key].label in errors[0]
+    assert bound in errors[0]
+    assert not Policy.objects.exists()
+
+
+def test_the_admin_saves_a_valid_value_typed_and_get_policy_returns_it_typed(client_for, superuser):
+    # when
+    response = client_for(superuser).post(ADD_URL, {"key": "hotline.callback_retry_hours", "value": " 3 "})
+
+    # then
+    assert response.status_code == 302
+    assert Policy.objects.get(key="hotline.callback_retry_hours").value == 3
+    assert get_policy("hotline.callback_retry_hours") == 3
+
+
+def test_the_admin_shows_the_rules_kind_and_bounds_when_editing_one(client_for, superuser):
+    # given
+    set_policy(actor=superuser, key="hotline.due_soon_hours", value=6)
+    row = Policy.objects.get()
+
+    # when
+    response = client_for(superuser).get(f"/admin/core/policy/{row.pk}/change/")
+
+    # then
+    assert response.status_code == 200
+    assert "整数，1至168" in response.content.decode()
+
+
+def test_the_service_refuses_a_bad_value_as_well(superuser):
+    # when / then
+    with pytest.raises(ValidationError) as refused:
+        set_policy(actor=superuser, key="hotline.callback_retry_hours", value="abc")
+    assert "1至72之间的整数" in refused.value.message_dict["value"][0]
+    assert not Policy.objects.exists()
+
+
+def test_get_policy_returns_each_kind_typed(superuser):
+    # given
+    set_policy(actor=superuser, key="processes.min_pressure_mpa", value="0.15")
+    set_policy(actor=superuser, key="reports.complaint_categories", value="misconduct， billing")
+
+    # then
+    assert get_policy("processes.min_pressure_mpa") == Decimal("0.15")
+    assert get_policy("processes.design_batch_time") == time(16, 30)
+    assert get_policy("reports.complaint_categories") == ["misconduct", "billing"]
+    assert get_policy("hotline.due_soon_hours") == 4
+
+
+def test_a_stored_value_saved_before_the_check_falls_back_to_the_default(db, caplog):
+    # given: rows written before rules had kinds (straight into the table)
+    Policy.objects.create(key="hotline.callback_retry_hours", value="abc")
+    Policy.objects.create(key="hotline.due_soon_hours", value=-5)
+
+    # when
+    retry, due_soon = get_policy("hotline.callback_retry_hours"), get_policy("hotline.due_soon_hours")
+
+    # then
+    assert (retry, due_soon) == (2, 4)
+    assert "hotline.callback_retry_hours" in caplog.text
