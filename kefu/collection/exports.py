@@ -2,29 +2,24 @@
 
 from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from kefu.collection.selectors import MonthlyReport
+from kefu.core.excel import export_workbook, styled_cells
 
 MONEY = "#,##0.00"
 
 
 def report_workbook(report: MonthlyReport) -> bytes:
-    workbook = Workbook(write_only=True)
+    workbook = export_workbook()
     sheet = workbook.create_sheet(f"{report.year}年{report.month}月收费月报")
 
     def money(value):
         # Decimal written as a number with the money format, so the finance office can sum it.
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = MONEY
-        return cell
+        return styled_cells(sheet, [value], formats={object: MONEY})[0]
 
     def heading(text):
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = Font(bold=True)
-        return cell
+        return styled_cells(sheet, [text], font=Font(bold=True))[0]
 
     sheet.append([heading(f"{report.year}年{report.month}月 收费月报")])
     sheet.append(["收费笔数", report.count, "收费金额", money(report.amount)])

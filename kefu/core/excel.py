@@ -1,15 +1,80 @@
-"""Small pieces shared by the Excel exports (openpyxl write-only workbooks)."""
+"""Small pieces shared by the Excel exports (openpyxl write-only workbooks).
+
+Every export builds its workbook with `export_workbook()`, whose sheets pass each value through
+`export_value`: characters Excel cannot hold are removed (a row stored before control characters were
+refused must not break the export), and a text that Excel would read as a formula (=, +, -, @, a tab
+or CR first: OWASP "CSV injection") is written as text, never run. kefu/core/tests/test_excel.py checks
+that no module builds a workbook or a cell any other way.
+"""
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from tempfile import SpooledTemporaryFile
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.http import FileResponse
 from django.utils import timezone
-from openpyxl.cell import WriteOnlyCell
+from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+# What a spreadsheet may take as the start of a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(value: str) -> str:
+    """A text as a cell can hold it: the control characters Excel refuses removed."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def _as_text(cell: Cell) -> Cell:
+    # data_type "s" writes the characters as they are (not <f>); quotePrefix tells Excel to keep the cell
+    # text even when someone edits it.
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def _may_run(cell: Cell) -> bool:
+    value = cell.value
+    return isinstance(value, str) and (cell.data_type in ("f", "e") or value.startswith(FORMULA_STARTS))
+
+
+def export_value(sheet, value: Any) -> Any:
+    """One value of a row as it may go into a cell: clean text, and a would-be formula as a text cell."""
+    if isinstance(value, Cell):
+        return _as_text(value) if _may_run(value) else value
+    if not isinstance(value, str):
+        return value
+    text = cell_text(value)
+    if not text.startswith(FORMULA_STARTS) and text not in ERROR_CODES:
+        return text  # the common case: no cell object per value (300,000-row registers)
+    return _as_text(WriteOnlyCell(sheet, value=text))
+
+
+class ExportSheet(WriteOnlyWorksheet):
+    """A write-only sheet that passes every appended value through export_value."""
+
+    def append(self, row):
+        super().append([export_value(self, value) for value in row])
+
+
+class ExportWorkbook(Workbook):
+    def __init__(self):
+        super().__init__(write_only=True)
+
+    def create_sheet(self, title=None, index=None):
+        sheet = ExportSheet(parent=self, title=title)
+        self._add_sheet(sheet=sheet, index=index)
+        return sheet
+
+
+def export_workbook() -> Workbook:
+    """A write-only workbook for an export (streams 300,000 rows in little memory)."""
+    return ExportWorkbook()
 
 
 def set_widths(sheet, widths: list[int]) -> None:
@@ -30,7 +95,7 @@ def styled_cells(
     (e.g. {Decimal: "#,##0.00"})."""
     cells = []
     for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet, value=cell_text(value) if isinstance(value, str) else value)
         if font:
             cell.font = font
         if fill:

@@ -2,7 +2,7 @@
 
 from io import BytesIO
 
-from openpyxl import Workbook
+from kefu.core.excel import export_workbook
 
 HEADERS = [
     "客户编号",
@@ -20,7 +20,7 @@ HEADERS = [
 
 
 def customers_workbook(customers, masker) -> bytes:
-    workbook = Workbook(write_only=True)
+    workbook = export_workbook()
     sheet = workbook.create_sheet("客户档案")
     sheet.append(HEADERS)
     for c in customers:

@@ -3,9 +3,7 @@
 from collections.abc import Callable, Iterator
 from io import BytesIO
 
-from openpyxl import Workbook
-
-from kefu.core.excel import local_minute
+from kefu.core.excel import export_workbook, local_minute
 from kefu.hotline import selectors
 from kefu.hotline.models import Channel, Contact, WorkOrder
 
@@ -45,7 +43,7 @@ REGISTER_HEADERS = [
 
 
 def orders_workbook(name: str, rows, masker) -> bytes:
-    workbook = Workbook(write_only=True)
+    workbook = export_workbook()
     sheet = workbook.create_sheet(selectors.QUEUES[name])
     if name == "callbacks":
         sheet.append(CALLBACK_HEADERS)
@@ -155,7 +153,7 @@ def register_rows(contacts, *, phone: Callable[[str], str] = str, chunk_size: in
 
 
 def register_workbook(rows, masker) -> bytes:
-    workbook = Workbook(write_only=True)
+    workbook = export_workbook()
     sheet = workbook.create_sheet("来电来访登记")
     sheet.append(REGISTER_HEADERS)
     for row in register_rows(rows, phone=masker.phone):

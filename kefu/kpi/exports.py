@@ -3,10 +3,9 @@
 
 from typing import BinaryIO
 
-from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from kefu.core.excel import local_minute, set_widths, styled_cells
+from kefu.core.excel import export_workbook, local_minute, set_widths, styled_cells
 from kefu.kpi.filters import Filters
 
 BOLD = Font(bold=True)
@@ -32,7 +31,7 @@ def _table(sheet, title: str, headers: list[str], rows: list[list]) -> None:
 
 
 def dashboard_workbook(filters: Filters, figures: dict, output: BinaryIO) -> None:
-    book = Workbook(write_only=True)
+    book = export_workbook()
     sheet = book.create_sheet("指标看板")
     set_widths(sheet, [22, 12, 12, 12, 12, 12, 12, 12, 12])
     sheet.append(styled_cells(sheet, [f"指标看板 {filters.start} 至 {filters.end}"], font=TITLE))
@@ -171,7 +170,7 @@ ROWS = {"contact": (CONTACT_HEADERS, contact_row), "work_order": (ORDER_HEADERS,
 def list_workbook(title: str, kind: str, rows, limit: int, output: BinaryIO) -> int:
     """Write up to `limit` rows; returns how many were written."""
     headers, to_row = ROWS[kind]
-    book = Workbook(write_only=True)
+    book = export_workbook()
     sheet = book.create_sheet(title[:31])
     set_widths(sheet, [18, 17, 10, 14, 14, 16, 14, 12, 50])
     sheet.append(styled_cells(sheet, [title], font=TITLE))

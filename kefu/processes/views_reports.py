@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from kefu.core.excel import XLSX, set_widths, styled_cells
+from kefu.core.excel import XLSX, export_workbook, set_widths, styled_cells
 from kefu.core.permissions import can, require
 from kefu.processes import reports
 from kefu.reports import periods
@@ -156,7 +156,7 @@ def _sheet(workbook: Workbook, name: str, widths: list[int]):
 
 def _monthly_workbook(report: reports.MonthlyReport) -> bytes:
     """Title row, Chinese headers, the rows, the 合计 row, then the totals by line."""
-    workbook = Workbook(write_only=True)
+    workbook = export_workbook()
     widths = [max(8, min(30, len(header) * 2 + 4)) for header in report.headers]
     sheet = _sheet(workbook, report.title, widths)
     sheet.append(_cells(sheet, [report.full_title], font=TITLE))
@@ -174,7 +174,7 @@ def _monthly_workbook(report: reports.MonthlyReport) -> bytes:
 
 
 def _daily_workbook(report: reports.DailyReport) -> bytes:
-    workbook = Workbook(write_only=True)
+    workbook = export_workbook()
     sheet = _sheet(workbook, "用水申请日报", [28, 12])
     sheet.append(_cells(sheet, [f"{report.day:%Y年%m月%d日} 用水申请日报"], font=TITLE))
     sheet.append(_cells(sheet, ["受理业务", "件数"], font=BOLD, fill=HEADER_FILL))

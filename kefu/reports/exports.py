@@ -4,10 +4,9 @@ constant memory instead of building every cell object first)."""
 from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
-from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from kefu.core.excel import XLSX, set_widths, styled_cells  # noqa: F401 (XLSX: for the views)
+from kefu.core.excel import XLSX, export_workbook, set_widths, styled_cells  # noqa: F401 (XLSX: for the views)
 from kefu.reports import selectors
 from kefu.reports.periods import Period
 from kefu.reports.tables import Table, monthly_tables, timeliness_table, weekly_tables
@@ -46,7 +45,7 @@ def monthly_workbook(
 ) -> None:
     """来电登记 (every contact of the month, H2 columns) and 月度汇总 (the summary tables) in one file,
     the department head's monthly hand-in (seed 000 ch.5 §3.4). `wrap` lets the command show progress."""
-    workbook = Workbook(write_only=True)
+    workbook = export_workbook()
     register = workbook.create_sheet(REGISTER_SHEET)
     set_widths(register, REGISTER_WIDTHS)
     register.freeze_panes = "A2"
@@ -61,7 +60,7 @@ def monthly_workbook(
 
 
 def weekly_workbook(period: Period, output: BinaryIO) -> None:
-    workbook = Workbook(write_only=True)
+    workbook = export_workbook()
     sheet = workbook.create_sheet("周汇总")
     set_widths(sheet, SUMMARY_WIDTHS)
     summary = selectors.weekly_summary(period)
@@ -70,7 +69,7 @@ def weekly_workbook(period: Period, output: BinaryIO) -> None:
 
 
 def timeliness_workbook(result: selectors.Timeliness, output: BinaryIO) -> None:
-    workbook = Workbook(write_only=True)
+    workbook = export_workbook()
     sheet = workbook.create_sheet("转办及时率")
     set_widths(sheet, [20, 10, 10, 10, 10, 16, 16])
     write_tables(sheet, f"转办及时率 {result.period.label}", [timeliness_table(result)])

@@ -9,12 +9,11 @@ from io import BytesIO
 from tempfile import SpooledTemporaryFile
 
 from django.utils import timezone
-from openpyxl import Workbook
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 from reportlab.platypus import Table as PdfTable
 
-from kefu.core.excel import set_widths, styled_cells
+from kefu.core.excel import export_workbook, set_widths, styled_cells
 from kefu.core.pdf import FLAG_BG, FOOTER_BG, LANDSCAPE_WIDTH, PAGE_WIDTH, a4_document, grid_style, paragraph
 from kefu.reports.documents import Document, plain
 from kefu.reports.exports import BOLD, FLAG_FILL, HEADER_FILL, TITLE
@@ -52,7 +51,7 @@ def made_at_text(document: Document) -> str:
 
 
 def to_xlsx(document: Document) -> bytes:
-    workbook = Workbook(write_only=True)
+    workbook = export_workbook()
     sheet = workbook.create_sheet(SUMMARY_SHEET)
     set_widths(sheet, _column_widths(document.tables))
     sheet.append(styled_cells(sheet, [document.title], font=TITLE))

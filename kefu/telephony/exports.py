@@ -3,7 +3,7 @@
 from datetime import date
 from io import BytesIO
 
-from openpyxl import Workbook
+from kefu.core.excel import export_workbook
 
 HEADERS = [
     "工号",
@@ -18,7 +18,7 @@ HEADERS = [
 
 
 def answer_stats_workbook(stats, total, *, start: date, end: date, limit_seconds: float) -> bytes:
-    workbook = Workbook(write_only=True)
+    workbook = export_workbook()
     sheet = workbook.create_sheet("接听及时率")
     sheet.append([f"统计期间：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}；及时标准：振铃 {limit_seconds:g} 秒内接听"])
     sheet.append(HEADERS)
