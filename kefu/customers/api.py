@@ -44,7 +44,7 @@ class SearchIn(Schema):
     page: PageNumber = 1
 
 
-class ContactOut(Schema):
+class ContactPersonOut(Schema):
     name: str
     relation: str
     phone: str
@@ -90,7 +90,7 @@ class CustomerDetail(CustomerRow):
     status: str
     opened_on: date
     note: str
-    contact_persons: list[ContactOut]
+    contact_persons: list[ContactPersonOut]
     accounts: list[AccountOut]
     service_points: list[ServicePointOut]
     contracts: list[ContractOut]

@@ -441,7 +441,7 @@ def work_order_detail(request, order_id: int):
     return _detail(get_work_order_for(request.user, order_id), request.user)
 
 
-class TransitionIn(Schema):
+class WorkOrderTransitionIn(Schema):
     action: str = Field(
         ..., description="transfer reassign accept return reply close reopen hand_over escalate"
     )
@@ -454,7 +454,7 @@ class TransitionIn(Schema):
 
 
 @router.post("/work-orders/{int:order_id}/transitions", response=WorkOrderDetail, summary="工单流转")
-def transition(request, order_id: int, payload: TransitionIn):
+def transition(request, order_id: int, payload: WorkOrderTransitionIn):
     order = get_work_order_for(request.user, order_id)
     actor, action = request.user, payload.action
     if action in ("transfer", "reassign"):

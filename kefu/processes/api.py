@@ -137,7 +137,7 @@ def read(request, process_id: int):
     return _out(get_process_for(request.user, process_id))
 
 
-class TransitionIn(Schema):
+class ProcessTransitionIn(Schema):
     action: str = Field(..., description="advance return reject facts document fee extend suspend resume")
     stage: str = ""
     reason: str = Field("", max_length=1000)
@@ -150,7 +150,7 @@ class TransitionIn(Schema):
 @router.post(
     "/{int:process_id}/transitions", response=ProcessOut, summary="办理：推进、退回、不予受理、补充信息"
 )
-def transition(request, process_id: int, payload: TransitionIn):
+def transition(request, process_id: int, payload: ProcessTransitionIn):
     process = get_process_for(request.user, process_id)
     actor = request.user
     if payload.action == "advance":
