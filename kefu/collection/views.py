@@ -15,7 +15,7 @@ from kefu.collection.forms import BankingForm, IssueForm, PaymentForm, VatReques
 from kefu.collection.models import CashBanking, Payment, VatInvoiceRequest
 from kefu.collection.permissions import get_account_for_payment, get_payment_for, get_vat_request_for
 from kefu.core.forms import add_service_errors
-from kefu.core.params import object_id, page_number
+from kefu.core.params import object_id, page_number, parse_day
 from kefu.core.permissions import can, require
 from kefu.customers.models import Account
 from kefu.customers.permissions import get_customer_for
@@ -69,7 +69,7 @@ def payments(request):
     filters = {"day": request.GET.get("day", ""), "customer": request.GET.get("customer", "")}
     if filters["day"]:
         try:
-            rows = rows.filter(day=date.fromisoformat(filters["day"]))
+            rows = rows.filter(day=parse_day(filters["day"]))
         except ValueError:
             messages.warning(request, "日期格式应为 2026-11-22")
     if customer_id := object_id(filters["customer"]):

@@ -65,3 +65,13 @@ def check_day(value: date, *, field: str | None = None) -> date:
     if problem := day_problem(value):
         raise ValidationError({field: [problem]} if field else problem, code="day_range")
     return value
+
+
+def parse_day(text) -> date:
+    """A date typed as YYYY-MM-DD within the supported years. Raises ValueError like
+    date.fromisoformat, so that each caller keeps its own Chinese message for a date that is not one;
+    year 1 or 9999 is "not one" too (a week or a day's range around it overflows)."""
+    value = date.fromisoformat(str(text).strip())
+    if problem := day_problem(value):
+        raise ValueError(problem)
+    return value

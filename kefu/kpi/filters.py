@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from kefu.accounts.models import Role, ServiceArea, Unit
-from kefu.core.params import object_id
+from kefu.core.params import object_id, parse_day
 from kefu.core.permissions import require
 from kefu.core.policies import get_policy
 from kefu.hotline.models import Category, Channel
@@ -83,7 +83,7 @@ def _year_before(day: date) -> date:
 
 def _date(value: str, label: str) -> date:
     try:
-        return date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
         raise ValidationError(f"{label}“{value}”不是有效日期，请按 2026-03-01 的格式填写") from None
 

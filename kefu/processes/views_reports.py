@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from kefu.core.excel import XLSX, export_workbook, set_widths, styled_cells
+from kefu.core.params import check_day
 from kefu.core.permissions import can, require
 from kefu.processes import reports
 from kefu.reports import periods
@@ -57,6 +58,7 @@ def _parse_day(value: str, today: date) -> date:
         day = date(*(int(part) for part in value.split("-")))
     except ValueError:
         raise ValidationError(f"日期「{value}」无效，应为“年-月-日”，例如 {today:%Y-%m-%d}") from None
+    check_day(day)  # year 1: the day's range would overflow
     if day > today:
         raise ValidationError(f"{day:%Y年%m月%d日}还没到，没有日报；请选择今天或以前的日期")
     return day

@@ -12,6 +12,8 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from kefu.core import params
+
 # A month's records are handed in after its last shift (seed 000 ch.5 §3.4): in the first days of a
 # month the report people want is usually the one for the month that just ended.
 HAND_IN_DAYS = 3
@@ -111,6 +113,6 @@ def _parse_day(value: str | None, field: str) -> date:
     try:
         if not _DAY.match(value):
             raise ValueError
-        return date.fromisoformat(value)
+        return params.parse_day(value)
     except ValueError:
         raise ValidationError({field: f"日期「{value}」无效，应为“年-月-日”，例如 2026-11-16"}) from None

@@ -1,6 +1,5 @@
 """Handover pages (H13): the list with who is on duty, writing, confirming, correcting, printing."""
 
-from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.accounts.models import Team
 from kefu.core.forms import add_service_errors
-from kefu.core.params import object_id
+from kefu.core.params import object_id, parse_day
 from kefu.core.permissions import can, require
 from kefu.workforce import selectors, services
 from kefu.workforce.forms import CorrectionForm, HandoverForm
@@ -24,7 +23,7 @@ def handovers(request):
     require(request.user, "workforce.view_handover")
     team_id = object_id(request.GET.get("team"))
     try:
-        day = date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else None
+        day = parse_day(request.GET["date"]) if request.GET.get("date") else None
     except ValueError:
         day = None
         messages.warning(request, "日期格式应为 YYYY-MM-DD，已显示全部日期")

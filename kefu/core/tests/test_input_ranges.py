@@ -32,6 +32,8 @@ def superuser(make_user):
         ("/api/hotline/contacts?date_from=0001-01-01", "date_from"),
         ("/api/calendar/deadline?start=9999-12-31T23:00:00&working_days=3", "start"),
         ("/api/calendar/day?date=0001-01-01", "date"),
+        ("/api/reports/weekly-summary?week=9999-12-31", "week"),
+        ("/api/reports/timeliness?from=0001-01-01", "from"),
     ],
 )
 def test_an_out_of_range_query_to_the_api_is_a_chinese_400_naming_the_field(
@@ -107,3 +109,20 @@ def test_numbers_from_queries_are_ascii_digits_within_the_database_range():
     assert page_number(TOO_BIG, last=500) == 500
     assert page_number("abc") == 1
     assert page_number("-3") == 1
+
+
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/kpi/list/contacts/?start=0001-01-01&end=0001-01-02", 400),
+        ("/duty/?date=0001-01-01", 200),
+        ("/collection/payments/?day=9999-12-31", 200),
+        ("/processes/reports/daily/?day=0001-01-01", 400),
+    ],
+)
+def test_a_page_given_a_date_out_of_range_says_so_instead_of_failing(client_for, superuser, url, status):
+    # when
+    response = client_for(superuser).get(url)
+
+    # then
+    assert response.status_code == status
