@@ -139,7 +139,7 @@ def main() -> None:
         "create": lambda: bench_create(agent, rng, args),
         "queue": lambda: bench_queues(agent, unit_user, args),
         "search": lambda: bench_search(rng, args),
-        "history": lambda: bench_history(rng, args),
+        "history": lambda: bench_history(agent, rng, args),
         "http": lambda: bench_http(agent, unit_user, rng, args),
     }
     only = [k for k in args.only.split(",") if k] or list(kinds)
@@ -385,13 +385,13 @@ def bench_search(rng, args) -> list[Result]:
 # -- Customer history ------------------------------------------------------------------------------
 
 
-def bench_history(rng, args) -> list[Result]:
+def bench_history(agent, rng, args) -> list[Result]:
     from kefu.hotline.selectors import customer_history
 
     customers = sample_customers(rng, args.iterations + args.warm, with_contacts=True, own_phone=False)
 
     def history(customer) -> int:
-        found = customer_history(customer)
+        found = customer_history(agent, customer)
         return len(found["contacts"]) + len(found["open_orders"])
 
     return [

@@ -20,6 +20,7 @@ from kefu.core.api_errors import pydantic_errors_to_chinese
 from kefu.core.errors import api_server_error
 from kefu.core.middleware import api_unauthorised
 from kefu.core.openapi import document_refusals
+from kefu.core.permissions import TooManyRequests
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -90,6 +91,11 @@ def on_bad_input(request, exc):
 def on_rule_broken(request, exc):
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(request, {"detail": "输入有误", "errors": errors}, status=400)
+
+
+@api.exception_handler(TooManyRequests)
+def on_too_many_requests(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=429)
 
 
 @api.exception_handler(PermissionDenied)

@@ -169,6 +169,14 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 20
 
+# "limits" counts each user's number searches a minute (policy customers.search_per_minute). In the
+# database, so that every gunicorn worker counts against the same figure; its table is made by the
+# customers migrations (0007). Other caching stays in each process's memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kefu_limits"},
+}
+
 # ---------------------------------------------------------------------------------------------------
 # Production and scaling (docs/DEPLOY.md lists every variable, docs/SCALING.md explains the replica).
 # ---------------------------------------------------------------------------------------------------

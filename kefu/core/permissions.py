@@ -12,5 +12,10 @@ def require(user, *perms: str) -> None:
         raise PermissionDenied("您的角色没有此项权限")
 
 
+class TooManyRequests(PermissionDenied):
+    """Refused for now, not for good: the user did this too often (a rate limit). The API answers 429
+    with the message; a page that does not catch it shows it as a 403."""
+
+
 def can(user, perm: str) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_perm(perm))

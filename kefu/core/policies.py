@@ -148,6 +148,13 @@ DEFAULTS: dict[str, PolicyDefault] = {
     "customers.search_min_digits": PolicyDefault(
         4, "按号码片段查询的最少位数", kind=INT, minimum=3, maximum=18
     ),
+    "customers.search_per_minute": PolicyDefault(
+        30,
+        "无权查看完整号码的人员每分钟最多按电话或证件号码查询的次数（防止逐位试探被遮掩的号码）",
+        kind=INT,
+        minimum=1,
+        maximum=10000,
+    ),
     "hotline.callback_hours": PolicyDefault(
         24,
         "转办后回电时限（小时）",

@@ -11,21 +11,30 @@ from kefu.accounts.models import ServiceArea
 from kefu.core.models import TimeStampedModel
 from kefu.core.validators import format_phone
 
+# A unit's staff without a unit see no customer: no unit has this id (auto ids start at 1), so a
+# filter by it matches nothing, wherever branch_scope is used, without a special case in each caller.
+NO_BRANCH = 0
+
 
 def branch_scope(user) -> int | None:
     """The branch whose customers alone this user may see, or None for every customer: unit staff
-    see their branch's service areas; other roles see all. The one place this rule lives."""
+    see their branch's service areas (NO_BRANCH, which matches nothing, when no unit is set); other
+    roles see all. The one place this rule lives."""
     from kefu.accounts.models import Role
 
     if user.role == Role.UNIT_STAFF and not user.is_superuser:
-        return user.unit_id
+        return user.unit_id or NO_BRANCH
     return None
 
 
 class CustomerQuerySet(models.QuerySet):
     def visible_to(self, user):
         branch_id = branch_scope(user)
-        return self if branch_id is None else self.filter(service_area__branch_id=branch_id)
+        if branch_id is None:
+            return self
+        if branch_id == NO_BRANCH:
+            return self.none()
+        return self.filter(service_area__branch_id=branch_id)
 
     def annotate_customer_id(self):
         # Lets search treat customers and their related rows (accounts, points) alike.
@@ -318,23 +327,63 @@ class Document(TimeStampedModel):
         return self.title
 
 
+class CustomerIdsField(models.JSONField):
+    """The ids of the customers one response showed, as a JSON list of integers."""
+
+
+@CustomerIdsField.register_lookup
+class IncludesCustomer(models.Lookup):
+    """`customer_ids__includes=42`: the list holds 42. PostgreSQL answers `@>` from a GIN index
+    (migration 0006); SQLite, which has no JSON containment, looks through json_each."""
+
+    lookup_name = "includes"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.lhs)
+        sql = f"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value = %s)"
+        return sql, [*params, int(self.rhs)]
+
+    def as_postgresql(self, compiler, connection):
+        column, params = compiler.compile(self.lhs)
+        return f"{column} @> %s::jsonb", [*params, f"[{int(self.rhs)}]"]
+
+
+class ArchiveAccessQuerySet(models.QuerySet):
+    def of_customer(self, customer):
+        """Every read that showed this customer: its archive opened, or among the rows of a list."""
+        pk = getattr(customer, "pk", customer)
+        return self.filter(
+            models.Q(customer_id=pk) | models.Q(customer__isnull=True, customer_ids__includes=pk)
+        )
+
+
 class ArchiveAccess(models.Model):
-    """Who read which archive, when and how (A3). Written on every detail view, API read and export."""
+    """Who read which archive, when and how (A3). One row per response that showed archives: the
+    detail page, an API read, a print or download, and every list or panel that shows a customer's
+    data unmasked (a clerk's search results, the hotline's history panel, …), with the ids of all the
+    customers it showed. `customer` is set when the response showed one customer's archive."""
 
     class Channel(models.TextChoices):
         PAGE = "page", _("页面")
         API = "api", _("接口")
         EXPORT = "export", _("导出")
         PRINT = "print", _("打印")
+        SEARCH = "search", _("查询结果")
 
     accessed_at = models.DateTimeField(_("时间"), auto_now_add=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("查阅人"), on_delete=models.PROTECT, related_name="+"
     )
-    customer = models.ForeignKey(Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("客户"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    customer_ids = CustomerIdsField(_("显示的客户"), default=list, blank=True)
     channel = models.CharField(_("方式"), max_length=10, choices=Channel.choices)
     ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
     path = models.CharField(_("地址"), max_length=200, blank=True)
+
+    objects = ArchiveAccessQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("档案查阅记录")
@@ -346,7 +395,7 @@ class ArchiveAccess(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} {self.customer_id} {self.accessed_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} {self.customer_ids or self.customer_id} {self.accessed_at:%Y-%m-%d %H:%M}"
 
 
 class ImportBatch(models.Model):

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 
 from kefu.core.events import events_for
 from kefu.core.policies import get_policy
+from kefu.customers.masking import Masker
 from kefu.customers.models import Account, ContactPerson, Customer, Meter, ServicePoint, branch_scope
 
 FIELDS = {
@@ -33,6 +34,10 @@ class SearchPage:
     has_next: bool
     notice: str = ""
     fields_used: list[str] = field(default_factory=list)
+    # The query was a number the user sees masked, asked for whole: finding it is a read of the archive.
+    by_complete_number: bool = False
+    # The query was a phone or ID number, whole or in part (what the search rate limit counts).
+    by_number: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -56,7 +61,7 @@ def search_customers(
     result = SearchPage(query=query, field=field, page=page, customers=[], has_next=False)
     if not query:
         return result
-    matchers, result.notice = _matchers(query, field)
+    matchers, result.notice = _matchers(query, field, Masker(user), result)
     result.fields_used = [name for name, _ in matchers]
     wanted = page * per_page + 1
     ids: set[int] = set()
@@ -91,10 +96,21 @@ def _newest_ids(queryset: QuerySet, wanted: int) -> list[int]:
     return list(queryset.order_by("-customer_id").values_list("customer_id", flat=True)[:wanted])
 
 
-def _matchers(query: str, field: str) -> tuple[list[tuple[str, QuerySet]], str]:
+def is_number_query(query: str) -> bool:
+    """Whether a query looks like a phone or ID number, whole or in part (the rate limit counts these)."""
+    compact = re.sub(r"[\s\-()（）]", "", query or "").upper()
+    return bool(compact) and (compact.isdigit() or bool(_ID_LIKE.match(compact)))
+
+
+def _matchers(
+    query: str, field: str, masker: Masker, result: SearchPage
+) -> tuple[list[tuple[str, QuerySet]], str]:
+    """What to look in for this query. Phone and ID numbers go through the Masker, so that a user who
+    sees them masked cannot find out the masked digits by searching (issue 11 item 1)."""
     digits = re.sub(r"[\s\-()（）]", "", query)
     compact = digits.upper()
     min_digits = int(get_policy("customers.search_min_digits"))
+    result.by_number = is_number_query(query)
     customers = Customer.objects.annotate_customer_id()
     plans: dict[str, QuerySet] = {}
     notice = ""
@@ -104,8 +120,9 @@ def _matchers(query: str, field: str) -> tuple[list[tuple[str, QuerySet]], str]:
 
     if want("phone") and digits.isdigit():
         if len(digits) >= min_digits:
-            plans["phone"] = customers.filter(phone__contains=digits)
-            plans["contact_phone"] = ContactPerson.objects.filter(phone__contains=digits)
+            plans["phone"] = customers.filter(masker.phone_filter("phone", digits))
+            plans["contact_phone"] = ContactPerson.objects.filter(masker.phone_filter("phone", digits))
+            result.by_complete_number |= masker.is_complete_phone(digits)
         elif field == "phone":
             notice = f"按电话查询请至少输入{min_digits}位数字"
     if want("account") and compact.isalnum() and compact.isascii():
@@ -113,7 +130,8 @@ def _matchers(query: str, field: str) -> tuple[list[tuple[str, QuerySet]], str]:
     if want("connection_point") and compact.isalnum() and compact.isascii():
         plans["connection_point"] = ServicePoint.objects.filter(connection_point_no__startswith=compact)
     if want("id_number") and (_ID_LIKE.match(compact) or (field == "id_number" and compact)):
-        plans["id_number"] = customers.filter(id_number__startswith=compact)
+        plans["id_number"] = customers.filter(masker.id_number_filter(compact))
+        result.by_complete_number |= masker.is_complete_id_number(compact)
     if want("number") and compact.startswith("KH"):
         plans["number"] = customers.filter(number__startswith=compact)
     if want("pinyin") and query.isascii() and query.isalpha():

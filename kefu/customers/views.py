@@ -22,9 +22,7 @@ EXPORT_LIMIT = 5000
 
 def search(request):
     require(request.user, "customers.view_customer")
-    result = selectors.search_customers(
-        request.user, request.GET.get("q", ""), field=request.GET.get("field", "auto"), page=_page(request)
-    )
+    result = _search(request, page=_page(request))
     masker = Masker(request.user)
     for customer in result.customers:
         masker.apply(customer)
@@ -153,16 +151,18 @@ def download_document(request, pk: int, document_id: int):
 def export(request):
     """The current search as Excel, masked as on screen; every exported archive is logged (A3)."""
     require(request.user, "customers.view_customer", "customers.export_customer")
-    result = selectors.search_customers(
-        request.user,
-        request.GET.get("q", ""),
-        field=request.GET.get("field", "auto"),
-        page=1,
-        per_page=EXPORT_LIMIT,
-    )
-    services.record_archive_access(
-        user=request.user, customers=result.customers, channel=ArchiveAccess.Channel.EXPORT, request=request
-    )
+    try:
+        result = services.search_archive(
+            user=request.user,
+            query=request.GET.get("q", ""),
+            field=request.GET.get("field", "auto"),
+            per_page=EXPORT_LIMIT,
+            request=request,
+            channel=ArchiveAccess.Channel.EXPORT,
+        )
+    except services.SearchRateLimited as refusal:
+        messages.error(request, str(refusal))
+        return redirect("customers:search")
     content = customers_workbook(result.customers, Masker(request.user))
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -176,9 +176,23 @@ def export(request):
 def access_log(request, pk: int):
     require(request.user, "customers.view_archiveaccess")
     customer = get_customer_for(request.user, pk)
-    rows = ArchiveAccess.objects.filter(customer=customer).select_related("user")
+    rows = ArchiveAccess.objects.of_customer(customer).select_related("user")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "customers/access_log.html", {"customer": customer, "page": page})
+
+
+def _search(request, *, page: int) -> selectors.SearchPage:
+    """The search box's query through services.search_archive; past the rate limit, no results and
+    the reason in their place."""
+    query, field = request.GET.get("q", ""), request.GET.get("field", "auto")
+    try:
+        return services.search_archive(
+            user=request.user, query=query, field=field, page=page, request=request
+        )
+    except services.SearchRateLimited as refusal:
+        return selectors.SearchPage(
+            query=query.strip(), field=field, page=page, customers=[], has_next=False, notice=str(refusal)
+        )
 
 
 def _page(request) -> int:

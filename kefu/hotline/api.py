@@ -14,6 +14,7 @@ from kefu.accounts.models import ServiceArea, Unit, User
 from kefu.core.params import object_id
 from kefu.core.permissions import require
 from kefu.core.schemas import Day, Moment, ObjectId, PageNumber, Schema
+from kefu.customers.api import TooManySearchesOut
 from kefu.customers.masking import Masker
 from kefu.customers.permissions import get_customer_for
 from kefu.hotline import selectors
@@ -267,7 +268,12 @@ class ContactPage(Schema):
     results: list[ContactOut]
 
 
-@router.get("/contacts", response=ContactPage, summary="来电来访登记查询（支持中文全文检索）")
+# 429: number searches past the rate limit (customers.search_per_minute), as in the archive search.
+@router.get(
+    "/contacts",
+    response={200: ContactPage, 429: TooManySearchesOut},
+    summary="来电来访登记查询（支持中文全文检索）",
+)
 def list_contacts(request, filters: Query[ContactFilter]):
     require(request.user, "hotline.view_contact")
     if filters.q.strip():

@@ -108,9 +108,13 @@ class DailySequence(models.Model):
 
 class ContactQuerySet(models.QuerySet):
     def visible_to(self, user):
-        # Center staff see every contact; a responsible unit sees those transferred to it.
+        # Center staff see every contact; a responsible unit sees those whose work order it may open,
+        # by the work orders' own rule (its orders and those it co-handles), so that no list shows a
+        # contact whose order the detail page would refuse, nor hides one it would show.
         if user.role == Role.UNIT_STAFF:
-            return self.filter(work_order__unit_id=user.unit_id) if user.unit_id else self.none()
+            if not user.unit_id:
+                return self.none()
+            return self.filter(work_order__in=WorkOrder.objects.visible_to(user).values("pk"))
         return self
 
 

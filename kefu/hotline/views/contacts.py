@@ -9,6 +9,7 @@ from kefu.core.events import events_for
 from kefu.core.forms import add_service_errors, error_text
 from kefu.core.permissions import require
 from kefu.customers.masking import Masker
+from kefu.customers.services import SearchRateLimited
 from kefu.hotline import exports, forms, selectors
 from kefu.hotline.models import Contact, WorkOrder
 from kefu.hotline.permissions import get_contact_for
@@ -38,7 +39,10 @@ def contacts(request):
         hint = f"请至少输入{MIN_QUERY}个字再检索（如“停水”“文三路”或电话号码的4位以上）"
         query = ""
     if query:
-        queryset = selectors.search_contacts(user, query)
+        try:
+            queryset = selectors.search_contacts(user, query)
+        except SearchRateLimited as refusal:
+            hint, queryset = str(refusal), Contact.objects.none()
     else:
         queryset = (
             Contact.objects.visible_to(user)

@@ -13,9 +13,10 @@ from kefu.accounts.models import ServiceArea, Unit
 from kefu.core.forms import add_service_errors, error_text
 from kefu.core.permissions import can, require
 from kefu.customers.masking import Masker
-from kefu.customers.models import Customer
+from kefu.customers.models import ArchiveAccess, Customer
 from kefu.customers.permissions import get_customer_for
-from kefu.customers.selectors import search_customers
+from kefu.customers.selectors import SearchPage
+from kefu.customers.services import SearchRateLimited, record_archive_access, search_archive
 from kefu.hotline import forms, selectors
 from kefu.hotline.models import Category, Contact, WorkOrder
 from kefu.hotline.services.contacts import check_disposition, open_contact
@@ -83,6 +84,10 @@ def _prefill(request) -> tuple[dict, Customer | None]:
             messages.warning(request, "来电号码匹配的客户档案不存在或您无权查看，请手工查找客户")
         else:
             initial.update(customer=customer.pk, caller_name=customer.name, address=customer.address)
+            # The page shows this customer's archive (name, address, number): a read (A3).
+            record_archive_access(
+                user=request.user, customers=[customer], channel=ArchiveAccess.Channel.PAGE, request=request
+            )
     phone = re.sub(r"\D", "", request.GET.get("phone", ""))[:20]
     if phone:
         initial["phone"] = phone
@@ -206,7 +211,12 @@ def _preview_area(user, data) -> ServiceArea | None:
 def customer_lookup(request):
     """htmx: up to 10 customers matching the lookup box, each with a 选择 button."""
     require(request.user, "hotline.add_contact", "customers.view_customer")
-    result = search_customers(request.user, request.GET.get("q", ""), per_page=10)
+    query = request.GET.get("q", "")
+    try:
+        result = search_archive(user=request.user, query=query, per_page=10, request=request)
+    except SearchRateLimited as refusal:
+        result = SearchPage(query=query.strip(), field="auto", page=1, customers=[], has_next=False)
+        result.notice = str(refusal)
     masker = Masker(request.user)
     for customer in result.customers:
         masker.apply(customer)
@@ -218,7 +228,11 @@ def customer_history(request):
     require(request.user, "hotline.view_contact")
     customer = get_customer_for(request.user, request.GET.get("customer"))
     Masker(request.user).apply(customer)
-    history = selectors.customer_history(customer)
+    # Only what the user may open: the same rule as the contact and work-order pages (issue 11 item 2).
+    history = selectors.customer_history(request.user, customer)
+    record_archive_access(
+        user=request.user, customers=[customer], channel=ArchiveAccess.Channel.PAGE, request=request
+    )
     area = area_for_customer(customer)
     context = {
         "customer": customer,
