@@ -11,11 +11,13 @@ from pydantic import Field
 
 from kefu.core.permissions import require
 from kefu.core.schemas import ObjectId, Schema
+from kefu.customers.masking import Masker
 from kefu.customers.permissions import get_customer_for
 from kefu.processes import services
 from kefu.processes.models import Approval, ProcessDefinition, ProcessDocument, StageRun
 from kefu.processes.permissions import get_approval_for, get_process_for
 from kefu.processes.rules import clean_facts
+from kefu.processes.selectors import facts_shown
 
 router = Router(tags=["窗口业务"])
 
@@ -83,8 +85,9 @@ class ProcessOut(Schema):
     runs: list[RunOut]
 
 
-def _out(process) -> dict:
-    """The process as the API shows it; the documents are read once, for the list and for the gate."""
+def _out(process, user) -> dict:
+    """The process as the API shows it; the documents are read once, for the list and for the gate.
+    Facts holding phone or ID numbers are masked as the archive masks them (issue 11 item 3)."""
     documents = list(ProcessDocument.objects.filter(process_id=process.pk).values_list("code", flat=True))
     active = process.current_stage_id and process.state == "active"
     return {
@@ -96,7 +99,7 @@ def _out(process) -> dict:
         "state": process.state,
         "current_stage": process.current_stage.code if process.current_stage_id else None,
         "due_at": process.due_at,
-        "facts": process.facts,
+        "facts": facts_shown(process, Masker(user)),
         "fee": process.fee,
         "documents": documents,
         "gate": services.gate(process, have=set(documents)) if active else {},
@@ -129,12 +132,12 @@ def start(request, payload: StartIn):
         customer=customer,
         facts=clean_facts(payload.facts),
     )
-    return Status(201, _out(process))
+    return Status(201, _out(process, request.user))
 
 
 @router.get("/{int:process_id}", response=ProcessOut, summary="业务详情与环节记录")
 def read(request, process_id: int):
-    return _out(get_process_for(request.user, process_id))
+    return _out(get_process_for(request.user, process_id), request.user)
 
 
 class ProcessTransitionIn(Schema):
@@ -176,7 +179,7 @@ def transition(request, process_id: int, payload: ProcessTransitionIn):
     else:
         raise ValidationError({"action": f"未知操作「{payload.action}」"})
     # the services return the locked process with its definition and stage: no second fetch
-    return _out(process)
+    return _out(process, request.user)
 
 
 @router.post("/{int:process_id}/documents", response={201: ProcessOut}, summary="收取材料（可附扫描件）")
@@ -191,7 +194,7 @@ def upload_document(
 ):
     process = get_process_for(request.user, process_id)
     services.receive_document(actor=request.user, process=process, code=code, file=file, note=note[:200])
-    return Status(201, _out(get_process_for(request.user, process_id)))
+    return Status(201, _out(get_process_for(request.user, process_id), request.user))
 
 
 class DecisionIn(Schema):

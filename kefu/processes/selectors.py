@@ -7,10 +7,23 @@ from datetime import datetime, time, timedelta
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from kefu.customers.masking import Masker
 from kefu.processes.models import Approval, Process, StageDefinition
 from kefu.processes.permissions import visible_processes
+from kefu.processes.rules import FACTS
 
 QUEUE_PAGE = 50
+FACT_KINDS = {name: kind for name, (_label, kind) in FACTS.items()}
+SENSITIVE_FACT_KINDS = ("phone", "id_number")
+
+
+def facts_shown(process: Process, masker: Masker) -> dict:
+    """The process's facts as the user may see them: phones and ID numbers through the Masker."""
+    return masker.facts(process.facts, FACT_KINDS)
+
+
+def is_sensitive_fact(name: str) -> bool:
+    return FACT_KINDS.get(name) in SENSITIVE_FACT_KINDS
 
 
 def departments() -> list[str]:

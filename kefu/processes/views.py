@@ -13,13 +13,21 @@ from django.views.decorators.http import require_POST
 from kefu.core.forms import error_text
 from kefu.core.params import page_number
 from kefu.core.permissions import require
+from kefu.customers.masking import Masker
 from kefu.customers.permissions import get_customer_for
 from kefu.processes import services
 from kefu.processes.models import Approval, Process, ProcessDefinition
 from kefu.processes.permissions import get_approval_for, get_process_for, visible_processes
 from kefu.processes.printing import printable_forms
 from kefu.processes.rules import FACTS, facts_for, parse_fact
-from kefu.processes.selectors import departments, stage_queue, today_for
+from kefu.processes.selectors import (
+    FACT_KINDS,
+    departments,
+    facts_shown,
+    is_sensitive_fact,
+    stage_queue,
+    today_for,
+)
 
 ACTIONS = ("advance", "return", "reject", "documents", "facts", "fee", "approval", "resume")
 
@@ -77,10 +85,7 @@ def detail(request, pk: int):
             for doc in process.current_stage.documents_for(process.customer_kind)
         ]
     fact_names = facts_for(rule for stage in stages for rule in stage.rules)
-    facts = [
-        {"name": name, "label": FACTS[name][0], "kind": FACTS[name][1], "value": process.facts.get(name, "")}
-        for name in fact_names
-    ]
+    facts = _fact_fields(process, fact_names, Masker(request.user))
     earlier = [
         s
         for s in stages
@@ -106,6 +111,19 @@ def detail(request, pk: int):
             "now": timezone.now(),
         },
     )
+
+
+def _fact_fields(process: Process, names: list[str], masker: Masker) -> list[dict]:
+    """The facts form. A phone or ID number the user sees masked is not put in an input (it would
+    be in the page whole): the field is left empty, shows the masked number, and empty keeps it."""
+    fields = []
+    for name in names:
+        label, kind = FACTS[name]
+        value, hint = process.facts.get(name, ""), ""
+        if is_sensitive_fact(name) and not masker.full and value:
+            value, hint = "", f"留空则不改（现为 {masker.facts({name: value}, FACT_KINDS)[name]}）"
+        fields.append({"name": name, "label": label, "kind": kind, "value": value, "hint": hint})
+    return fields
 
 
 @require_POST
@@ -162,7 +180,10 @@ def _run(request, process: Process, action: str) -> str:
         return "业务已恢复办理，本环节重新计时"
     if action == "facts":
         values = {}
+        masked = not Masker(actor).full
         for name in facts_for(rule for stage in process.definition.stages.all() for rule in stage.rules):
+            if masked and is_sensitive_fact(name) and not data.get(name, "").strip():
+                continue  # left empty by a user who saw it masked: kept as it is
             try:
                 values[name] = parse_fact(name, data.get(name, ""))
             except ValueError as error:
@@ -204,7 +225,11 @@ def queue(request):
 
 def today(request):
     require(request.user, "processes.view_process")
-    return render(request, "processes/today.html", {"today": today_for(request.user), "now": timezone.now()})
+    day = today_for(request.user)
+    masker = Masker(request.user)
+    for process in day.appointments:
+        process.facts_shown = facts_shown(process, masker)
+    return render(request, "processes/today.html", {"today": day, "now": timezone.now()})
 
 
 def approvals(request):
