@@ -1,6 +1,7 @@
 """Organisation and people (S1): center, departments, teams, responsible units, service areas, staff."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -162,6 +163,14 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.name or self.username
+
+    def clean(self):
+        # A unit's staff see their unit's customers and work (branch_scope, visible_to): without a unit
+        # they would see nothing. Refused here, so that the admin, the staff form and the services
+        # (full_clean) all refuse it alike.
+        super().clean()
+        if self.role == Role.UNIT_STAFF and not self.unit_id:
+            raise ValidationError({"unit": "责任单位人员须选择所属单位，否则看不到任何客户和工单"})
 
     @property
     def role_label(self) -> str:
