@@ -2,11 +2,34 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from kefu.core.models import CalendarDay, Policy
+from kefu.core.params import check_day, check_moment
 from kefu.core.policies import DEFAULTS, TEXT_MAX_LENGTH
 
 
+def validate_day(value) -> None:
+    check_day(value)
+
+
+def validate_moment(value) -> None:
+    check_moment(value)
+
+
+class DayField(forms.DateField):
+    """A date within the years the records and the calendar hold (kefu.core.params): year 1 or 9999
+    is a form error, not an overflow further on. Every page form's date field is one."""
+
+    default_validators = [validate_day]
+
+
+class MomentField(forms.DateTimeField):
+    """A moment within those years and with a real UTC offset (Django reads an ISO text with any offset,
+    and PostgreSQL refuses one beyond ±15:59). Every page form's date-time field is one."""
+
+    default_validators = [validate_moment]
+
+
 class CalendarDayForm(forms.Form):
-    date = forms.DateField(
+    date = DayField(
         label="日期",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "请选择日期", "invalid": "日期格式应为 YYYY-MM-DD"},

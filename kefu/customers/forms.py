@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from kefu.accounts.models import ServiceArea
-from kefu.core.forms import add_service_errors
+from kefu.core.forms import DayField, add_service_errors
 from kefu.customers.models import Customer, Document
 from kefu.customers.validation import clean_customer
 
@@ -31,7 +31,7 @@ class CustomerForm(forms.Form):
     )
     low_income = forms.BooleanField(label="低保户", required=False)
     low_income_certificate = forms.CharField(label="低保证号", max_length=40, required=False)
-    low_income_valid_until = forms.DateField(
+    low_income_valid_until = DayField(
         label="低保证有效期至",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -4,6 +4,7 @@ their Chinese errors are put back on these forms by the views."""
 from django import forms
 
 from kefu.accounts.models import Role, ServiceArea, Unit, User
+from kefu.core.forms import DayField, MomentField
 from kefu.customers.models import Customer
 from kefu.hotline.models import Category, Channel, Contact, Priority, ReturnVisit, WorkOrder
 
@@ -111,13 +112,13 @@ class ContactFilterForm(Form):
         label="类别", queryset=Category.objects.all(), required=False, empty_label="全部类别"
     )
     channel = forms.ChoiceField(label="渠道", choices=[("", "全部渠道"), *Channel.choices], required=False)
-    date_from = forms.DateField(
+    date_from = DayField(
         label="起始日期",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
     )
-    date_to = forms.DateField(
+    date_to = DayField(
         label="截止日期",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -180,7 +181,7 @@ class ReturnVisitForm(Form):
 
 class InterimReplyForm(Form):
     plan = forms.CharField(label="处理计划", widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    promised_at = forms.DateTimeField(
+    promised_at = MomentField(
         label="新承诺时间",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         error_messages={"required": "请填写新承诺时间", "invalid": "时间格式应为 YYYY-MM-DD HH:MM"},

@@ -3,6 +3,7 @@
 from django import forms
 
 from kefu.accounts.models import ServiceArea
+from kefu.core.forms import DayField, MomentField
 from kefu.knowledge.models import Article, PlannedOutage
 
 DATE = {"invalid": "日期格式应为 YYYY-MM-DD"}
@@ -21,10 +22,10 @@ class ArticleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     published = forms.BooleanField(label="发布（话务员可见）", required=False, initial=True)
-    valid_from = forms.DateField(
+    valid_from = DayField(
         label="生效日期", required=False, widget=forms.DateInput(attrs={"type": "date"}), error_messages=DATE
     )
-    valid_to = forms.DateField(
+    valid_to = DayField(
         label="失效日期", required=False, widget=forms.DateInput(attrs={"type": "date"}), error_messages=DATE
     )
     body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 14}), required=False)
@@ -48,13 +49,13 @@ class OutageForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    starts_at = forms.DateTimeField(
+    starts_at = MomentField(
         label="停水开始",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         error_messages=DATETIME,
     )
-    ends_at = forms.DateTimeField(
+    ends_at = MomentField(
         label="预计恢复供水",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

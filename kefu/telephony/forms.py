@@ -5,6 +5,8 @@ from datetime import date, timedelta
 from django import forms
 from django.utils import timezone
 
+from kefu.core.forms import DayField
+
 MAX_DAYS = 366
 SORTS = {
     "agent": "坐席",
@@ -23,13 +25,13 @@ def this_month() -> tuple[date, date]:
 
 
 class StatsFilterForm(forms.Form):
-    start = forms.DateField(
+    start = DayField(
         label="开始日期",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
     )
-    end = forms.DateField(
+    end = DayField(
         label="结束日期",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

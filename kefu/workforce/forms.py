@@ -3,6 +3,7 @@
 from django import forms
 
 from kefu.accounts.models import Role, Team, User
+from kefu.core.forms import MomentField
 
 DATETIME = {"invalid": "时间格式应为 YYYY-MM-DD HH:MM"}
 TEXT = {"rows": 3}
@@ -12,7 +13,7 @@ class HandoverForm(forms.Form):
     team = forms.ModelChoiceField(
         label="交班班组", queryset=Team.objects.filter(active=True), required=False, empty_label="请选择"
     )
-    shift_started_at = forms.DateTimeField(
+    shift_started_at = MomentField(
         label="本班开始",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

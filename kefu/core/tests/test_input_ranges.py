@@ -3,6 +3,8 @@ read as "none given" (a link on a page), never a database error. The limits live
 and kefu.core.schemas, shared by every api.py and view."""
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +128,45 @@ def test_a_page_given_a_date_out_of_range_says_so_instead_of_failing(client_for,
 
     # then
     assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    "starts_at, message",
+    [("2026-02-22T18:35:33-19:20", "时区偏移"), ("0184-02-22T18:35", "年份应在1900至2100之间")],
+)
+def test_a_page_form_refuses_a_moment_out_of_range_as_a_form_error(client_for, superuser, starts_at, message):
+    # given
+    area = ServiceAreaFactory()
+    outage = {
+        "title": "计划停水",
+        "kind": "planned",
+        "reason": "管道维修",
+        "service_areas": [area.pk],
+        "affected_addresses": "文三路",
+        "starts_at": starts_at,
+        "ends_at": "2026-02-23T18:00",
+        "notice": "请提前储水",
+    }
+
+    # when
+    response = client_for(superuser).post("/knowledge/outages/new/", outage)
+
+    # then
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_every_page_form_date_field_is_one_of_the_shared_range_checked_fields():
+    # given
+    root = Path(__file__).resolve().parents[2]
+
+    # when
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("forms.py")
+        if path != root / "core" / "forms.py"
+        and re.search(r"forms\.Date(Time)?Field\(", path.read_text(encoding="utf-8"))
+    ]
+
+    # then
+    assert offenders == []
