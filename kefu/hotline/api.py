@@ -6,8 +6,9 @@ The same services and permission helpers as the pages; ValidationError/Permissio
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import Header, Query, Router, Status
 from pydantic import Field
 
 from kefu.accounts.models import ServiceArea, Unit, User
@@ -221,7 +222,16 @@ def _lookup(model, pk, field: str, label: str):
 
 
 @router.post("/contacts", response={201: ContactOut}, summary="受理登记（转办时同时建工单）")
-def create_contact(request, payload: ContactIn):
+def create_contact(
+    request,
+    payload: ContactIn,
+    response: HttpResponse,
+    idempotency_key: str = Header(
+        "",
+        alias="Idempotency-Key",
+        description="每次新登记一个新值（如 UUID）；同一用户以同一值重发时，返回首次登记的结果而不重复登记",
+    ),
+):
     require(request.user, "hotline.add_contact")
     category = Category.objects.filter(code=payload.category).first()
     if category is None:
@@ -249,7 +259,11 @@ def create_contact(request, payload: ContactIn):
         suggested_category=suggested,
         suggestion_confidence=payload.suggestion_confidence,
         call_id=payload.call_id,
+        idempotency_key=idempotency_key,
     )
+    if contact.replayed:
+        # The first request's result, as it answered then (status 201 too), flagged for the client.
+        response["Idempotent-Replayed"] = "true"
     return Status(201, _contact_out(contact, Masker(request.user)))
 
 

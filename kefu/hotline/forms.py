@@ -1,6 +1,8 @@
 """Hotline forms: validation only. The services apply the rules (H3 dispositions, routing, states) and
 their Chinese errors are put back on these forms by the views."""
 
+import uuid
+
 from django import forms
 
 from kefu.accounts.models import Role, ServiceArea, Unit, User
@@ -17,6 +19,10 @@ class Form(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
 
 
 def _units():
@@ -75,6 +81,12 @@ class ContactForm(Form):
     )
     suggestion_confidence = forms.FloatField(required=False, widget=forms.HiddenInput)
     call_id = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+    # A fresh key each time the empty form is drawn, posted back unchanged: a second POST of the same
+    # form (a double click, a resend after a timeout) answers with the contact the first one recorded.
+    # A form shown again with errors keeps its key, since nothing was recorded with it.
+    idempotency_key = forms.CharField(
+        max_length=64, required=False, widget=forms.HiddenInput, initial=new_idempotency_key
+    )
 
 
 class CorrectionForm(Form):

@@ -187,7 +187,12 @@ class Contact(TimeStampedModel):
     transferred_to = models.ForeignKey(
         Unit, verbose_name=_("转办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The PBX's identifier of the call: one call is recorded once (unique where given, see Meta).
     call_id = models.CharField(_("通话标识"), max_length=64, blank=True)
+    # The key the agent's form or the API client sent with the request that recorded this contact: a
+    # repeat of that request (double click, retry after a timeout) finds this row instead of recording
+    # the call again. Unique per agent, so one user's key never answers with another user's contact.
+    idempotency_key = models.CharField(_("幂等键"), max_length=64, blank=True, default="", editable=False)
     # Space-separated search tokens (words and character bigrams) kept by the services; see kefu.fulltext.
     search_text = models.TextField(editable=False, blank=True, default="")
 
@@ -199,6 +204,15 @@ class Contact(TimeStampedModel):
         ordering = ["-received_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["received_on", "sequence"], name="contact_day_sequence_unique"),
+            # Partial: most contacts (counter, web, typed by hand) have no call id.
+            models.UniqueConstraint(
+                fields=["call_id"], condition=~Q(call_id=""), name="contact_call_id_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["agent", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="contact_agent_idempotency_unique",
+            ),
         ]
         indexes = [
             # The KPI worker finds the days to recompute by what changed since its watermark.

@@ -1,10 +1,11 @@
 """Recording a contact (H1–H4): number it, route it by its category's rule, open its work order."""
 
 import logging
+import re
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kefu.accounts.models import ServiceArea, Unit
@@ -44,8 +45,62 @@ def check_disposition(category: Category, disposition: str, result: str, errors:
         )
 
 
+IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,64}")  # visible ASCII: a UUID, a client's request id
+
+
+def open_contact(*, actor, call_id: str = "", idempotency_key: str = "", **fields) -> Contact:
+    """Record one contact once (issue 11 item 13). A request repeated with the same call id, or by the
+    same user with the same idempotency key, answers with the contact the first one recorded (and its
+    work order), marked `replayed`, instead of sending the matter to a branch twice.
+
+    Repeats in a row find the first contact before doing anything. Repeats at the same moment both
+    miss it; the database's unique constraints let only one INSERT through, and the other, rolled
+    back with the day number it took (numbers stay gap-free), then finds the winner's contact."""
+    if not actor.has_perm("hotline.add_contact"):
+        raise PermissionDenied("您的角色没有受理登记的权限")
+    call_id, idempotency_key = (call_id or "").strip()[:64], _clean_key(idempotency_key)
+    first = first_contact_for(actor, call_id=call_id, idempotency_key=idempotency_key)
+    if first is not None:
+        return first
+    try:
+        return _record_contact(actor=actor, call_id=call_id, idempotency_key=idempotency_key, **fields)
+    except IntegrityError:
+        first = first_contact_for(actor, call_id=call_id, idempotency_key=idempotency_key)
+        if first is None:
+            raise
+        return first
+
+
+def _clean_key(key: str) -> str:
+    key = (key or "").strip()
+    if key and not IDEMPOTENCY_KEY.fullmatch(key):
+        raise ValidationError(
+            {"idempotency_key": "幂等键（Idempotency-Key）应为1至64个可见英文字符，如 UUID"}
+        )
+    return key
+
+
+def first_contact_for(actor, *, call_id: str, idempotency_key: str) -> Contact | None:
+    """The contact an earlier request with this key (this user's) or this call id recorded, marked
+    `replayed`; None when there is none."""
+    if idempotency_key:
+        first = Contact.objects.filter(agent=actor, idempotency_key=idempotency_key).first()
+        if first is not None:
+            first.replayed = True
+            return first
+    if call_id:
+        first = Contact.objects.filter(call_id=call_id).first()
+        if first is not None:
+            if not Contact.objects.visible_to(actor).filter(pk=first.pk).exists():
+                # Someone else's record the user may not read: refuse without showing its number.
+                raise ValidationError({"call_id": "这通电话已由他人登记，不能重复登记"})
+            first.replayed = True
+            return first
+    return None
+
+
 @transaction.atomic
-def open_contact(
+def _record_contact(
     *,
     actor,
     matter: str,
@@ -63,11 +118,10 @@ def open_contact(
     suggested_category: Category | None = None,
     suggestion_confidence: float | None = None,
     call_id: str = "",
+    idempotency_key: str = "",
     received_at: datetime | None = None,
 ) -> Contact:
     """Record one contact; a transfer or follow-up also opens its work order, owned by `actor` (H7)."""
-    if not actor.has_perm("hotline.add_contact"):
-        raise PermissionDenied("您的角色没有受理登记的权限")
     now = timezone.now()
     received_at = received_at or now
     matter, result, address = (matter or "").strip(), (result or "").strip(), (address or "").strip()
@@ -134,7 +188,8 @@ def open_contact(
         priority=priority,
         disposition=disposition,
         result=result,
-        call_id=(call_id or "")[:64],
+        call_id=call_id,
+        idempotency_key=idempotency_key,
         # Set in the one INSERT: every later UPDATE of a contact adds an entry to each of its indexes.
         transferred_at=now if transfer else None,
         transferred_to=target_unit if transfer else None,
@@ -147,6 +202,7 @@ def open_contact(
         changes={"category": [None, category.name], "disposition": [None, contact.get_disposition_display()]},
         note=routing.reason if routing else "",
     )
+    contact.replayed = False
     if disposition in (D.TRANSFERRED, D.FOLLOW_UP):
         # Cached on the contact, so that callers read the order without another query.
         contact.work_order = _open_work_order(

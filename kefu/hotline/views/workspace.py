@@ -50,6 +50,7 @@ def workspace(request):
                 add_service_errors(form, error)
             else:
                 messages.success(request, _opened_message(contact))
+                # A repeat lands where the first request did, told which contact it already is.
                 return redirect("hotline:workspace")
         customer = form.cleaned_data.get("customer") if hasattr(form, "cleaned_data") else None
         if form.data.get("category"):
@@ -107,6 +108,8 @@ def _area_id(customer, form) -> int | None:
 
 def _opened_message(contact: Contact) -> str:
     text = f"已登记 {contact.number}（{contact.category.name}，{contact.get_disposition_display()}）"
+    if getattr(contact, "replayed", False):
+        text = f"重复提交，未再次登记：此来电{text}"
     work_order = WorkOrder.objects.filter(contact=contact).select_related("unit").first()
     if work_order is not None:
         if work_order.unit:

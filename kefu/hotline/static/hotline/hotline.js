@@ -41,3 +41,29 @@ document.addEventListener("click", function (event) {
   if (history) history.innerHTML = '<div class="muted">选择客户后显示其最近来电和未办结工单</div>';
   document.body.dispatchEvent(new Event("customerSelected"));
 });
+
+// A form marked data-submit-once is sent once: its buttons are disabled while the request is in
+// flight, so a double click does not record the call twice (the server's idempotency key is the
+// guarantee; this spares the agent the second request). Re-enabled when the browser shows the page
+// again from its back/forward cache.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.matches || !form.matches("form[data-submit-once]")) return;
+  if (form.dataset.sending === "1") {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.sending = "1";
+  form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (button) {
+    button.disabled = true;
+  });
+});
+
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+    delete form.dataset.sending;
+    form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (button) {
+      button.disabled = false;
+    });
+  });
+});
