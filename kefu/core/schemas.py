@@ -7,11 +7,12 @@ Range checks live in the types (limits in kefu.core.params), not in each endpoin
 database error.
 """
 
+import re
 from datetime import date, datetime
 from typing import Annotated
 
 from ninja import Schema as NinjaSchema
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator
 
 from kefu.core.api_errors import refusal
 from kefu.core.params import MAX_OBJECT_ID, MAX_PAGE, day_problem, moment_problem
@@ -32,6 +33,24 @@ class Schema(NinjaSchema):
         return value
 
 
+# The ISO shapes the schema publishes (format: date / date-time). Pydantic alone would also read 0 or
+# "0.5" as a Unix time, so a client's typo would silently mean 1970.
+_DAY_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MOMENT_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+
+
+def iso_day(value):
+    if isinstance(value, date) or (isinstance(value, str) and _DAY_TEXT.fullmatch(value.strip())):
+        return value
+    raise refusal("day_format", "日期格式应为 YYYY-MM-DD，例如 2026-09-30")
+
+
+def iso_moment(value):
+    if isinstance(value, datetime) or (isinstance(value, str) and _MOMENT_TEXT.match(value.strip())):
+        return value
+    raise refusal("moment_format", "时间格式应为 ISO 8601，例如 2026-09-30T10:00:00+08:00")
+
+
 def sane_day(value: date) -> date:
     if problem := day_problem(value):
         raise refusal("day_range", problem)
@@ -46,5 +65,5 @@ def sane_moment(value: datetime) -> datetime:
 
 PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE, description="页码，从1开始")]
 ObjectId = Annotated[int, Field(ge=1, le=MAX_OBJECT_ID)]
-Day = Annotated[date, AfterValidator(sane_day)]
-Moment = Annotated[datetime, AfterValidator(sane_moment)]
+Day = Annotated[date, BeforeValidator(iso_day), AfterValidator(sane_day)]
+Moment = Annotated[datetime, BeforeValidator(iso_moment), AfterValidator(sane_moment)]

@@ -35,6 +35,9 @@ def superuser(make_user):
         ("/api/calendar/deadline?start=9999-12-31T23:00:00&working_days=3", "start"),
         ("/api/calendar/day?date=0001-01-01", "date"),
         ("/api/reports/weekly-summary?week=9999-12-31", "week"),
+        ("/api/calendar/day?date=0", "date"),  # pydantic alone reads 0 as 1970-01-01
+        ("/api/knowledge/outages?at=0.5", "at"),
+        ("/api/hotline/contacts?date_to=20260101", "date_to"),
         ("/api/reports/timeliness?from=0001-01-01", "from"),
     ],
 )
