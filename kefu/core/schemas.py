@@ -9,7 +9,8 @@ database error.
 
 import re
 from datetime import date, datetime
-from typing import Annotated
+from types import NoneType
+from typing import Annotated, get_args
 
 from ninja import Schema as NinjaSchema
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator
@@ -32,6 +33,17 @@ class Schema(NinjaSchema):
             raise refusal("control_character", control_character_message(character))
         return value
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_numbers_as_flags(cls, value, info: ValidationInfo):
+        # JSON 0/1 for a boolean: pydantic would take it, the published schema says true/false. (A
+        # query string's "1" or "true" is text and still reads as a flag.)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            field = cls.model_fields.get(info.field_name or "")
+            if field is not None and _is_flag(field.annotation):
+                raise refusal("bool_type", "应为 true 或 false")
+        return value
+
 
 # The ISO shapes the schema publishes (format: date / date-time). Pydantic alone would also read 0 or
 # "0.5" as a Unix time, so a client's typo would silently mean 1970.
@@ -49,6 +61,12 @@ def iso_moment(value):
     if isinstance(value, datetime) or (isinstance(value, str) and _MOMENT_TEXT.match(value.strip())):
         return value
     raise refusal("moment_format", "时间格式应为 ISO 8601，例如 2026-09-30T10:00:00+08:00")
+
+
+def _is_flag(annotation) -> bool:
+    """bool or bool | None."""
+    arguments = set(get_args(annotation))
+    return annotation is bool or (bool in arguments and arguments <= {bool, NoneType})
 
 
 def sane_day(value: date) -> date:
