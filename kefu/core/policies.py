@@ -237,6 +237,9 @@ DEFAULTS: dict[str, PolicyDefault] = {
         minimum=0,
         maximum=1440,
     ),
+    "customers.upload_max_mb": PolicyDefault(
+        10, "客户档案资料文件大小上限（MB）", kind=INT, minimum=1, maximum=100
+    ),
     "processes.upload_max_mb": PolicyDefault(
         10, "窗口业务材料扫描件大小上限（MB）", kind=INT, minimum=1, maximum=100
     ),

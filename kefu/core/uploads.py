@@ -24,6 +24,11 @@ JPEG = FileKind("JPG", (".jpg", ".jpeg"), (b"\xff\xd8\xff",))
 PNG = FileKind("PNG", (".png",), (b"\x89PNG\r\n\x1a\n",))
 TIFF = FileKind("TIFF", (".tif", ".tiff"), (b"II*\x00", b"MM\x00*"))
 SCANS = (PDF, JPEG, PNG, TIFF)
+# Office files of the customer archive (an old customer's paper contract typed up, an account list):
+# the legacy formats are OLE compound files, the current ones ZIP packages.
+WORD = FileKind("Word", (".doc", ".docx"), (b"\xd0\xcf\x11\xe0", b"PK\x03\x04"))
+EXCEL = FileKind("Excel", (".xls", ".xlsx"), (b"\xd0\xcf\x11\xe0", b"PK\x03\x04"))
+ARCHIVE_DOCUMENTS = (*SCANS, WORD, EXCEL)
 
 
 def check_upload(file, *, field: str, label: str, kinds: tuple[FileKind, ...], limit_policy: str) -> None:

@@ -303,7 +303,36 @@ def test_a_program_file_cannot_be_uploaded(client_for, counter_clerk, media):
         {"kind": "other", "title": "工具", "file": SimpleUploadedFile("tool.exe", b"MZ")},
         follow=True,
     )
-    assert "只能上传 PDF、图片或 Office 文件" in response.content.decode()
+    assert "文件只能是 PDF、JPG、PNG、TIFF、Word 或 Excel 文件" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_an_html_page_renamed_pdf_is_refused_like_any_program(client_for, counter_clerk, media):
+    # given a page that could carry script, renamed to look like a scan (issue 11 item 11)
+    customer = CustomerFactory()
+    page = SimpleUploadedFile("licence.pdf", b"<html><script>alert(1)</script></html>")
+    # when a clerk uploads it to the archive
+    response = client_for(counter_clerk).post(
+        f"/customers/{customer.pk}/documents/", {"kind": "licence", "file": page}, follow=True
+    )
+    # then it is refused by its content, not let through by its name
+    assert "文件只能是 PDF、JPG、PNG、TIFF、Word 或 Excel 文件" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_the_archive_upload_limit_is_a_rule_the_administrator_sets(client_for, counter_clerk, media):
+    # given the administrator lowered the archive's file limit to 1 MB
+    from kefu.core.services import set_policy
+
+    set_policy(actor=None, key="customers.upload_max_mb", value=1)
+    customer = CustomerFactory()
+    scan = SimpleUploadedFile("big.pdf", b"%PDF-1.4" + b"0" * (1024 * 1024 + 1))
+    # when a clerk uploads a larger scan
+    response = client_for(counter_clerk).post(
+        f"/customers/{customer.pk}/documents/", {"kind": "licence", "file": scan}, follow=True
+    )
+    # then the page says the limit
+    assert "文件不能超过 1 MB" in response.content.decode()
     assert not Document.objects.exists()
 
 
