@@ -126,16 +126,21 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Repeated failed logins lock the account (not the whole address: agents share a NAT) for a while.
-AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+# Repeated failed logins lock, for the cool-off, first the username from the guessing address, then
+# the whole account (kefu/accounts/lockout.py). Locking by username alone let a stranger lock any agent
+# out with five guesses; locking by address alone would lock a whole floor, since a center's agents
+# share one outgoing address. So: 5 failures lock that username from that address only, 20 failures
+# from any addresses together lock the account. The user agent is not a parameter: an attacker
+# changes it at will. A successful login clears the username's counts (the holder has proved who they
+# are). Administrators see and lift the locks at /org/lockouts/.
+AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+KEFU_LOCKOUT_ACCOUNT_LIMIT = envint("KEFU_LOCKOUT_ACCOUNT_LIMIT", 20)
+AXES_FAILURE_LIMIT = "kefu.accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = envbool("AXES_ENABLED", True)
-# Lockout is by username on purpose: a center's agents share one outgoing address, and locking the
-# address would lock the whole floor. Rotating user agents does not help an attacker against that.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -207,6 +212,8 @@ if envbool("KEFU_HTTPS", False):
     CSRF_COOKIE_SECURE = True
     # Trust X-Forwarded-Proto only with KEFU_HTTPS: the proxy must overwrite it (deploy/nginx.conf.example).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The client's address for the login lockout, from the proxy's X-Real-IP (REMOTE_ADDR is nginx).
+    AXES_CLIENT_IP_CALLABLE = "kefu.accounts.lockout.address_behind_proxy"
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
 
 # Hashed, compressed static file names after collectstatic, so that the proxy and browsers may cache

@@ -49,6 +49,9 @@ CALENDAR_ADMIN = [
     "core.change_policy",
     "core.add_policy",
 ]
+# The page of current login lockouts and its unlock action (kefu/accounts/lockout.py): django-axes's
+# failure counters are what a lock is made of.
+LOGIN_LOCKOUTS = ["axes.view_accessattempt", "axes.delete_accessattempt"]
 ORG_READ = [
     "accounts.view_user",
     "accounts.view_unit",
@@ -93,6 +96,7 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMINISTRATOR: CUSTOMER_READ
     + ORG_ADMIN
     + CALENDAR_ADMIN
+    + LOGIN_LOCKOUTS
     + [
         "customers.import_customer",
         "customers.view_archiveaccess",

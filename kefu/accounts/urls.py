@@ -9,4 +9,6 @@ urlpatterns = [
     path("staff/<int:pk>/", views.staff_edit, name="staff_edit"),
     path("units/", views.unit_list, name="unit_list"),
     path("areas/", views.area_list, name="area_list"),
+    path("lockouts/", views.login_lockouts, name="login_lockouts"),
+    path("lockouts/unlock/", views.unlock_login, name="unlock_login"),
 ]

@@ -1,12 +1,15 @@
 """Organisation and staff administration (S1)."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from kefu.accounts import services
 from kefu.accounts.forms import ServiceAreaForm, StaffForm, UnitForm
+from kefu.accounts.lockout import account_limit, address_limit, cool_off_minutes, current_lockouts
 from kefu.accounts.models import Role, ServiceArea, Unit, User
 from kefu.core.permissions import require
 
@@ -92,3 +95,33 @@ def area_list(request):
         require(request.user, "accounts.add_servicearea")
     areas = ServiceArea.objects.select_related("branch")
     return render(request, "accounts/areas.html", {"areas": areas, "form": form})
+
+
+def login_lockouts(request):
+    require(request.user, "axes.view_accessattempt")
+    return render(
+        request,
+        "accounts/lockouts.html",
+        {
+            "lockouts": current_lockouts(),
+            "address_limit": address_limit(),
+            "account_limit": account_limit(),
+            "cool_off_minutes": cool_off_minutes(),
+            "can_unlock": request.user.has_perm("axes.delete_accessattempt"),
+        },
+    )
+
+
+@require_POST
+def unlock_login(request):
+    require(request.user, "axes.delete_accessattempt")
+    username = request.POST.get("username", "").strip()
+    ip_address = request.POST.get("ip_address", "").strip() or None
+    try:
+        failures = services.unlock_login(actor=request.user, username=username, ip_address=ip_address)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        where = f"在 {ip_address} 的" if ip_address else ""
+        messages.success(request, f"已解除 {username} {where}登录锁定（此前失败 {failures} 次）")
+    return redirect("accounts:login_lockouts")
