@@ -38,14 +38,37 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, csp_violations):
     context = browser.new_context(
         locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1366, "height": 900}
     )
     page = context.new_page()
     page.set_default_timeout(15000)
+    page.on("console", csp_violations.note)
     yield page
     context.close()
+    csp_violations.assert_none()
+
+
+class CspViolations:
+    """What Chromium reported as refused by the Content-Security-Policy (issue 11 item 15): an inline
+    script, an on*= handler, a style or a request to another origin that a page needed. Every browser
+    test fails on one, so each page the tests open is checked, not only those named here."""
+
+    def __init__(self):
+        self.messages = []
+
+    def note(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.messages.append(f"{message.text} ({message.location.get('url', '')})")
+
+    def assert_none(self) -> None:
+        assert self.messages == [], "refused by the Content-Security-Policy:\n" + "\n".join(self.messages)
+
+
+@pytest.fixture
+def csp_violations():
+    return CspViolations()
 
 
 @pytest.fixture
