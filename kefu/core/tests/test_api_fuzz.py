@@ -31,7 +31,7 @@ from kefu.accounts.auth import issue_token
 from kefu.accounts.models import Role
 from kefu.accounts.tests.factories import UserFactory
 
-EXAMPLES = os.environ.get("KEFU_FUZZ_EXAMPLES", "12")
+EXAMPLES = os.environ.get("KEFU_FUZZ_EXAMPLES", "30")
 SEED = os.environ.get("KEFU_FUZZ_SEED", "2026")
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 # Generation settings, and why a 400 may answer schema-valid data: read the file.
