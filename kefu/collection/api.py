@@ -3,9 +3,8 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Status
 
 from kefu.collection import selectors, services
 from kefu.collection.models import Payment
@@ -90,8 +89,9 @@ class ReportOut(Schema):
 
 
 class ReportIn(Schema):
-    year: int | None = None
-    month: int | None = None
+    # Bounded here so that month=0 is a 400, not "this month" (issue 11 item 8).
+    year: int | None = Field(None, ge=2000, le=2100, description="年份，省略为本年")
+    month: int | None = Field(None, ge=1, le=12, description="月份，省略为本月")
 
 
 def out(payment: Payment) -> dict:
@@ -164,6 +164,4 @@ def report(request, filters: Query[ReportIn]):
     require(request.user, "collection.view_collection_report")
     today = timezone.localdate()
     year, month = filters.year or today.year, filters.month or today.month
-    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
-        raise ValidationError({"month": "请输入有效的年月"})
     return selectors.monthly_report(year=year, month=month).as_dict()

@@ -56,12 +56,14 @@ def clean_amount(value, *, field: str = "amount", allow_zero: bool = False) -> D
         raise ValidationError({field: "请输入有效的金额，例如 1234.50"}) from None
     if not amount.is_finite():
         raise ValidationError({field: "请输入有效的金额，例如 1234.50"})
-    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise ValidationError({field: "金额最多精确到分（两位小数）"})
     if amount < 0 or (amount == 0 and not allow_zero):
         raise ValidationError({field: "金额必须大于零" if not allow_zero else "金额不能为负数"})
+    # Before rounding to fen: quantize() cannot hold 1e198 to two decimals and would raise (a 500 the
+    # fuzzing found, issue 11 item 14).
     if amount >= Decimal("10000000000"):
         raise ValidationError({field: "金额过大，请核对"})
+    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise ValidationError({field: "金额最多精确到分（两位小数）"})
     return amount.quantize(CENT)
 
 

@@ -132,3 +132,28 @@ def test_the_monthly_report_sums_by_kind_method_and_clerk(
 
 def test_the_clerk_cannot_read_the_monthly_report(client_for, counter_clerk):
     assert client_for(counter_clerk).get("/api/collection/report").status_code == 403
+
+
+def test_an_absurdly_large_amount_is_a_chinese_400_not_a_500(client_for, counter_clerk):
+    # given an account (the fuzzing sent 1.09e198 yuan as a refund: issue 11 item 14)
+    account = AccountFactory(arrears=Decimal("100.00"))
+    # when such an amount is posted
+    response = post(
+        client_for(counter_clerk),
+        "/api/collection/payments",
+        {"account_id": account.pk, "amount": 1.0896697169354855e198, "kind": "refund", "method": "cash"},
+    )
+    # then the clerk is told it is too large, and nothing is recorded
+    assert response.status_code == 400
+    assert response.json()["errors"]["amount"] == ["金额过大，请核对"]
+    account.refresh_from_db()
+    assert account.arrears == Decimal("100.00")
+
+
+@pytest.mark.parametrize("query", ["month=0&year=0", "month=13", "year=1999", "month=0.5"])
+def test_a_month_outside_the_calendar_is_a_400_not_this_month(client_for, department_head, query):
+    # given the head asks for the report of month 0 (which used to be read as "this month")
+    response = client_for(department_head).get(f"/api/collection/report?{query}")
+    # then the API says which field is wrong
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) & {"month", "year"}

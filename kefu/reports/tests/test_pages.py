@@ -107,7 +107,8 @@ def test_the_timeliness_page_marks_the_agents_below_target(head, some_calls):
 
 def test_the_printable_summary_prints_itself(head, some_calls):
     page = head.get(reverse("reports:weekly"), {"week": "2026-11-16", "print": "1"}).content.decode()
-    assert "window.print" in page and "督办" in page and "部门负责人" in page
+    assert "data-print-on-load" in page and "kefu/print.js" in page
+    assert "督办" in page and "部门负责人" in page
 
 
 def test_the_monthly_workbook_has_the_register_and_the_summary(head, some_calls):
