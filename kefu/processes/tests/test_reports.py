@@ -229,7 +229,7 @@ def test_the_monthly_page_lists_the_month_with_print_and_month_navigation(client
     assert page.status_code == 200
     text = page.content.decode()
     assert "2026年11月接水点编号发放月报" in text and "张伟" in text and "赵敏" not in text
-    assert "window.print()" in text and "@media print" in text
+    assert "data-print" in text and "@media print" in text  # printed through static/kefu/print.js (CSP)
     assert "?month=2026-10" in text and "?month=2026-12" in text
     assert 'type="month"' in text and "format=xlsx" in text
 
@@ -356,7 +356,7 @@ def test_the_daily_page_shows_the_summary_the_worker_stored(client_for, clerk, h
     assert "本日报由后台任务于 2026年11月23日 17:05 生成" in text
     assert page.context["report"].summary == stored.summary
     assert page.context["report"].started == [("用水报装（一站式）", 1)]
-    assert "用水报装（一站式）" in text and "window.print()" in text
+    assert "用水报装（一站式）" in text and "data-print" in text
 
 
 def test_a_day_the_worker_missed_is_computed_live_the_same_way(clerk):
