@@ -163,6 +163,10 @@ AXES_FAILURE_LIMIT = "kefu.accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
+# A refused try during a lock is recorded too and renews that address's cool-off (axes' default, kept
+# on purpose: a stranger who goes on guessing stays locked out). It cannot spill over to the account:
+# each address counts at most AXES_FAILURE_LIMIT failures toward the account's total (lockout.py).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 

@@ -38,6 +38,28 @@ def test_a_strangers_five_guesses_lock_only_the_strangers_address(agent):
     assert at_desk.url == "/"
 
 
+def test_a_stranger_who_keeps_guessing_from_one_address_never_locks_the_account(agent):
+    # given a stranger who goes on guessing the agent's password 30 times from one address, most of
+    # the tries refused by the address lockout
+    guess(Client(), "agent", STRANGER, 30)
+    assert log_in(Client(), "agent", PASSWORD, STRANGER).status_code == 429
+    # when the agent logs in at the desk
+    at_desk = log_in(Client(), "agent", PASSWORD, AGENT_DESK)
+    # then the agent gets in
+    assert at_desk.status_code == 302
+
+
+def test_five_failures_from_each_of_five_addresses_lock_the_account(agent):
+    # given five addresses that each used up their own limit of five failures
+    for n in range(5):
+        guess(Client(), "agent", f"198.51.100.{n}", 5)
+    # when the agent logs in from the desk with the right password
+    response = log_in(Client(), "agent", PASSWORD, AGENT_DESK)
+    # then the account itself is locked
+    assert response.status_code == 429
+    assert "账号已暂时锁定" in response.content.decode()
+
+
 def test_guesses_spread_over_many_addresses_still_lock_the_account(agent):
     # given 4 wrong passwords from each of five addresses: 20 for the account, no address at its 5
     for n in range(5):
@@ -94,6 +116,18 @@ def test_the_administrator_sees_each_lock_with_its_scope(client_for, administrat
     assert STRANGER in page and "agent" in page
     assert "整个账号（所有地址）" in page and "clerk" in page
     assert page.count('name="username"') == 2  # one unlock form per lock, the clerk's addresses folded
+
+
+def test_a_strangers_long_run_of_guesses_is_listed_as_a_lock_of_one_address(administrator, agent):
+    # given a stranger who guessed 30 times from one address
+    guess(Client(), "agent", STRANGER, 30)
+    # when the administrator looks at the current locks
+    page = Client()
+    page.force_login(administrator)
+    listed = page.get("/org/lockouts/").content.decode()
+    # then the agent's name is locked from that address, not as a whole account
+    assert STRANGER in listed
+    assert "整个账号（所有地址）" not in listed
 
 
 def test_the_administrator_lifts_a_lock_and_it_is_recorded(client_for, administrator, agent):
