@@ -240,9 +240,14 @@ if envbool("KEFU_HTTPS", False):
     CSRF_COOKIE_SECURE = True
     # Trust X-Forwarded-Proto only with KEFU_HTTPS: the proxy must overwrite it (deploy/nginx.conf.example).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # The client's address for the login lockout, from the proxy's X-Real-IP (REMOTE_ADDR is nginx).
-    AXES_CLIENT_IP_CALLABLE = "kefu.accounts.lockout.address_behind_proxy"
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+
+# Behind a reverse proxy, with or without TLS, REMOTE_ADDR is the proxy for every request: the login
+# lockout's per-address tier would become per-username. The client's address then comes from the
+# proxy's X-Real-IP, which it overwrites (deploy/nginx.conf.example). Without a proxy the header is
+# whatever the client sends, so it is trusted only when this is on. The https proxy implies it.
+if envbool("KEFU_BEHIND_PROXY", envbool("KEFU_HTTPS", False)):
+    AXES_CLIENT_IP_CALLABLE = "kefu.accounts.lockout.address_behind_proxy"
 
 # Hashed, compressed static file names after collectstatic, so that the proxy and browsers may cache
 # them for long. Opt-in, because without a collectstatic run every page would fail on a missing entry

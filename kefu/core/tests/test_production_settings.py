@@ -24,6 +24,7 @@ print(json.dumps({
     "classifier": settings.KEFU_CLASSIFIER_PATH,
     "routers": settings.DATABASE_ROUTERS,
     "replica": settings.DATABASES.get("replica", {}),
+    "client_address": getattr(settings, "AXES_CLIENT_IP_CALLABLE", None),
 }, default=str))
 """
 
@@ -32,7 +33,7 @@ def settings_with(**env: str) -> dict:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("KEFU_HTTPS", "KEFU_REPLICA_URL", "KEFU_STATIC_MANIFEST")
+        if k not in ("KEFU_HTTPS", "KEFU_BEHIND_PROXY", "KEFU_REPLICA_URL", "KEFU_STATIC_MANIFEST")
     }
     child = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()\n" + PRINT_SETTINGS],
@@ -59,6 +60,28 @@ def test_behind_https_cookies_are_secure_and_the_proxy_scheme_is_trusted():
     assert loaded["session_secure"] is True and loaded["csrf_secure"] is True
     assert loaded["proxy_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert loaded["hsts"] == 31536000
+
+
+PROXIED_ADDRESS = "kefu.accounts.lockout.address_behind_proxy"
+
+
+def test_behind_a_plain_http_proxy_the_lockout_takes_the_clients_address_from_the_proxy():
+    # given nginx in front without TLS (every request reaches gunicorn from 127.0.0.1)
+    # when the settings load with KEFU_BEHIND_PROXY alone
+    loaded = settings_with(KEFU_BEHIND_PROXY="true")
+    # then the login lockout reads the client's address from X-Real-IP, and cookies stay plain
+    assert loaded["client_address"] == PROXIED_ADDRESS
+    assert loaded["session_secure"] is False and loaded["proxy_header"] is None
+
+
+def test_behind_the_https_proxy_the_clients_address_comes_from_the_proxy_unless_switched_off():
+    assert settings_with(KEFU_HTTPS="true")["client_address"] == PROXIED_ADDRESS
+    assert settings_with(KEFU_HTTPS="true", KEFU_BEHIND_PROXY="false")["client_address"] is None
+
+
+def test_without_a_proxy_the_lockout_takes_the_connections_own_address():
+    # X-Real-IP is then whatever the client sends: trusting it would let a stranger pick any address
+    assert settings_with()["client_address"] is None
 
 
 def test_a_replica_url_adds_the_replica_alias_and_the_router():
