@@ -14,7 +14,21 @@ REPORTS_PERMISSION = "hotline.export_register"
 
 
 def require_reports(user) -> None:
+    """The center's live reports: the pages, their workbooks and the report API.
+
+    They count and list the whole center (the monthly register names every caller of the month, the
+    discipline office's complaints among them) and cannot be narrowed to a unit, so a unit's staff are
+    refused them even when an administrator has given them the report right, as may_read refuses them
+    the document kinds that are not unit-scoped. A center expects a branch to read its own work, not
+    the center's: its contacts in the contact register (narrowed by visible_to, with its own Excel) and
+    its figures in the unit-scoped documents. Narrowing the register alone would leave the summary
+    beside it counting every unit's cases and disagreeing with the register it sums up."""
     require(user, REPORTS_PERMISSION)
+    if is_unit_staff(user):
+        raise PermissionDenied(
+            "全中心报表只供客服中心查阅：本单位的来电登记请在“来电来访登记”中查询、导出，"
+            "本单位的报表请在“报表文档”中查阅"
+        )
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from kefu.core.excel import xlsx_response
 from kefu.core.permissions import can
 from kefu.customers.masking import Masker
 from kefu.reports import exports, periods, selectors
-from kefu.reports.permissions import REPORTS_PERMISSION, require_reports
+from kefu.reports.permissions import REPORTS_PERMISSION, is_unit_staff, require_reports
 from kefu.reports.tables import monthly_tables, timeliness_table, weekly_tables
 
 TEAM_REPORTS = "reports.view_team_report"
@@ -23,8 +23,11 @@ def _bad_request(request, template: str, error: ValidationError, **context):
 
 @require_GET
 def index(request):
-    if not can(request.user, REPORTS_PERMISSION) and can(request.user, TEAM_REPORTS):
-        # A team leader reads the generated documents only: the list is their report page.
+    if is_unit_staff(request.user) or (
+        not can(request.user, REPORTS_PERMISSION) and can(request.user, TEAM_REPORTS)
+    ):
+        # A team leader, and a unit's staff given a report right, read the generated documents only
+        # (the center's live reports are not theirs: require_reports): the list is their report page.
         return redirect("reports:documents")
     require_reports(request.user)
     today = timezone.localdate()

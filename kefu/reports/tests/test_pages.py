@@ -181,3 +181,24 @@ def test_a_team_leader_is_taken_from_the_report_page_to_the_documents_they_may_r
     response = client_for(leader).get("/reports/")
     assert response.status_code == 302 and response.url == "/reports/documents/"
     assert client_for(leader).get("/reports/documents/").status_code == 200
+
+
+def test_a_branch_given_the_report_right_reads_none_of_the_centers_live_reports(client_for, some_calls):
+    # given the branch's dispatcher, whom an administrator gave the report right
+    from django.contrib.auth.models import Permission
+
+    dispatcher = some_calls.dispatcher
+    dispatcher.user_permissions.add(
+        Permission.objects.get(content_type__app_label="hotline", codename="export_register")
+    )
+    client = client_for(dispatcher)
+    # when they open the center's reports, on the pages, as Excel and through the API
+    with time_machine.travel(NOW, tick=False):
+        pages = {name: client.get(reverse(name), params).status_code for name, params in PAGES[1:]}
+        api = {url: client.get(url).status_code for url in API}
+        index = client.get(reverse("reports:index"))
+    # then each is refused whole (the register lists every unit's callers, the summary counts them)
+    assert set(pages.values()) == {403} and set(api.values()) == {403}
+    # and the report menu takes them to the documents of their own unit instead
+    assert index.status_code == 302 and index.url == "/reports/documents/"
+    assert client.get("/reports/documents/").status_code == 200
