@@ -124,7 +124,15 @@ def contacts(code: str, filters: Filters, params):
     if filters.area_id:
         rows = rows.filter(service_area_id=filters.area_id)
     if filters.unit_id:
-        # the rollup's unit: the work order's holder, else the unit the contact was transferred to
+        # the rollup's unit: the work order's holder, else the unit the contact was transferred to.
+        # Deliberately not Contact.objects.visible_to(user), though a unit's staff are held to their
+        # unit here (filters.scope_for): the list must have exactly the rows its figure counted, and
+        # the rollups count a contact under one unit only, its holder's, so the orders the unit
+        # co-handles (which visible_to adds) are in the holder's figure, not this one's. Nor does it
+        # show more than visible_to: services never leave a transferred contact without a work order,
+        # so the transferred-to branch of the OR only finds rows the holder's unit could open anyway.
+        # visible_to's `work_order IN (… unit OR co-handled …)` would also add a subplan per contact to
+        # the received_at walk that PERFORMANCE.md measures at 10 M contacts, for rows it must drop.
         rows = rows.filter(
             Q(work_order__unit_id=filters.unit_id)
             | Q(work_order__unit_id__isnull=True, transferred_to_id=filters.unit_id)
@@ -159,6 +167,8 @@ def contacts(code: str, filters: Filters, params):
 
 def work_orders(code: str, filters: Filters, params, now: datetime | None = None):
     now = now or timezone.now()
+    # By the holder's unit, as the open-orders figure counts them (the partial index behind it reads
+    # unit_id alone); not visible_to, whose co-handled orders are counted in their holder's figure.
     rows = filters.narrow_orders(WorkOrder.objects.open())
     unit = _int(params, "row_unit", "责任单位")
     if unit is not None:

@@ -101,6 +101,24 @@ def test_a_branch_sees_only_its_own_unit(client_for, world, history):
     assert all("李四" not in str(row) for row in rows)
 
 
+def test_a_branchs_list_holds_what_its_figure_counts_not_the_orders_it_co_handles(client_for, world, history):
+    # given the west branch's March order, which the east branch co-handles
+    from kefu.hotline.models import WorkOrder
+
+    west_order = WorkOrder.objects.get(unit=history["west"])
+    WorkOrder.co_units.through.objects.create(workorder_id=west_order.pk, unit_id=world.branch.pk)
+    client = client_for(world.dispatcher)  # the east branch's staff
+    # when the east branch opens its figures' lists
+    figure = client.get(f"/kpi/?{MARCH}").context["figures"]["summary"]["contacts"]
+    contacts = client.get(f"/kpi/list/contacts/?{MARCH}").context["records"]
+    orders = client.get(f"/kpi/list/open_orders/?{MARCH}").context["records"]
+    # then each list has the rows its figure counted (the rollups count an order under its holder):
+    # the co-handled order is the west branch's figure, and its page, not this list (kefu.kpi.drilldown)
+    assert len(contacts) == figure == 2
+    assert west_order.contact not in contacts and west_order not in orders
+    assert client.get(f"/hotline/orders/{west_order.pk}/").status_code == 200
+
+
 def test_the_dashboard_exports_its_tables_to_excel(client_for, world, history):
     response = client_for(world.head).get(f"/kpi/dashboard.xlsx?{MARCH}")
     assert response.status_code == 200
