@@ -1,11 +1,9 @@
 """Collection window pages: the clerk's day, payment, receipt, void, VAT invoices, banking, report."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -15,7 +13,7 @@ from kefu.collection.forms import BankingForm, IssueForm, PaymentForm, VatReques
 from kefu.collection.models import CashBanking, Payment, VatInvoiceRequest
 from kefu.collection.permissions import get_account_for_payment, get_payment_for, get_vat_request_for
 from kefu.core.forms import add_service_errors
-from kefu.core.params import object_id, page_number, parse_day
+from kefu.core.params import object_id, page_number, parse_day, parse_month
 from kefu.core.permissions import can, require
 from kefu.customers.models import Account
 from kefu.customers.permissions import get_customer_for
@@ -188,18 +186,26 @@ def bank(request):
 
 
 def _month(request) -> tuple[int, int]:
-    today = timezone.localdate()
-    try:
-        year, month = (int(x) for x in request.GET.get("month", f"{today:%Y-%m}").split("-"))
-        date(year, month, 1)
-    except ValueError:
-        raise Http404("月份格式应为 2026-11") from None
-    return year, month
+    """The month asked for (this month by default), through the one month parser of
+    kefu.core.params; a month it cannot hold raises its Chinese ValidationError."""
+    value = request.GET.get("month", "").strip()
+    if not value:
+        today = timezone.localdate()
+        return today.year, today.month
+    return parse_month(value)
+
+
+def _bad_month(request, error: ValidationError):
+    context = {"error": "；".join(error.messages), "month_value": request.GET.get("month", "")}
+    return render(request, "collection/report.html", context, status=400)
 
 
 def report(request):
     require(request.user, "collection.view_collection_report")
-    year, month = _month(request)
+    try:
+        year, month = _month(request)
+    except ValidationError as error:
+        return _bad_month(request, error)
     return render(
         request, "collection/report.html", {"report": selectors.monthly_report(year=year, month=month)}
     )
@@ -207,7 +213,10 @@ def report(request):
 
 def report_export(request):
     require(request.user, "collection.view_collection_report")
-    year, month = _month(request)
+    try:
+        year, month = _month(request)
+    except ValidationError as error:
+        return _bad_month(request, error)
     content = report_workbook(selectors.monthly_report(year=year, month=month))
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -6,6 +6,7 @@ PostgreSQL's bigint; a time in the year 184 with a -19:20 offset is refused by P
 500. Pages use the parsers here; the API uses the same limits through the types in kefu.core.schemas.
 """
 
+import re
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -17,11 +18,15 @@ MAX_OBJECT_ID = 2**63 - 1
 # The dates a water utility's records can carry; the database and the working-day calendar handle
 # these, which year 1 or 9999 plus a few working days is not.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+# Monthly figures begin with the utility's records in this system: no report is for a month before 2000.
+EARLIEST_MONTH_YEAR = 2000
 # Real time zones lie between UTC-12 and UTC+14; PostgreSQL refuses offsets beyond ±15:59.
 MAX_UTC_OFFSET = timedelta(hours=14)
 
 YEAR_MESSAGE = f"年份应在{EARLIEST_YEAR}至{LATEST_YEAR}之间"
 OFFSET_MESSAGE = "时区偏移应在 -12:00 至 +14:00 之间，例如 +08:00"
+# ASCII digits only: \d would let "٢٠٢٦" through, and a longer year is not one people mean.
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
 
 
 def whole_number(value) -> int | None:
@@ -75,3 +80,21 @@ def parse_day(text) -> date:
     if problem := day_problem(value):
         raise ValueError(problem)
     return value
+
+
+def parse_month(text, *, field: str = "month") -> tuple[int, int]:
+    """A month typed as YYYY-MM (2026-11, or 2026-3) within the years of reports, as (year, month).
+    The one month parser of pages, the API and commands: "9999-12" or "99999999999-01" made
+    date() overflow. Raises a ValidationError keyed by `field`, in Chinese."""
+    value = str(text if text is not None else "").strip()
+    match = _MONTH.match(value)
+    if not match:
+        message = f"月份「{value}」格式不对，应为“年-月”，例如 2026-11"
+        raise ValidationError({field: message}, code="month_format")
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:
+        raise ValidationError({field: f"月份「{value}」不存在：月份应在 1 到 12 之间"}, code="month_range")
+    if not EARLIEST_MONTH_YEAR <= year <= LATEST_YEAR:
+        message = f"年份「{year}」超出范围：应在{EARLIEST_MONTH_YEAR}至{LATEST_YEAR}之间"
+        raise ValidationError({field: message}, code="month_range")
+    return year, month

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from kefu.core import params
 from kefu.core.excel import XLSX, export_workbook, set_widths, styled_cells
-from kefu.core.params import check_day
 from kefu.core.permissions import can, require
 from kefu.processes import reports
 from kefu.reports import periods
@@ -26,7 +26,7 @@ from kefu.reports import periods
 PERMISSION = "processes.view_process"
 # The collections report is the collection app's own, so it is shown to whoever may read that one.
 COLLECTION_PERMISSION = "collection.view_collection_report"
-_DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_DAY = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
 
 
 def _wants_xlsx(request) -> bool:
@@ -52,13 +52,18 @@ def _parse_day(value: str, today: date) -> date:
     value = (value or "").strip()
     if not value:
         return today
+    match = _DAY.match(value)
     try:
-        if not _DAY.match(value):
+        if not match:
             raise ValueError
-        day = date(*(int(part) for part in value.split("-")))
+        # 2026-3-5 is read as 2026-03-05; the one day parser checks the date and its year (year 1: the
+        # day's range would overflow).
+        day = params.parse_day("-".join(part.zfill(2) for part in match.groups()))
     except ValueError:
-        raise ValidationError(f"日期「{value}」无效，应为“年-月-日”，例如 {today:%Y-%m-%d}") from None
-    check_day(day)  # year 1: the day's range would overflow
+        years = f"{params.EARLIEST_YEAR}至{params.LATEST_YEAR}年间"
+        raise ValidationError(
+            f"日期「{value}」无效，应为{years}的“年-月-日”，例如 {today:%Y-%m-%d}"
+        ) from None
     if day > today:
         raise ValidationError(f"{day:%Y年%m月%d日}还没到，没有日报；请选择今天或以前的日期")
     return day

@@ -18,7 +18,6 @@ from kefu.core import params
 # month the report people want is usually the one for the month that just ended.
 HAND_IN_DAYS = 3
 MAX_RANGE_DAYS = 366
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -64,18 +63,9 @@ def default_month(today: date | None = None) -> Period:
 
 
 def parse_month(value: str | None, *, today: date | None = None) -> Period:
-    value = (value or "").strip()
-    if not value:
+    if not (value or "").strip():
         return default_month(today)
-    match = _MONTH.match(value)
-    if not match:
-        raise ValidationError({"month": f"月份「{value}」格式不对，应为“年-月”，例如 2026-11"})
-    year, month_number = int(match.group(1)), int(match.group(2))
-    if not 1 <= month_number <= 12:
-        raise ValidationError({"month": f"月份「{value}」不存在：月份应在 1 到 12 之间"})
-    if not 2000 <= year <= 2100:
-        raise ValidationError({"month": f"年份「{year}」超出范围"})
-    return month(year, month_number)
+    return month(*params.parse_month(value))
 
 
 def week(monday: date) -> Period:

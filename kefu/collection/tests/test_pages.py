@@ -95,6 +95,32 @@ def test_the_monthly_report_exports_to_excel(client_for, counter_clerk, departme
     assert client_for(counter_clerk).get("/collection/report.xlsx").status_code == 403
 
 
+@pytest.mark.parametrize("path", ["/collection/report/", "/collection/report.xlsx"])
+@pytest.mark.parametrize(
+    ("month", "says"),
+    [
+        ("9999-12", "年份「9999」超出范围"),
+        ("99999999999-01", "格式不对"),
+        ("2026-13", "月份应在 1 到 12 之间"),
+        ("2026-¹", "格式不对"),
+        ("1999-12", "年份「1999」超出范围"),
+    ],
+)
+def test_a_month_the_reports_cannot_hold_is_a_chinese_400(client_for, department_head, path, month, says):
+    # given a leader who types a month by hand into the report's address
+    client = client_for(department_head)
+    # when the report or its Excel export is asked for that month
+    response = client.get(path, {"month": month})
+    # then the page says what is wrong with the month instead of failing
+    assert response.status_code == 400
+    assert says in response.text
+
+
+def test_the_report_month_is_read_as_typed(client_for, department_head):
+    response = client_for(department_head).get("/collection/report/", {"month": "2026-3"})
+    assert response.status_code == 200 and "2026年3月" in response.text
+
+
 def test_the_vat_pages_request_and_issue(client_for, counter_clerk, department_head):
     payment = pay(counter_clerk)
     response = client_for(counter_clerk).post(

@@ -7,10 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from kefu.accounts.models import Role
 from kefu.accounts.tests.factories import ServiceAreaFactory
-from kefu.core.params import object_id, page_number, whole_number
+from kefu.core.params import object_id, page_number, parse_month, whole_number
 
 TOO_BIG = "9223372036854775808"  # 2**63: one more than PostgreSQL's bigint holds
 
@@ -172,4 +173,44 @@ def test_every_page_form_date_field_is_one_of_the_shared_range_checked_fields():
     ]
 
     # then
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("9999-12", "年份「9999」超出范围"),
+        ("99999999999-01", "格式不对"),
+        ("2026-00", "月份应在 1 到 12 之间"),
+        ("٢٠٢٦-١١", "格式不对"),  # Arabic-Indic digits: int() reads them, people do not type them
+        ("", "格式不对"),
+    ],
+)
+def test_a_month_out_of_range_is_a_chinese_error_naming_the_field(typed, message):
+    # when
+    with pytest.raises(ValidationError) as refused:
+        parse_month(typed, field="period")
+
+    # then
+    assert message in refused.value.message_dict["period"][0]
+
+
+def test_a_month_is_read_with_or_without_its_leading_zero():
+    assert parse_month("2026-3") == (2026, 3)
+    assert parse_month(" 2100-12 ") == (2100, 12)
+
+
+def test_no_module_parses_a_month_or_date_by_hand():
+    # given: a hand-written split("-") or strptime let 9999-12 or a 30-digit year reach date() (a 500)
+    root = Path(__file__).resolve().parents[2]
+    hand_parsing = re.compile(r"strptime\(|\.split\(\"-\"\)|\.split\('-'\)")
+
+    # when
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts and hand_parsing.search(path.read_text(encoding="utf-8"))
+    ]
+
+    # then: kefu.core.params parses them, once
     assert offenders == []

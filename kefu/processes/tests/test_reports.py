@@ -295,7 +295,7 @@ def test_a_bad_month_is_a_400_with_a_chinese_message(client_for, head, month):
     assert "例如 2026-11" in text or "超出范围" in text or "1 到 12" in text
 
 
-@pytest.mark.parametrize("day", ["2026-02-30", "20261120", "昨天"])
+@pytest.mark.parametrize("day", ["2026-02-30", "20261120", "昨天", "0001-01-01", "9999-12-31", "٢٠٢٦-١١-٢٠"])
 def test_a_bad_day_is_a_400_with_a_chinese_message(client_for, head, day):
     page = client_for(head).get("/processes/reports/daily/", {"day": day})
     assert page.status_code == 400 and "日期「" in page.content.decode() and "无效" in page.content.decode()
