@@ -147,7 +147,7 @@ class ProcessTransitionIn(Schema):
     facts: dict = {}
     document: str = ""
     amount: Decimal | None = None
-    days: int = Field(0, ge=0, le=366, description="extend：延期工作日")
+    days: int = Field(0, ge=0, le=services.MAX_APPROVAL_DAYS, description="extend：延期工作日")
 
 
 @router.post(

@@ -28,6 +28,11 @@ from kefu.processes.models import (
 from kefu.processes.rules import refusals
 
 # What entering, leaving or completing a stage changes on the process (saved without the rest).
+# An approval's days: an extension is 1–60 working days; any kind holds at most a year's days, the
+# API's bound too (Approval.days is a PositiveSmallIntegerField: -1 broke its CHECK, 40000 overflowed
+# PostgreSQL's smallint, each a 500).
+MAX_APPROVAL_DAYS = 366
+MAX_EXTENSION_DAYS = 60
 MOVED = ["number", "current_stage", "due_at", "unit", "state", "completed_at", "facts", "updated_at"]
 
 
@@ -307,8 +312,10 @@ def request_approval(*, actor, process: Process, kind: str, reason: str, days: i
         raise ValidationError({"kind": "只能申请延期或暂停"})
     if not (reason or "").strip():
         raise ValidationError({"reason": "请说明理由"})
-    if kind == Approval.Kind.EXTEND and not 1 <= days <= 60:
-        raise ValidationError({"days": "延期应为1至60个工作日"})
+    if not 0 <= days <= MAX_APPROVAL_DAYS:
+        raise ValidationError({"days": f"工作日天数应在0至{MAX_APPROVAL_DAYS}之间"})
+    if kind == Approval.Kind.EXTEND and not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise ValidationError({"days": f"延期应为1至{MAX_EXTENSION_DAYS}个工作日"})
     _require_active(process)
     approval = Approval.objects.create(
         process=process, kind=kind, days=days, reason=reason, requested_by=actor

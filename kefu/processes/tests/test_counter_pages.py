@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kefu.accounts.models import Role, Unit
@@ -123,6 +124,32 @@ def test_a_clerk_asks_for_an_extension_and_a_leader_grants_it_on_the_approvals_p
     process.refresh_from_db()
     assert process.due_at > due
     assert Approval.objects.get().status == Approval.Status.APPROVED
+
+
+@pytest.mark.parametrize("kind", ["suspend", "extend"])
+@pytest.mark.parametrize("days", ["-1", "40000"])
+def test_an_approval_with_days_out_of_range_is_refused_in_chinese_for_every_kind(client, clerk, kind, days):
+    # given a process at the counter
+    process = start(clerk)
+    client.force_login(clerk)
+    # when the clerk posts a suspension or extension with -1 days (the CHECK constraint) or 40000
+    # (beyond a smallint on PostgreSQL)
+    response = client.post(
+        f"/processes/{process.pk}/approval/", {"kind": kind, "days": days, "reason": "客户要求"}, follow=True
+    )
+    # then the page names the field and the rule, and nothing is recorded
+    assert response.status_code == 200
+    assert "工作日" in response.content.decode() and not Approval.objects.exists()
+
+
+@pytest.mark.parametrize("days", [-1, 367, 40000])
+def test_the_approval_service_bounds_the_days_of_every_kind(clerk, days):
+    # given
+    process = start(clerk)
+    # when / then
+    with pytest.raises(ValidationError) as refused:
+        services.request_approval(actor=clerk, process=process, kind="suspend", reason="客户要求", days=days)
+    assert "0至366" in refused.value.message_dict["days"][0]
 
 
 def test_an_extension_with_a_bad_number_of_days_is_refused_in_chinese(client, clerk):
