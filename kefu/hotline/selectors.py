@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -12,7 +13,7 @@ from kefu.core.permissions import require
 from kefu.customers.masking import Masker
 from kefu.customers.models import Customer
 from kefu.customers.selectors import is_number_query
-from kefu.hotline.models import Alert, Callback, Contact, WorkOrder
+from kefu.hotline.models import Alert, Callback, Category, Contact, WorkOrder
 
 PAGE_SIZE = 50
 QUEUES = {
@@ -173,3 +174,18 @@ def search_contacts(user, query: str):
         count_number_search(user)
     base = Contact.objects.visible_to(user).select_related("category", "agent", "transferred_to")
     return match_contacts(base, query, masker).order_by("-received_at", "-id")
+
+
+def transfer_category(code: str) -> Category:
+    """The category another app opens transferred contacts under, named by a rule's code
+    (processes.arrears_category): it must exist, be in use and allow transfer, or open_contact would
+    refuse it. The rule's check when an administrator saves it, and the caller's fetch, so a code that
+    went wrong since is a Chinese error, not a DoesNotExist."""
+    category = Category.objects.filter(code=code).first()
+    if category is None:
+        raise ValidationError(f"没有编码为“{code}”的热线类别", code="unknown_category")
+    if not category.active:
+        raise ValidationError(f"热线类别“{category.name}”（{code}）已停用", code="inactive_category")
+    if not category.may_transfer:
+        raise ValidationError(f"热线类别“{category.name}”（{code}）不可转办", code="category_not_transferred")
+    return category

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.core.events import record_event
-from kefu.core.policies import get_policy
+from kefu.core.policies import DEFAULTS, get_policy
 from kefu.customers.models import Customer
 from kefu.customers.services import add_contract, check_arrears, set_supply_status, update_customer
 from kefu.processes.models import NumberCounter
@@ -59,7 +59,8 @@ def branch_of(customer: Customer):
 def notify_branch_of_arrears(process, actor) -> None:
     """P7 / seed 000 ch.6 §6.2: a transfer checks the previous holder's arrears; if any, a work order
     asks the area's branch to collect them. The transfer itself goes on."""
-    from kefu.hotline.models import Category, Channel, Contact
+    from kefu.hotline.models import Channel, Contact
+    from kefu.hotline.selectors import transfer_category
     from kefu.hotline.services.contacts import open_contact
 
     arrears = check_arrears(process.customer)
@@ -74,7 +75,15 @@ def notify_branch_of_arrears(process, actor) -> None:
             f"前户有欠费（{arrears.message}），须通知分公司催缴，但档案缺少联系电话或所属片区，请先补充档案"
         )
         raise ValidationError({"customer": message})
-    category = Category.objects.get(code=get_policy("processes.arrears_category"))
+    try:
+        # Checked when the rule is saved; a row stored before the check, or a category changed since,
+        # is still possible, and the clerk must learn what to ask the administrator to fix.
+        category = transfer_category(get_policy("processes.arrears_category"))
+    except ValidationError as error:
+        rule = DEFAULTS["processes.arrears_category"].label
+        problem = "；".join(error.messages)
+        message = f"前户有欠费须通知分公司催缴，但业务规则“{rule}”有误：{problem}。请系统管理员改正后再办理"
+        raise ValidationError({"hooks": message}) from None
     contact = open_contact(
         actor=actor,
         matter=f"更名过户（{process.number}）：前户{customer.name}有欠费，{arrears.message}，请分公司及时催缴",

@@ -21,7 +21,7 @@ def superuser(make_user):
 
 
 @pytest.mark.parametrize("key", sorted(DEFAULTS))
-def test_every_rule_has_a_kind_and_its_default_passes_its_own_check(key):
+def test_every_rule_has_a_kind_and_its_default_passes_its_own_check(db, key):
     # given
     rule = DEFAULTS[key]
 
@@ -122,3 +122,30 @@ def test_a_stored_value_saved_before_the_check_falls_back_to_the_default(db, cap
     # then
     assert (retry, due_soon) == (2, 4)
     assert "hotline.callback_retry_hours" in caplog.text
+
+
+def test_a_rule_naming_a_hotline_category_refuses_an_unknown_code_in_the_admin(client_for, superuser):
+    # when the administrator names a category that does not exist for the transfer's arrears notice
+    response = client_for(superuser).post(ADD_URL, {"key": "processes.arrears_category", "value": "no_such"})
+
+    # then the form says which rule and why, and nothing is saved
+    assert response.status_code == 200
+    error = response.context["adminform"].form.errors["value"][0]
+    assert DEFAULTS["processes.arrears_category"].label in error
+    assert "没有编码为“no_such”的热线类别" in error
+    assert not Policy.objects.exists()
+
+
+def test_a_rule_naming_a_hotline_category_refuses_one_that_cannot_be_transferred(superuser):
+    # when / then: "consult" is answered by the agent, never transferred to a branch
+    with pytest.raises(ValidationError) as refused:
+        set_policy(actor=superuser, key="processes.arrears_category", value="consult")
+    assert "不可转办" in refused.value.message_dict["value"][0]
+
+
+def test_a_rule_naming_a_hotline_category_accepts_an_existing_one(superuser):
+    # when
+    set_policy(actor=superuser, key="processes.arrears_category", value="repair")
+
+    # then
+    assert get_policy("processes.arrears_category") == "repair"

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from kefu.accounts.models import Role, Unit
-from kefu.core.models import Event
+from kefu.core.models import Event, Policy
 from kefu.customers.models import Customer, ServicePoint
 from kefu.customers.tests.factories import (
     AccountFactory,
@@ -101,6 +101,22 @@ def test_a_transfer_with_arrears_asks_the_branch_to_collect_and_waits_for_the_ne
     assert Event.objects.filter(verb="customer.transferred_out", target_id=str(old.pk)).exists()
     assert Event.objects.filter(verb="customer.transferred_in", target_id=str(new.pk)).exists()
     assert services.advance(actor=clerk, process=process).state == Process.State.COMPLETED
+
+
+@pytest.mark.parametrize(("code", "says"), [("no_such", "没有编码为“no_such”"), ("consult", "不可转办")])
+def test_a_transfer_with_arrears_and_a_wrong_category_rule_is_refused_in_chinese(clerk, code, says):
+    # given the rule's category, stored before the rule had its check (straight into the table)
+    Policy.objects.create(key="processes.arrears_category", value=code)
+    old, new = holder_with_meter(arrears="86.40"), CustomerFactory(name="陈立新")
+    process = start(clerk, "transfer", old, **transfer_facts(old, new))
+    hand_in(clerk, process)
+    # when the papers are checked and the branch must be told of the arrears
+    with pytest.raises(ValidationError) as refused:
+        services.advance(actor=clerk, process=process)
+    # then the clerk learns which rule is wrong, and nothing is half done
+    message = refused.value.message_dict["hooks"][0]
+    assert "通知分公司催缴所用的热线类别编码" in message and says in message
+    assert not WorkOrder.objects.exists()
 
 
 def test_a_transfer_without_arrears_opens_no_work_order(clerk):
