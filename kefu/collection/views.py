@@ -15,8 +15,9 @@ from kefu.collection.permissions import get_account_for_payment, get_payment_for
 from kefu.core.forms import add_service_errors
 from kefu.core.params import object_id, page_number, parse_day, parse_month
 from kefu.core.permissions import can, require
-from kefu.customers.models import Account
+from kefu.customers.models import Account, ArchiveAccess
 from kefu.customers.permissions import get_customer_for
+from kefu.customers.services import record_archive_access
 
 PER_PAGE = 30
 
@@ -58,6 +59,11 @@ def pay(request):
         else:
             messages.success(request, f"已收费 {services.yuan(payment.amount)}，流水号 {payment.number}")
             return redirect("collection:detail", pk=payment.pk)
+    # The accounts' arrears are the customer's data, shown whole: a read of the archive (A3), as the
+    # same amounts through /api/customers/{id}/arrears are.
+    record_archive_access(
+        user=request.user, customers=[customer], channel=ArchiveAccess.Channel.PAGE, request=request
+    )
     return render(request, "collection/pay.html", {"form": form, "customer": customer, "accounts": accounts})
 
 

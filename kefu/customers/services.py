@@ -243,20 +243,23 @@ def add_contract(
     return contract
 
 
-def record_archive_access(*, user, customers, channel: str, request=None) -> None:
+def record_archive_access(*, user, customers, channel: str, request=None, path: str | None = None) -> None:
     """Log one response that showed archives (A3): one row, whatever the number of customers, with
     their ids (one INSERT, so that a search list logs at no noticeable cost). Runs in the caller's
-    request; never skipped. Nothing is written when nothing was shown."""
+    request; never skipped. Nothing is written when nothing was shown. `path` replaces the request's
+    own where that does not say what was shown (the screen pop names its call)."""
     ids = list(dict.fromkeys(getattr(c, "pk", c) for c in customers))
     if not ids:
         return
+    if path is None:
+        path = request.get_full_path() if request is not None else ""
     ArchiveAccess.objects.create(
         user=user,
         customer_id=ids[0] if len(ids) == 1 else None,
         customer_ids=ids,
         channel=channel,
         ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
-        path=request.get_full_path()[:200] if request is not None else "",
+        path=path[:200],
     )
 
 

@@ -7,6 +7,7 @@ from ninja import Field, Router, Status
 from pydantic import ConfigDict
 
 from kefu.core.schemas import Schema
+from kefu.customers.models import ArchiveAccess
 from kefu.telephony import selectors, services
 from kefu.telephony.models import Call
 from kefu.telephony.permissions import get_screen_pop_for, require_recording
@@ -133,6 +134,13 @@ def screen_pop(request):
     pop = get_screen_pop_for(request.user)
     if pop is None:
         return {"call": None}
+    services.record_screen_pop_read(
+        user=request.user,
+        call=pop.call,
+        customers=[c.customer for c in pop.customers],
+        channel=ArchiveAccess.Channel.API,
+        request=request,
+    )
     return {
         "call": {
             "call_id": pop.call.call_id,

@@ -21,7 +21,8 @@ from kefu.core.events import diff, record_event
 from kefu.core.params import check_moment
 from kefu.core.policies import get_policy
 from kefu.core.validators import normalise_phone
-from kefu.customers.models import ContactPerson, Customer
+from kefu.customers.models import ArchiveAccess, ContactPerson, Customer
+from kefu.customers.services import record_archive_access
 from kefu.customers.validation import Errors
 from kefu.telephony.models import Call, CallEvent, EventType
 
@@ -225,3 +226,31 @@ def record_call_event(
     call.save()
     record_event(actor=actor, target=call, verb=f"call.{event}", changes=changes)
     return Recorded(call=call, event=call_event, duplicate=False)
+
+
+# --- The screen pop as a read of the archive (A3; issue 11 review, item 3) ----------------------------
+#
+# The pop finds the caller's archive by the complete number and shows it (name, address, the number as
+# the user may see it, recent contacts and open orders): a read of the archive, as a search by the
+# complete number is, whatever the mask (so it is logged for agents who see numbers masked as well).
+# It is logged once per call, the first time the pop shows customers for it, not on every two-second
+# poll, which would write thirty identical rows a minute per agent and bury the reads that matter. A
+# later poll finds that row by its path, which names the call, among the user's own rows of the last
+# hour (the access_user index): one indexed probe a poll, and only while a known caller is on the line.
+# Two polls racing may both write; a duplicate row is harmless, a missing one is not.
+POP_READ_LOOKBACK = timedelta(hours=1)  # far longer than a call shows (selectors.POP_RANG_WITHIN)
+
+
+def record_screen_pop_read(
+    *, user: User, call: Call, customers: list[Customer], channel: str, request
+) -> None:
+    """Log the pop's first showing of customers for this call as one read of their archives."""
+    if not customers:
+        return
+    marker = f"?call_id={call.call_id}"
+    since = timezone.now() - POP_READ_LOOKBACK
+    if ArchiveAccess.objects.filter(user=user, accessed_at__gte=since, path__endswith=marker).exists():
+        return
+    record_archive_access(
+        user=user, customers=customers, channel=channel, request=request, path=f"{request.path}{marker}"
+    )

@@ -3,7 +3,8 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from kefu.telephony import selectors
+from kefu.customers.models import ArchiveAccess
+from kefu.telephony import selectors, services
 from kefu.telephony.exports import answer_stats_workbook
 from kefu.telephony.forms import SORTS, StatsFilterForm
 from kefu.telephony.permissions import get_screen_pop_for, require_stats
@@ -11,11 +12,18 @@ from kefu.telephony.services import answer_limit_seconds
 
 
 def pop(request):
-    """The current user's call. Not an archive read (A3): it shows a masked summary, and the archive
-    itself, opened from here, is logged as usual. Polled every two seconds, so it logs nothing."""
+    """The current user's call. Showing the caller's archive is a read (A3), logged once per call
+    rather than on each two-second poll (services.record_screen_pop_read says why)."""
     pop = get_screen_pop_for(request.user)
     context = {"pop": pop}
     if pop is not None:
+        services.record_screen_pop_read(
+            user=request.user,
+            call=pop.call,
+            customers=[item.customer for item in pop.customers],
+            channel=ArchiveAccess.Channel.PAGE,
+            request=request,
+        )
         context["fill_url"] = selectors.contact_form_url(pop.call)
         for item in pop.customers:
             item.fill_url = selectors.contact_form_url(pop.call, item.customer)

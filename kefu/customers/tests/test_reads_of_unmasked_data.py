@@ -108,3 +108,93 @@ def test_the_access_log_lists_the_lists_that_showed_the_customer(
     # and a customer the list did not show has an empty log
     other = CustomerFactory(name="李秀英")
     assert client_for(department_head).get(f"/api/customers/{other.pk}/access-log").json() == []
+
+
+# --- reads outside the archive's own pages (issue 11 review, item 3) ------------------------------
+
+
+@pytest.fixture
+def transferred_repair(db, agent):
+    """A repair for a customer of the east branch, transferred to the branch; the branch's repairer."""
+    from kefu.accounts.models import Role
+    from kefu.accounts.tests.factories import ServiceAreaFactory, UnitFactory, UserFactory
+    from kefu.hotline.models import Category
+    from kefu.hotline.services.contacts import open_contact
+
+    branch = UnitFactory(name="城东供水分公司")
+    customer = CustomerFactory(
+        name="王建国", phone="13912345678", service_area=ServiceAreaFactory(branch=branch)
+    )
+    contact = open_contact(
+        actor=agent,
+        matter="水表井漏水",
+        category=Category.objects.get(code="repair"),
+        disposition="transferred",
+        customer=customer,
+        phone="13912345678",
+    )
+    repairer = UserFactory(role=Role.UNIT_STAFF, username="east", name="城东维修员", unit=branch)
+    return contact.work_order, repairer
+
+
+def test_the_dispatch_form_that_shows_the_unit_the_full_phone_is_a_printed_read(
+    client_for, agent, transferred_repair
+):
+    # given a work order whose dispatch form shows the unit doing the job the caller's full number
+    order, repairer = transferred_repair
+    # when the unit prints it, and the agent (who sees the number masked) prints it too
+    page = client_for(repairer).get(f"/hotline/orders/{order.pk}/print/").content.decode()
+    masked = client_for(agent).get(f"/hotline/orders/{order.pk}/print/").content.decode()
+    # then the unit's print is one read of that archive, and the masked print is none
+    assert "13912345678" in page and "139****5678" in masked and "13912345678" not in masked
+    assert reads() == [("east", "print", [order.customer_id])]
+
+
+def ring(agent, number: str, call_id: str):
+    from django.utils import timezone
+
+    from kefu.telephony.models import Call
+
+    now = timezone.now()
+    return Call.objects.create(
+        call_id=call_id, agent=agent, caller_number=number, started_at=now, ring_at=now
+    )
+
+
+def test_a_screen_pop_that_shows_a_customer_is_one_read_per_call_not_per_poll(client_for, department_head):
+    # given a call ringing at the department head's phone from a customer in the archive
+    customer = CustomerFactory(name="王建国", phone="13812345678")
+    ring(department_head, customer.phone, "C1")
+    client = client_for(department_head)
+    # when the workspace polls the pop every two seconds, and an integration reads it through the API
+    for _ in range(3):
+        assert "王建国" in client.get("/telephony/pop/", headers={"HX-Request": "true"}).content.decode()
+    for _ in range(2):
+        assert client.get("/api/telephony/screen-pop").json()["customers"][0]["name"] == "王建国"
+    # then the call is one read of the archive it found by the complete number
+    assert reads() == [("head", "page", [customer.pk])]
+    # and the next call from the same customer is another
+    ring(department_head, customer.phone, "C2")
+    client.get("/api/telephony/screen-pop")
+    assert reads() == [("head", "page", [customer.pk]), ("head", "api", [customer.pk])]
+
+
+def test_a_screen_pop_for_a_number_not_in_the_archive_is_no_read(client_for, department_head):
+    ring(department_head, "13800000000", "C1")
+    client_for(department_head).get("/telephony/pop/", headers={"HX-Request": "true"})
+    assert reads() == []
+
+
+def test_the_payment_page_that_shows_the_arrears_is_a_read(client_for, counter_clerk, db):
+    # given a customer with an account in arrears
+    from decimal import Decimal
+
+    from kefu.customers.tests.factories import AccountFactory
+
+    customer = CustomerFactory(name="王建国")
+    AccountFactory(customer=customer, arrears=Decimal("128.50"))
+    # when the clerk opens the payment page, as /api/customers/{id}/arrears would show the amounts
+    response = client_for(counter_clerk).get("/collection/pay/", {"customer": customer.pk})
+    # then it is one read of that archive
+    assert response.status_code == 200 and "128.50" in response.content.decode()
+    assert reads() == [("clerk", "page", [customer.pk])]

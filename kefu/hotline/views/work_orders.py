@@ -13,6 +13,8 @@ from kefu.core.forms import error_text
 from kefu.core.permissions import require
 from kefu.core.validators import format_phone
 from kefu.customers.masking import Masker
+from kefu.customers.models import ArchiveAccess
+from kefu.customers.services import record_archive_access
 from kefu.hotline import exports, forms, selectors
 from kefu.hotline.models import WorkOrder
 from kefu.hotline.permissions import get_callback_for, get_work_order_for
@@ -293,9 +295,16 @@ def work_order_print(request, pk: int):
     contact = order.contact
     # The unit going to the job needs the real number; everyone else sees it as the archive shows it.
     doing_the_job = request.user.unit_id is not None and request.user.unit_id == order.unit_id
-    contact.phone_shown = (
-        format_phone(contact.phone) if doing_the_job else Masker(request.user).phone(contact.phone)
-    )
+    masker = Masker(request.user)
+    contact.phone_shown = format_phone(contact.phone) if doing_the_job else masker.phone(contact.phone)
+    if (doing_the_job or masker.full) and contact.customer_id:
+        # A print that shows the caller's number whole is a read of the customer's archive (A3).
+        record_archive_access(
+            user=request.user,
+            customers=[contact.customer_id],
+            channel=ArchiveAccess.Channel.PRINT,
+            request=request,
+        )
     return render(
         request,
         "hotline/work_order_print.html",
