@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kefu.accounts.models import ServiceArea
 from kefu.core.forms import add_service_errors
+from kefu.core.params import object_id
 from kefu.core.permissions import can, require
 from kefu.knowledge import selectors, services
 from kefu.knowledge.forms import ArticleForm, CancelOutageForm, OutageForm
@@ -211,7 +212,5 @@ def panel(request):
 
 
 def _area(value) -> ServiceArea | None:
-    try:
-        return ServiceArea.objects.filter(pk=int(value)).first()
-    except (TypeError, ValueError):
-        return None
+    pk = object_id(value)  # the shared id rule: what cannot be an id is no area
+    return ServiceArea.objects.filter(pk=pk).first() if pk is not None else None

@@ -7,6 +7,7 @@ office sees the applications waiting for a design, not the customer's whole file
 from django.db.models import QuerySet
 from django.http import Http404
 
+from kefu.core.params import object_id
 from kefu.core.permissions import require
 from kefu.processes.models import Approval, Process
 
@@ -22,10 +23,9 @@ def visible_processes(user) -> QuerySet[Process]:
 
 def get_process_for(user, pk) -> Process:
     processes = visible_processes(user)
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404("业务不存在") from None
+    pk = object_id(pk)  # the shared id rule: int() would read "+12" or "١٢"
+    if pk is None:
+        raise Http404("业务不存在")
     process = (
         processes.select_related("definition", "customer", "current_stage", "started_by", "unit")
         .filter(pk=pk)
@@ -39,7 +39,8 @@ def get_process_for(user, pk) -> Process:
 def get_approval_for(user, pk) -> Approval:
     """An approval is seen by whoever sees its process; deciding is checked by the service."""
     require(user, "processes.view_process")
-    approval = Approval.objects.select_related("process").filter(pk=pk).first()
+    pk = object_id(pk)
+    approval = Approval.objects.select_related("process").filter(pk=pk).first() if pk else None
     if approval is None:
         raise Http404("审批不存在")
     return approval

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from kefu.core.params import object_id
 from kefu.core.permissions import require
 from kefu.workforce.models import Handover
 
@@ -11,10 +12,9 @@ def get_handover_for(user, pk, *, receive: bool = False, correct: bool = False) 
     require(user, "workforce.view_handover")
     if receive or correct:
         require(user, "workforce.change_handover")
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404("交接班记录不存在") from None
+    pk = object_id(pk)  # the shared id rule: int() would read "+12" or "١٢"
+    if pk is None:
+        raise Http404("交接班记录不存在")
     handover = Handover.objects.select_related("team", "handed_over_by", "received_by").filter(pk=pk).first()
     if handover is None:
         raise Http404("交接班记录不存在")

@@ -4,6 +4,7 @@ The pages and the API share one permission helper, so every check is made on bot
 import json
 
 import pytest
+from django.http import Http404
 from django.test import Client
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from kefu.accounts.models import ApiToken, Role
 from kefu.accounts.tests.factories import ServiceAreaFactory, UnitFactory
 from kefu.core.models import Event
 from kefu.customers.models import ArchiveAccess, Customer
+from kefu.customers.permissions import get_customer_for
 from kefu.customers.tests.factories import (
     AccountFactory,
     ContactPersonFactory,
@@ -287,3 +289,25 @@ def test_a_token_does_not_open_the_pages(client, agent, customer):
     response = client.get(f"/customers/{customer.pk}/", headers=bearer(raw))
     assert response.status_code == 302
     assert response.url.startswith("/login/")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        lambda pk: str(pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")),  # int() reads these
+        lambda pk: f"+{pk}",
+        lambda pk: "9223372036854775808",  # 2**63: beyond the database's bigint
+        lambda pk: "¹",
+    ],
+    ids=["arabic_indic_digits", "plus_sign", "beyond_bigint", "superscript"],
+)
+def test_a_customer_id_written_otherwise_than_in_plain_digits_names_no_customer(agent, customer, written):
+    # when the archive is fetched by an id a query could carry (?customer=…)
+    # then only plain digits within the database's range name a customer (kefu.core.params.object_id)
+    with pytest.raises(Http404):
+        get_customer_for(agent, written(customer.pk))
+
+
+def test_a_customer_id_as_plain_digits_or_a_number_names_the_customer(agent, customer):
+    assert get_customer_for(agent, str(customer.pk)) == customer
+    assert get_customer_for(agent, customer.pk) == customer

@@ -172,6 +172,25 @@ def test_the_panel_without_an_outage_offers_the_most_used_articles(client_for, a
     assert html.index("最常用的条目") < html.index("很少用的条目")
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        lambda pk: str(pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")),  # int() reads these
+        lambda pk: f"+{pk}",
+        lambda pk: "9223372036854775808",  # 2**63: beyond the database's bigint
+    ],
+    ids=["arabic_indic_digits", "plus_sign", "beyond_bigint"],
+)
+def test_the_panel_takes_only_a_plain_area_id(client_for, agent, area, written):
+    # given an outage on now in the area
+    PlannedOutageFactory(service_areas=[area], title="文三路抢修停水")
+    # when the panel is asked for the area written in a way no page writes an id
+    response = client_for(agent).get("/knowledge/for-area/", {"area": written(area.pk)})
+    # then it is read as no area at all, the shared id rule (kefu.core.params.object_id)
+    assert response.status_code == 200
+    assert "文三路抢修停水" not in response.content.decode()
+
+
 def test_the_panel_says_so_when_nothing_matches(client_for, agent):
     html = client_for(agent).get("/knowledge/for-area/", {"area": "abc", "q": "火星"}).content.decode()
     assert "没有找到相关知识" in html

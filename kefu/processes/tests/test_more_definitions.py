@@ -358,3 +358,13 @@ def test_the_meter_store_is_asked_after_commit_through_a_signal(clerk, django_ca
     finally:
         meter_work_requested.disconnect(listener)
     assert heard == [(process.number, "remove")]
+
+
+@pytest.mark.parametrize("written", ["+{pk}", "{pk}.0", "9223372036854775808"])
+def test_a_process_id_written_otherwise_than_in_plain_digits_names_no_process(clerk, written):
+    # given a process the clerk sees
+    process = start(clerk, "transfer", holder_with_meter())
+    # when / then: only plain digits within bigint name it (kefu.core.params.object_id)
+    assert get_process_for(clerk, str(process.pk)) == process
+    with pytest.raises(Http404):
+        get_process_for(clerk, written.format(pk=process.pk))

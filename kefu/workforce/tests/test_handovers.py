@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils import timezone
 
 from kefu.accounts.models import Role
@@ -14,6 +15,7 @@ from kefu.accounts.tests.factories import TeamFactory
 from kefu.core.events import events_for
 from kefu.workforce import selectors, services
 from kefu.workforce.models import Handover
+from kefu.workforce.permissions import get_handover_for
 from kefu.workforce.tests.factories import HandoverFactory
 
 SHANGHAI = timezone.get_fixed_timezone(8 * 60)
@@ -289,3 +291,13 @@ def test_the_api_says_who_is_on_duty(api, outgoing, night_team):
         duty = api(outgoing, "get", "/api/workforce/on-duty").json()
     assert duty[0]["team_code"] == "RX2"
     assert [m["username"] for m in duty[0]["members"]] == ["outgoing"]
+
+
+@pytest.mark.parametrize("written", ["+{pk}", "9223372036854775808", "¹"])
+def test_a_handover_id_written_otherwise_than_in_plain_digits_names_no_handover(leader, night_team, written):
+    # given a handover the team leader sees
+    handover = HandoverFactory(team=night_team)
+    # when / then: only plain digits within bigint name it (kefu.core.params.object_id)
+    assert get_handover_for(leader, str(handover.pk)) == handover
+    with pytest.raises(Http404):
+        get_handover_for(leader, written.format(pk=handover.pk))
