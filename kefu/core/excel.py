@@ -5,8 +5,12 @@ Every export builds its workbook with `export_workbook()`, whose sheets pass eac
 refused must not break the export), and a text that Excel would read as a formula (=, +, -, @, a tab
 or CR first: OWASP "CSV injection") is written as text, never run. kefu/core/tests/test_excel.py checks
 that no module builds a workbook or a cell any other way.
+
+CSV files people open in a spreadsheet (the import's error report) have no cell types: they are written
+with `export_csv_writer()`, which puts the ' a spreadsheet reads as "text" before the same formula starts.
 """
 
+import csv
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from tempfile import SpooledTemporaryFile
@@ -25,6 +29,11 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def runs_as_formula(text: str) -> bool:
+    """Whether a spreadsheet would take this text as a formula: the one rule of Excel and CSV exports."""
+    return text.startswith(FORMULA_STARTS)
+
+
 def cell_text(value: str) -> str:
     """A text as a cell can hold it: the control characters Excel refuses removed."""
     return ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -40,7 +49,7 @@ def _as_text(cell: Cell) -> Cell:
 
 def _may_run(cell: Cell) -> bool:
     value = cell.value
-    return isinstance(value, str) and (cell.data_type in ("f", "e") or value.startswith(FORMULA_STARTS))
+    return isinstance(value, str) and (cell.data_type in ("f", "e") or runs_as_formula(value))
 
 
 def export_value(sheet, value: Any) -> Any:
@@ -50,7 +59,7 @@ def export_value(sheet, value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = cell_text(value)
-    if not text.startswith(FORMULA_STARTS) and text not in ERROR_CODES:
+    if not runs_as_formula(text) and text not in ERROR_CODES:
         return text  # the common case: no cell object per value (300,000-row registers)
     return _as_text(WriteOnlyCell(sheet, value=text))
 
@@ -75,6 +84,26 @@ class ExportWorkbook(Workbook):
 def export_workbook() -> Workbook:
     """A write-only workbook for an export (streams 300,000 rows in little memory)."""
     return ExportWorkbook()
+
+
+def csv_text(value: Any) -> Any:
+    """One value of a CSV row: a text a spreadsheet would run gets a leading ', which it shows as text
+    (CSV has no text cells, so this is the only protection there is)."""
+    return "'" + value if isinstance(value, str) and runs_as_formula(value) else value
+
+
+class ExportCsvWriter:
+    """csv.writer for a file people open in a spreadsheet: every value goes through csv_text."""
+
+    def __init__(self, handle):
+        self._writer = csv.writer(handle)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([csv_text(value) for value in row])
+
+
+def export_csv_writer(handle) -> ExportCsvWriter:
+    return ExportCsvWriter(handle)
 
 
 def set_widths(sheet, widths: list[int]) -> None:

@@ -30,6 +30,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from kefu.core.excel import export_csv_writer
 from kefu.customers.bulk import (
     BackgroundWriter,
     NewAccount,
@@ -648,10 +649,11 @@ class _Importer:
 
 
 def write_report(path: Path, errors: list[RowError]) -> None:
-    """CSV in UTF-8 with a BOM, which Excel needs to show Chinese correctly."""
+    """CSV in UTF-8 with a BOM, which Excel needs to show Chinese correctly. It repeats the imported
+    values, which anyone may have typed: written so that a spreadsheet never runs one as a formula."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = export_csv_writer(handle)
         writer.writerow(REPORT_HEADERS)
         for e in errors:
             writer.writerow([e.line, e.batch, e.field, e.message, e.value])

