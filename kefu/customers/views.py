@@ -182,17 +182,14 @@ def access_log(request, pk: int):
 
 
 def _search(request, *, page: int) -> selectors.SearchPage:
-    """The search box's query through services.search_archive; past the rate limit, no results and
-    the reason in their place."""
-    query, field = request.GET.get("q", ""), request.GET.get("field", "auto")
-    try:
-        return services.search_archive(
-            user=request.user, query=query, field=field, page=page, request=request
-        )
-    except services.SearchRateLimited as refusal:
-        return selectors.SearchPage(
-            query=query.strip(), field=field, page=page, customers=[], has_next=False, notice=str(refusal)
-        )
+    """The search box's query; past the rate limit, no results and the reason in their place."""
+    return services.search_archive_or_notice(
+        user=request.user,
+        query=request.GET.get("q", ""),
+        field=request.GET.get("field", "auto"),
+        page=page,
+        request=request,
+    )
 
 
 def _page(request) -> int:

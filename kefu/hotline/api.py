@@ -291,7 +291,7 @@ class ContactPage(Schema):
 def list_contacts(request, filters: Query[ContactFilter]):
     require(request.user, "hotline.view_contact")
     if filters.q.strip():
-        rows = selectors.search_contacts(request.user, filters.q)
+        rows = contacts.search_register(user=request.user, query=filters.q)
     else:
         rows = Contact.objects.visible_to(request.user).order_by("-received_at", "-id")
     if filters.category:

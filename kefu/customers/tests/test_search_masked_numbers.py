@@ -218,6 +218,23 @@ def test_number_searches_past_the_policys_limit_are_refused_in_chinese(
     assert api_found(client, "王建国") == ["王建国"]
 
 
+def test_reading_the_contact_register_through_its_selector_counts_no_search(
+    client_for, administrator, agent, db
+):
+    # given a limit of one number search a minute
+    core_services.set_policy(actor=administrator, key="customers.search_per_minute", value=1)
+    # when the register's number search is read through its selector (a read: benches, reports, tests)
+    from kefu.hotline.selectors import search_contacts
+
+    for _ in range(3):
+        list(search_contacts(agent, "5678"))
+    # then nothing was counted: the agent's first search in the search box still goes through
+    page = client_for(agent).get("/hotline/contacts/", {"q": "5678"})
+    assert page.status_code == 200 and "每分钟最多1次" not in page.content.decode()
+    # and the box's second is the one refused
+    assert "每分钟最多1次" in client_for(agent).get("/hotline/contacts/", {"q": "5678"}).content.decode()
+
+
 def test_the_limit_counts_each_user_on_their_own(client_for, administrator, agent, make_user, wang):
     core_services.set_policy(actor=administrator, key="customers.search_per_minute", value=1)
     other = make_user(username="agent2", name="话务员小李")

@@ -14,7 +14,7 @@ from kefu.hotline import exports, forms, selectors
 from kefu.hotline.models import Contact, WorkOrder
 from kefu.hotline.permissions import get_contact_for
 from kefu.hotline.services.alerts import mark_alerts_read
-from kefu.hotline.services.contacts import correct_contact
+from kefu.hotline.services.contacts import correct_contact, search_register
 from kefu.hotline.views._common import (
     EXPORT_LIMIT,
     _event_lines,
@@ -40,7 +40,7 @@ def contacts(request):
         query = ""
     if query:
         try:
-            queryset = selectors.search_contacts(user, query)
+            queryset = search_register(user=user, query=query)
         except SearchRateLimited as refusal:
             hint, queryset = str(refusal), Contact.objects.none()
     else:

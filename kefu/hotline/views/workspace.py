@@ -15,8 +15,7 @@ from kefu.core.permissions import can, require
 from kefu.customers.masking import Masker
 from kefu.customers.models import ArchiveAccess, Customer
 from kefu.customers.permissions import get_customer_for
-from kefu.customers.selectors import SearchPage
-from kefu.customers.services import SearchRateLimited, record_archive_access, search_archive
+from kefu.customers.services import record_archive_access, search_archive_or_notice
 from kefu.hotline import forms, selectors
 from kefu.hotline.models import Category, Contact, WorkOrder
 from kefu.hotline.services.contacts import check_disposition, open_contact
@@ -214,12 +213,9 @@ def _preview_area(user, data) -> ServiceArea | None:
 def customer_lookup(request):
     """htmx: up to 10 customers matching the lookup box, each with a 选择 button."""
     require(request.user, "hotline.add_contact", "customers.view_customer")
-    query = request.GET.get("q", "")
-    try:
-        result = search_archive(user=request.user, query=query, per_page=10, request=request)
-    except SearchRateLimited as refusal:
-        result = SearchPage(query=query.strip(), field="auto", page=1, customers=[], has_next=False)
-        result.notice = str(refusal)
+    result = search_archive_or_notice(
+        user=request.user, query=request.GET.get("q", ""), per_page=10, request=request
+    )
     masker = Masker(request.user)
     for customer in result.customers:
         masker.apply(customer)
