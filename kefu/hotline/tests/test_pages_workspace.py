@@ -30,34 +30,13 @@ def category(code: str) -> Category:
     return Category.objects.get(code=code)
 
 
-def contact_data(**changes) -> dict:
-    data = {
-        "channel": "phone",
-        "customer": "",
-        "caller_name": "",
-        "phone": "",
-        "address": "",
-        "service_area": "",
-        "matter": "家里突然没水了，邻居也没水",
-        "category": category("repair").pk,
-        "priority": "normal",
-        "disposition": "transferred",
-        "result": "",
-        "unit": "",
-        "suggested_category": "",
-        "suggestion_confidence": "",
-        "call_id": "",
-    }
-    return data | changes
-
-
 def test_an_agent_records_a_repair_and_it_goes_to_the_branch_of_the_customers_area(
-    client_for, agent, customer, branch
+    client_for, agent, customer, branch, workspace_form
 ):
     # given an agent on a call from a customer on file
     client = client_for(agent)
     # when the repair is recorded as a transfer
-    response = client.post("/hotline/", contact_data(customer=customer.pk, call_id="call-1"))
+    response = client.post("/hotline/", workspace_form(customer=customer.pk, call_id="call-1"))
     # then the contact is saved and transferred to the branch of the customer's area
     assert response.status_code == 302
     assert response.url == "/hotline/"
@@ -73,10 +52,10 @@ def test_an_agent_records_a_repair_and_it_goes_to_the_branch_of_the_customers_ar
     assert contact.number in page and work_order.number in page and "城东供水分公司" in page
 
 
-def test_a_consultation_cannot_be_transferred_and_nothing_is_saved(client_for, agent, area):
+def test_a_consultation_cannot_be_transferred_and_nothing_is_saved(client_for, agent, area, workspace_form):
     # given an agent who chooses to transfer a consultation
     client = client_for(agent)
-    data = contact_data(category=category("consult").pk, matter="问一下水价", phone="13900001111")
+    data = workspace_form(category=category("consult").pk, matter="问一下水价", phone="13900001111")
     # when the form is sent
     response = client.post("/hotline/", data)
     # then the rule is shown in Chinese next to the disposition and nothing is recorded
@@ -88,16 +67,16 @@ def test_a_consultation_cannot_be_transferred_and_nothing_is_saved(client_for, a
     assert WorkOrder.objects.count() == 0
 
 
-def test_an_empty_matter_is_refused_in_chinese(client_for, agent):
-    response = client_for(agent).post("/hotline/", contact_data(matter=""))
+def test_an_empty_matter_is_refused_in_chinese(client_for, agent, workspace_form):
+    response = client_for(agent).post("/hotline/", workspace_form(matter=""))
     assert response.status_code == 200
     assert "请填写来电事项" in response.content.decode()
     assert Contact.objects.count() == 0
 
 
-def test_an_answered_repair_needs_its_answer(client_for, agent, customer):
+def test_an_answered_repair_needs_its_answer(client_for, agent, customer, workspace_form):
     # given a repair the agent answered at once but without writing the answer
-    data = contact_data(customer=customer.pk, disposition="answered", result="")
+    data = workspace_form(customer=customer.pk, disposition="answered", result="")
     # when sent
     response = client_for(agent).post("/hotline/", data)
     # then the category's answer hint is shown next to the result
@@ -106,9 +85,9 @@ def test_an_answered_repair_needs_its_answer(client_for, agent, customer):
 
 
 def test_an_anonymous_repair_with_an_address_in_the_area_is_routed_by_the_chosen_area(
-    client_for, agent, area
+    client_for, agent, area, workspace_form
 ):
-    data = contact_data(phone="139 0000 1111", address="城东路12号", service_area=area.pk)
+    data = workspace_form(phone="139 0000 1111", address="城东路12号", service_area=area.pk)
     response = client_for(agent).post("/hotline/", data)
     assert response.status_code == 302
     work_order = WorkOrder.objects.get()
@@ -213,10 +192,12 @@ def test_the_customer_lookup_shows_matches_with_masked_phones(client_for, agent,
     assert "选择" in page
 
 
-def test_choosing_a_customer_puts_it_on_the_form_and_shows_the_history(client_for, agent, customer):
+def test_choosing_a_customer_puts_it_on_the_form_and_shows_the_history(
+    client_for, agent, customer, workspace_form
+):
     # given a customer with an earlier transferred repair
     client = client_for(agent)
-    client.post("/hotline/", contact_data(customer=customer.pk))
+    client.post("/hotline/", workspace_form(customer=customer.pk))
     # when the agent chooses the customer in the lookup
     response = client.get("/hotline/customer-history/", {"customer": customer.pk, "select": "1"})
     # then the history shows the open order and the hidden field is swapped in

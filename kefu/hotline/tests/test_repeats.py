@@ -36,34 +36,13 @@ def workspace_key(client) -> str:
     return re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
 
 
-def workspace_data(utility, **changes) -> dict:
-    data = {
-        "channel": "phone",
-        "customer": utility.customer.pk,
-        "caller_name": "",
-        "phone": "",
-        "address": "",
-        "service_area": "",
-        "matter": "家里突然没水了，邻居也没水",
-        "category": utility.category("repair").pk,
-        "priority": "normal",
-        "disposition": "transferred",
-        "result": "",
-        "unit": "",
-        "suggested_category": "",
-        "suggestion_confidence": "",
-        "call_id": "",
-    }
-    return data | changes
-
-
 # --- the workspace ------------------------------------------------------------------------------------
 
 
-def test_two_identical_workspace_posts_record_one_contact_and_one_work_order(utility, client):
+def test_two_identical_workspace_posts_record_one_contact_and_one_work_order(utility, client, workspace_form):
     # given the form as drawn for one call
     client.force_login(utility.agent)
-    data = workspace_data(utility, idempotency_key=workspace_key(client))
+    data = workspace_form(customer=utility.customer.pk, idempotency_key=workspace_key(client))
     # when it is sent twice (a double click)
     client.post("/hotline/", data)
     repeat = client.post("/hotline/", data, follow=True).content.decode()
@@ -83,15 +62,19 @@ def test_each_drawing_of_the_workspace_form_carries_a_new_key(utility, client):
     assert len(keys) == 2
 
 
-def test_a_form_shown_again_with_errors_keeps_its_key_and_the_corrected_post_records_once(utility, client):
+def test_a_form_shown_again_with_errors_keeps_its_key_and_the_corrected_post_records_once(
+    utility, client, workspace_form
+):
     # given a form refused for a missing matter
     client.force_login(utility.agent)
     key = workspace_key(client)
-    refused = client.post("/hotline/", workspace_data(utility, matter="", idempotency_key=key))
+    refused = client.post(
+        "/hotline/", workspace_form(customer=utility.customer.pk, matter="", idempotency_key=key)
+    )
     assert f'value="{key}"' in refused.content.decode() and not Contact.objects.exists()
     # when the agent corrects it and presses 登记 twice
     for _ in range(2):
-        client.post("/hotline/", workspace_data(utility, idempotency_key=key))
+        client.post("/hotline/", workspace_form(customer=utility.customer.pk, idempotency_key=key))
     # then
     assert Contact.objects.count() == 1
 
