@@ -24,6 +24,16 @@ PAGES = [
     ("reports:timeliness", {"from": "2026-11-01", "to": "2026-11-30", "by": "team"}),
     ("reports:timeliness_xlsx", {"from": "2026-11-01", "to": "2026-11-30"}),
 ]
+# What shows a page is that report for that period: its heading, by page and print view (the Excel
+# downloads have none and are opened as workbooks instead).
+HEADINGS = {
+    ("reports:index", ""): "报表",
+    ("reports:monthly", ""): "来电登记与月度汇总 · 2026年11月",
+    ("reports:monthly", "1"): "2026年11月来电来访汇总表",
+    ("reports:weekly", ""): "督办、反馈、回访周汇总 · 2026年11月16日—11月22日",
+    ("reports:weekly", "1"): "督办、反馈、回访周汇总（2026年11月16日—11月22日）",
+    ("reports:timeliness", ""): "转办及时率 · 2026年11月01日—2026年11月30日",
+}
 API = ["/api/reports/timeliness", "/api/reports/monthly-summary", "/api/reports/weekly-summary"]
 
 
@@ -53,13 +63,26 @@ def test_an_agent_may_not_read_the_report_api(client_for, agent, url):
 
 @pytest.mark.parametrize(("name", "params"), PAGES)
 def test_the_department_head_opens_every_report(head, some_calls, name, params):
+    # when the head opens the report for the period of the calls
     with time_machine.travel(NOW, tick=False):
-        assert head.get(reverse(name), params).status_code == 200
+        response = head.get(reverse(name), params)
+    # then the page is that report for that period, or the download a workbook with rows in it
+    assert response.status_code == 200
+    if heading := HEADINGS.get((name, params.get("print", ""))):
+        assert heading in response.content.decode()
+    else:
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        workbook = load_workbook(BytesIO(b"".join(response.streaming_content)), read_only=True)
+        assert sum(1 for _ in workbook.worksheets[0].iter_rows()) > 1
 
 
-def test_the_center_director_may_read_them_too(client_for, make_user, db):
+def test_the_center_director_may_read_them_too(client_for, make_user, some_calls):
     director = make_user("center_director", username="director")
-    assert client_for(director).get(reverse("reports:monthly")).status_code == 200
+    with time_machine.travel(NOW, tick=False):
+        page = client_for(director).get(reverse("reports:monthly"), {"month": "2026-11"})
+    assert page.status_code == 200
+    assert "来电登记与月度汇总 · 2026年11月" in page.content.decode()
+    assert "报修（漏水、停水、水压低）" in page.content.decode()
 
 
 def test_the_monthly_page_shows_the_summary_and_links_to_excel(head, some_calls):
