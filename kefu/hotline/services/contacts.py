@@ -148,7 +148,8 @@ def _record_contact(
         errors["phone"] = exc.messages[0]
     transfer = disposition == D.TRANSFERRED
     if transfer and not phone:
-        errors["phone"] = "转办后须在24小时内回电客户，请填写联系电话"
+        hours = get_policy("hotline.callback_hours")  # the rule as the administrator set it, not "24"
+        errors["phone"] = f"转办后须在{hours}小时内回电客户，请填写联系电话"
     if transfer and category.route == Category.Route.BRANCH_BY_AREA and not (address or customer):
         errors["address"] = "报修、争议等转分公司的事项须记录准确地址"
     if unit is not None and not transfer:

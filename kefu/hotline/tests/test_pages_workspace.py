@@ -52,6 +52,23 @@ def test_an_agent_records_a_repair_and_it_goes_to_the_branch_of_the_customers_ar
     assert contact.number in page and work_order.number in page and "城东供水分公司" in page
 
 
+def test_the_messages_quote_the_callback_rule_as_the_administrator_set_it(
+    client_for, agent, customer, area, workspace_form
+):
+    # given the administrator shortened the callback rule from 24 to 12 hours
+    from kefu.core.services import set_policy
+
+    set_policy(actor=None, key="hotline.callback_hours", value=12)
+    client = client_for(agent)
+    # when a transfer is recorded, and another without any phone to call back
+    client.post("/hotline/", workspace_form(customer=customer.pk))
+    page = client.get("/hotline/").content.decode()
+    refused = client.post("/hotline/", workspace_form(address="城东路9号", service_area=area.pk))
+    # then both say 12 hours, and none says 24
+    assert "请在12小时内回电客户" in page and "请在24小时内回电" not in page
+    assert "转办后须在12小时内回电客户，请填写联系电话" in refused.content.decode()
+
+
 def test_a_consultation_cannot_be_transferred_and_nothing_is_saved(client_for, agent, area, workspace_form):
     # given an agent who chooses to transfer a consultation
     client = client_for(agent)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from kefu.accounts.models import ServiceArea, Unit
 from kefu.core.forms import add_service_errors, error_text
 from kefu.core.permissions import can, require
+from kefu.core.policies import get_policy
 from kefu.customers.masking import Masker
 from kefu.customers.models import ArchiveAccess, Customer
 from kefu.customers.permissions import get_customer_for
@@ -112,7 +113,8 @@ def _opened_message(contact: Contact) -> str:
     work_order = WorkOrder.objects.filter(contact=contact).select_related("unit").first()
     if work_order is not None:
         if work_order.unit:
-            text += f"；工单 {work_order.number} 已转 {work_order.unit.name}，请在24小时内回电客户"
+            hours = get_policy("hotline.callback_hours")  # quoted as the administrator set it
+            text += f"；工单 {work_order.number} 已转 {work_order.unit.name}，请在{hours}小时内回电客户"
         else:
             text += f"；工单 {work_order.number} 由您跟进答复客户"
     return text
