@@ -167,6 +167,7 @@ DEFAULTS: dict[str, PolicyDefault] = {
     "customers.search_per_minute": PolicyDefault(
         30,
         "无权查看完整号码的人员每分钟最多按电话或证件号码查询的次数（防止逐位试探被遮掩的号码）",
+        "本地默认；依据供水手册服务规范1.4：不得泄漏客户的保密资料",
         kind=INT,
         minimum=1,
         maximum=10000,
@@ -258,7 +259,7 @@ DEFAULTS: dict[str, PolicyDefault] = {
         maximum=1440,
     ),
     "customers.upload_max_mb": PolicyDefault(
-        10, "客户档案资料文件大小上限（MB）", kind=INT, minimum=1, maximum=100
+        10, "客户档案资料文件大小上限（MB）", "本地默认", kind=INT, minimum=1, maximum=100
     ),
     "processes.upload_max_mb": PolicyDefault(
         10, "窗口业务材料扫描件大小上限（MB）", kind=INT, minimum=1, maximum=100
