@@ -108,25 +108,13 @@ def group_name(role: str) -> str:
     return str(Role(role).label)
 
 
-# Each domain app lists its own defaults in <app>/roles.py; they are merged here.
-APP_ROLE_MODULES = [
-    "kefu.hotline.roles",
-    "kefu.telephony.roles",
-    "kefu.knowledge.roles",
-    "kefu.workforce.roles",
-    "kefu.reports.roles",
-    "kefu.collection.roles",
-    "kefu.processes.roles",
-    "kefu.kpi.roles",
-]
-
-
 def all_default_permissions() -> dict[str, list[str]]:
-    from importlib import import_module
+    """The accounts app's defaults and every app's, as each app registered them in its ready()."""
+    from kefu.core.registry import platform
 
     merged = {role: list(perms) for role, perms in DEFAULT_PERMISSIONS.items()}
-    for module_name in APP_ROLE_MODULES:
-        for role, perms in import_module(module_name).DEFAULT_PERMISSIONS.items():
+    for app_permissions in platform.role_permissions:
+        for role, perms in app_permissions.items():
             merged.setdefault(role, []).extend(perms)
     return merged
 

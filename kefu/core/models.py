@@ -105,3 +105,43 @@ class CalendarYear(TimeStampedModel):
 
     def __str__(self):
         return str(self.year)
+
+
+class NumberSequence(models.Model):
+    """The last number issued in one series for one period: contacts per day (RX…), payments per day
+    (SF…), connection points and contracts per year (JSD…, GYS…). `kefu.core.numbering.next_number`
+    bumps it with a conditional UPDATE inside the issuing transaction: the row lock serialises two
+    clerks, and a rolled-back issue gives its number back, so a series is unique and gap-free."""
+
+    key = models.CharField(_("编号类型"), max_length=40)
+    period = models.CharField(_("期间"), max_length=16)  # "20261203" for a day, "2026" for a year
+    last = models.PositiveIntegerField(_("已发至"), default=0)
+
+    class Meta:
+        verbose_name = _("编号计数器")
+        verbose_name_plural = _("编号计数器")
+        ordering = ["key", "period"]
+        constraints = [models.UniqueConstraint(fields=["key", "period"], name="number_sequence_unique")]
+
+    def __str__(self):
+        return f"{self.key} {self.period}: {self.last}"
+
+
+class JobClaim(models.Model):
+    """A once-per-period job done (the 16:30 design batch of a day, the 17:00 report of a day…). The
+    unique row is the claim: two workers, or a worker run twice, do a period's job once
+    (`kefu.core.claims.claim`)."""
+
+    job = models.CharField(_("任务"), max_length=60)
+    period = models.CharField(_("期间"), max_length=20)
+    claimed_at = models.DateTimeField(_("执行时间"), auto_now_add=True)
+    summary = models.JSONField(_("结果"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务记录")
+        verbose_name_plural = _("定时任务记录")
+        ordering = ["-claimed_at", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "period"], name="job_claim_once")]
+
+    def __str__(self):
+        return f"{self.period} {self.job}"

@@ -5,3 +5,12 @@ class HotlineConfig(AppConfig):
     name = "kefu.hotline"
     label = "hotline"
     verbose_name = "热线与工单"
+
+    def ready(self):
+        # What this app tells the platform (kefu.core.registry): its rules and its roles' defaults.
+        from kefu.core.policies import declare_rules
+        from kefu.core.registry import platform
+        from kefu.hotline import policies, roles
+
+        declare_rules(self.verbose_name, policies.RULES)
+        platform.add_role_permissions(roles.DEFAULT_PERMISSIONS)

@@ -5,3 +5,12 @@ class KpiConfig(AppConfig):
     name = "kefu.kpi"
     verbose_name = "指标看板"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # What this app tells the platform (kefu.core.registry): its rules and its roles' defaults.
+        from kefu.core.policies import declare_rules
+        from kefu.core.registry import platform
+        from kefu.kpi import policies, roles
+
+        declare_rules(self.verbose_name, policies.RULES)
+        platform.add_role_permissions(roles.DEFAULT_PERMISSIONS)

@@ -5,3 +5,12 @@ class ProcessesConfig(AppConfig):
     name = "kefu.processes"
     label = "processes"
     verbose_name = "窗口业务"
+
+    def ready(self):
+        # What this app tells the platform (kefu.core.registry): its rules and its roles' defaults.
+        from kefu.core.policies import declare_rules
+        from kefu.core.registry import platform
+        from kefu.processes import policies, roles
+
+        declare_rules(self.verbose_name, policies.RULES)
+        platform.add_role_permissions(roles.DEFAULT_PERMISSIONS)

@@ -5,3 +5,12 @@ class ReportsConfig(AppConfig):
     name = "kefu.reports"
     label = "reports"
     verbose_name = "报表"
+
+    def ready(self):
+        # What this app tells the platform (kefu.core.registry): its rules and its roles' defaults.
+        from kefu.core.policies import declare_rules
+        from kefu.core.registry import platform
+        from kefu.reports import policies, roles
+
+        declare_rules(self.verbose_name, policies.RULES)
+        platform.add_role_permissions(roles.DEFAULT_PERMISSIONS)

@@ -5,3 +5,12 @@ class TelephonyConfig(AppConfig):
     name = "kefu.telephony"
     label = "telephony"
     verbose_name = "电话接入"
+
+    def ready(self):
+        # What this app tells the platform (kefu.core.registry): its rules and its roles' defaults.
+        from kefu.core.policies import declare_rules
+        from kefu.core.registry import platform
+        from kefu.telephony import policies, roles
+
+        declare_rules(self.verbose_name, policies.RULES)
+        platform.add_role_permissions(roles.DEFAULT_PERMISSIONS)

@@ -5,3 +5,10 @@ class WorkforceConfig(AppConfig):
     name = "kefu.workforce"
     label = "workforce"
     verbose_name = "值班与交接班"
+
+    def ready(self):
+        # What this app tells the platform (kefu.core.registry): its rules and its roles' defaults.
+        from kefu.core.registry import platform
+        from kefu.workforce import roles
+
+        platform.add_role_permissions(roles.DEFAULT_PERMISSIONS)

@@ -1,0 +1,97 @@
+"""What each domain app tells the platform about itself, in its `AppConfig.ready()`.
+
+`core` imports no domain app: the platform pieces (the rules catalogue, the worker, the demo seeder,
+the role groups, the navigation) read these registries instead, and an app that is not installed is
+simply not in them. Each app registers:
+
+- its rules (`kefu.<app>.policies.RULES`, see `kefu.core.policies.declare_rules`);
+- its default permissions per role (`kefu.<app>.roles.DEFAULT_PERMISSIONS`);
+- its background jobs (`Job`: a name, how often, a function of the current time);
+- its report kinds (`ReportKind`), read by `kefu.reports`;
+- its demo seeder (`Seeder`, with an order: the organisation before customers before contacts);
+- its navigation entry and home tile (`NavEntry`).
+
+The registries are filled once at start-up and only read afterwards.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Job:
+    """A background job the worker runs on every pass; the job itself decides whether anything is due
+    (a deadline scan runs each pass; a once-a-day job compares the clock with its rule and claims its
+    day with `kefu.core.claims.claim`). `run(now)` returns what it did, in Chinese, one line per thing."""
+
+    name: str
+    label: str
+    run: Callable[[datetime], list[str]]
+    order: int = 100  # lower runs first within a pass (the KPI rollups before the reports that read them)
+
+
+@dataclass(frozen=True)
+class Seeder:
+    """A demo seeder: `seed(options)` adds what is missing and returns lines to print."""
+
+    name: str
+    order: int
+    seed: Callable[[dict[str, Any]], list[str]]
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """An entry of the top navigation and, when `tile` is given, a tile on the home page.
+
+    `visible(user)` decides who sees it (the same rule as the page's own permission check)."""
+
+    label: str
+    url_name: str
+    order: int
+    visible: Callable[[Any], bool]
+    tile: str = ""  # the home tile's one-line description; empty for no tile
+
+
+@dataclass
+class Registry:
+    jobs: dict[str, Job] = field(default_factory=dict)
+    seeders: dict[str, Seeder] = field(default_factory=dict)
+    role_permissions: list[dict[str, list[str]]] = field(default_factory=list)
+    report_kinds: dict[str, Any] = field(default_factory=dict)
+    nav: list[NavEntry] = field(default_factory=list)
+
+    def add_job(self, job: Job) -> None:
+        _add_once(self.jobs, job.name, job, "job")
+
+    def add_seeder(self, seeder: Seeder) -> None:
+        _add_once(self.seeders, seeder.name, seeder, "seeder")
+
+    def add_role_permissions(self, permissions: dict[str, list[str]]) -> None:
+        self.role_permissions.append(permissions)
+
+    def add_report_kind(self, code: str, kind: Any) -> None:
+        _add_once(self.report_kinds, code, kind, "report kind")
+
+    def add_nav(self, entry: NavEntry) -> None:
+        self.nav.append(entry)
+
+    def ordered_jobs(self) -> list[Job]:
+        return sorted(self.jobs.values(), key=lambda job: (job.order, job.name))
+
+    def ordered_seeders(self) -> list[Seeder]:
+        return sorted(self.seeders.values(), key=lambda seeder: (seeder.order, seeder.name))
+
+    def ordered_nav(self) -> list[NavEntry]:
+        return sorted(self.nav, key=lambda entry: (entry.order, entry.label))
+
+
+def _add_once(table: dict, name: str, value, what: str) -> None:
+    # Registered twice means two apps chose one name, or ready() ran twice: both are bugs to see early.
+    if name in table and table[name] != value:
+        raise ValueError(f"{what} {name!r} is registered twice")
+    table[name] = value
+
+
+platform = Registry()
