@@ -5,6 +5,9 @@ from kefu.core.models import CalendarDay, Policy
 from kefu.core.params import check_day, check_moment
 from kefu.core.policies import DEFAULTS, TEXT_MAX_LENGTH
 
+# The one join of a refusal's reasons lives in kefu.core.responses; re-exported for form users.
+from kefu.core.responses import error_text as error_text
+
 
 def validate_day(value) -> None:
     check_day(value)
@@ -54,13 +57,6 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     for field, messages in errors.items():
         for message in messages:
             form.add_error(field if field in form.fields else None, message)
-
-
-def error_text(error: Exception) -> str:
-    """A refused service call as one line for a page message: every reason, joined."""
-    if isinstance(error, ValidationError):
-        return "；".join(error.messages)
-    return str(error) or "您的角色没有此项权限"
 
 
 class PolicyForm(forms.ModelForm):
