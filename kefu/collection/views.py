@@ -15,6 +15,7 @@ from kefu.collection.permissions import get_account_for_payment, get_payment_for
 from kefu.core.forms import add_service_errors
 from kefu.core.params import object_id, page_number, parse_day, parse_month
 from kefu.core.permissions import can, require
+from kefu.core.responses import bad_request
 from kefu.customers.models import Account, ArchiveAccess
 from kefu.customers.permissions import get_customer_for
 from kefu.customers.services import record_archive_access
@@ -202,8 +203,7 @@ def _month(request) -> tuple[int, int]:
 
 
 def _bad_month(request, error: ValidationError):
-    context = {"error": "；".join(error.messages), "month_value": request.GET.get("month", "")}
-    return render(request, "collection/report.html", context, status=400)
+    return bad_request(request, "collection/report.html", error, month_value=request.GET.get("month", ""))
 
 
 def report(request):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.core.params import page_number
 from kefu.core.permissions import require
+from kefu.core.responses import error_text
 from kefu.customers import selectors, services
 from kefu.customers.exports import customers_workbook
 from kefu.customers.forms import ContactPersonForm, CustomerForm, DocumentForm
@@ -117,7 +118,7 @@ def add_document(request, pk: int):
         )
         messages.success(request, "资料已上传")
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, error_text(form))
     return redirect("customers:detail", pk=customer.pk)
 
 
@@ -131,9 +132,9 @@ def add_contact(request, pk: int):
             services.add_contact_person(actor=request.user, customer=customer, **form.cleaned_data)
             messages.success(request, "联系人已添加")
         except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
+            messages.error(request, error_text(error))
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, error_text(form))
     return redirect("customers:detail", pk=customer.pk)
 
 

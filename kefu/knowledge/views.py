@@ -11,6 +11,7 @@ from kefu.accounts.models import ServiceArea
 from kefu.core.forms import add_service_errors
 from kefu.core.params import object_id
 from kefu.core.permissions import can, require
+from kefu.core.responses import error_text
 from kefu.knowledge import selectors, services
 from kefu.knowledge.forms import ArticleForm, CancelOutageForm, OutageForm
 from kefu.knowledge.models import Article
@@ -176,7 +177,7 @@ def outage_cancel(request, pk: int):
     try:
         services.cancel_outage(actor=request.user, outage=outage, reason=form.cleaned_data.get("reason", ""))
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"已取消停水信息：{outage}")
     return redirect("knowledge:outage_detail", pk=outage.pk)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from kefu.core.db_routing import reporting_reads
 from kefu.core.excel import xlsx_response
 from kefu.core.params import page_number
+from kefu.core.responses import bad_request, error_text
 from kefu.kpi import drilldown, exports, filters, rollup, selectors
 
 PAGE_SIZE = 50
@@ -20,7 +21,7 @@ def _parse(request):
     try:
         return filters.parse(request.GET, request.user), None
     except ValidationError as error:
-        return None, "；".join(error.messages)
+        return None, error_text(error)
 
 
 @require_GET
@@ -29,9 +30,7 @@ def dashboard(request):
     chosen, error = _parse(request)
     if error:
         fallback = filters.parse({}, request.user)
-        return render(
-            request, "kpi/dashboard.html", {"error": error, "filters": fallback, "choices": {}}, status=400
-        )
+        return bad_request(request, "kpi/dashboard.html", error, filters=fallback, choices={})
     figures = selectors.dashboard(chosen)
     return render(
         request,
@@ -50,7 +49,7 @@ def dashboard(request):
 def dashboard_xlsx(request):
     chosen, error = _parse(request)
     if error:
-        return render(request, "kpi/error.html", {"error": error}, status=400)
+        return bad_request(request, "kpi/error.html", error)
     figures = selectors.dashboard(chosen)
     return xlsx_response(
         lambda out: exports.dashboard_workbook(chosen, figures, out),
@@ -66,7 +65,7 @@ def _list_params(request, metric_code: str):
         metric = drilldown.metric(metric_code)
         rows = drilldown.rows_for(metric_code, chosen, request.GET)
     except ValidationError as failure:
-        return None, None, "；".join(failure.messages)
+        return None, None, error_text(failure)
     return chosen, (metric, rows), None
 
 
@@ -75,7 +74,7 @@ def _list_params(request, metric_code: str):
 def drill(request, metric: str):
     chosen, found, error = _list_params(request, metric)
     if error:
-        return render(request, "kpi/error.html", {"error": error}, status=400)
+        return bad_request(request, "kpi/error.html", error)
     definition, rows = found
     page = page_number(request.GET.get("page"))
     offset = (page - 1) * PAGE_SIZE
@@ -109,7 +108,7 @@ def drill(request, metric: str):
 def drill_xlsx(request, metric: str):
     chosen, found, error = _list_params(request, metric)
     if error:
-        return render(request, "kpi/error.html", {"error": error}, status=400)
+        return bad_request(request, "kpi/error.html", error)
     definition, rows = found
     title = f"{definition.title} {chosen.start}至{chosen.end}"
     return xlsx_response(

@@ -1,6 +1,5 @@
 """Handover pages (H13): the list with who is on duty, writing, confirming, correcting, printing."""
 
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -12,6 +11,7 @@ from kefu.accounts.models import Team
 from kefu.core.forms import add_service_errors
 from kefu.core.params import object_id, parse_day
 from kefu.core.permissions import can, require
+from kefu.core.responses import error_text
 from kefu.workforce import selectors, services
 from kefu.workforce.forms import CorrectionForm, HandoverForm
 from kefu.workforce.permissions import can_correct, can_receive, get_handover_for
@@ -91,7 +91,7 @@ def handover_receive(request, pk: int):
             actor=request.user, handover=handover, note=request.POST.get("note", "").strip()
         )
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "已确认接班")
     return redirect("workforce:handover_detail", pk=handover.pk)

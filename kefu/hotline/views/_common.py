@@ -10,6 +10,7 @@ from kefu.accounts.models import Center
 from kefu.core.excel import XLSX
 from kefu.core.params import object_id, page_number
 from kefu.core.policies import get_policy
+from kefu.core.responses import error_text
 from kefu.hotline import selectors
 from kefu.hotline.models import Contact, WorkOrder
 from kefu.hotline.services.alerts import LEVEL_NAMES
@@ -41,7 +42,8 @@ def _int(value) -> int | None:
 
 
 def _form_errors_text(form) -> str:
-    return "；".join(e for errs in form.errors.values() for e in errs)
+    # The one join lives in kefu.core.responses; kept under this name until work_orders.py calls it.
+    return error_text(form)
 
 
 def _count_label(queryset) -> str:
