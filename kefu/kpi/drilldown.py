@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from kefu.core.params import object_id
 from kefu.core.policies import get_policy
+from kefu.hotline.measures import TRANSFERABLE, transferred_within
 from kefu.hotline.models import Callback, Contact, ReturnVisit, WorkOrder
 from kefu.kpi import selectors
 from kefu.kpi.filters import Filters
 from kefu.kpi.models import ContactDay
 from kefu.processes.models import Process
-from kefu.reports.selectors import TRANSFERABLE
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def contacts(code: str, filters: Filters, params):
     if code == "transfers":
         rows = rows.filter(TRANSFERABLE)
     elif code == "transfers_late":
-        rows = rows.filter(TRANSFERABLE).exclude(transferred_at__lte=F("received_at") + target)
+        rows = rows.filter(TRANSFERABLE).exclude(transferred_within(target))
     elif code == "orders_closed_late":
         due = Coalesce("work_order__promised_at", "work_order__deadline", output_field=DateTimeField())
         rows = rows.filter(work_order__state=WorkOrder.State.CLOSED, work_order__closed_at__gt=due)

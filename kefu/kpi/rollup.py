@@ -28,9 +28,9 @@ from django.utils import timezone
 
 from kefu.accounts.models import User
 from kefu.core.policies import get_policy
+from kefu.hotline.measures import TRANSFERABLE, WAIT, callback_counts, transferred_within
 from kefu.hotline.models import Callback, Contact, ReturnVisit, WorkOrder
 from kefu.kpi.models import AgentDay, ContactDay, ContactMonth, HourDay, Watermark
-from kefu.reports.selectors import TRANSFERABLE, WAIT, callback_counts
 from kefu.telephony.models import Call
 
 D = Contact.Disposition
@@ -77,9 +77,7 @@ def transfer_measures(target: timedelta) -> dict:
     """H5 for a group of contacts: transfers, how many within the target, and their waits."""
     return {
         "transfers": Count("id", filter=TRANSFERABLE),
-        "transfers_on_time": Count(
-            "id", filter=TRANSFERABLE & Q(transferred_at__lte=F("received_at") + target)
-        ),
+        "transfers_on_time": Count("id", filter=TRANSFERABLE & transferred_within(target)),
         "transfers_timed": Count("id", filter=TRANSFERABLE & Q(transferred_at__isnull=False)),
         "transfer_wait": Sum(WAIT, filter=TRANSFERABLE),
         "transfer_wait_max": Max(WAIT, filter=TRANSFERABLE),

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from kefu.accounts.models import ServiceArea, Unit, User
+from kefu.hotline.measures import percent
 from kefu.hotline.models import Category, Channel, WorkOrder
 from kefu.kpi.filters import Filters
 from kefu.kpi.models import AgentDay, ContactDay, ContactMonth, HourDay
@@ -28,10 +29,6 @@ SUMMED = [
 ]  # fmt: skip
 # Longer ranges are drawn by month: 1,000 daily points are a smear, 36 monthly ones a trend.
 DAILY_UP_TO_DAYS = 62
-
-
-def rate(part: int | float, whole: int | float) -> float | None:
-    return round(part * 100 / whole, 1) if whole else None
 
 
 def _summed() -> dict:
@@ -88,10 +85,10 @@ def _with_rates(row: dict) -> dict:
     visits = row["visits_satisfied"] + row["visits_basically"] + row["visits_dissatisfied"]
     row.update(
         visits=visits,
-        transfer_rate=rate(row["transfers_on_time"], row["transfers"]),
-        callback_rate=rate(row["callbacks_on_time"], row["callbacks_due"]),
-        completion_rate=rate(row["orders_closed"] - row["orders_closed_late"], row["orders_closed"]),
-        satisfaction_rate=rate(row["visits_satisfied"] + row["visits_basically"], visits),
+        transfer_rate=percent(row["transfers_on_time"], row["transfers"]),
+        callback_rate=percent(row["callbacks_on_time"], row["callbacks_due"]),
+        completion_rate=percent(row["orders_closed"] - row["orders_closed_late"], row["orders_closed"]),
+        satisfaction_rate=percent(row["visits_satisfied"] + row["visits_basically"], visits),
         avg_transfer_minutes=(
             round(row["transfer_wait_seconds"] / row["transfers_timed"] / 60, 1)
             if row["transfers_timed"]
@@ -114,7 +111,7 @@ def rings(filters: Filters) -> dict:
         in_time=Coalesce(Sum("calls_in_time"), 0),
         judged=Coalesce(Sum("calls_judged"), 0),
     )
-    row["rate"] = rate(row["in_time"], row["judged"])
+    row["rate"] = percent(row["in_time"], row["judged"])
     return row
 
 
@@ -254,8 +251,8 @@ def agents(filters: Filters, limit: int = 30) -> list[dict]:
     for r in rows:
         user = users.get(r["agent_id"])
         r["label"] = (user.name or user.username) if user else f"#{r['agent_id']}"
-        r["transfer_rate"] = rate(r["transfers_on_time"], r["transfers"])
-        r["ring_rate"] = rate(r["calls_in_time"], r["calls_judged"])
+        r["transfer_rate"] = percent(r["transfers_on_time"], r["transfers"])
+        r["ring_rate"] = percent(r["calls_in_time"], r["calls_judged"])
     return rows
 
 

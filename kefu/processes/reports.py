@@ -18,12 +18,12 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from kefu.core import periods
 from kefu.core.params import whole_number
+from kefu.core.periods import Period
 from kefu.customers.models import Contract, Customer, ServicePoint
 from kefu.processes.models import Process, ScheduledRun, StageRun
 from kefu.processes.schedule import DAILY_REPORT
-from kefu.reports import periods
-from kefu.reports.periods import Period
 
 # The monthly reports, in the order the page's tabs show them: code -> (title, what an empty month says).
 MONTHLY_REPORTS: dict[str, tuple[str, str]] = {

@@ -17,11 +17,10 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from kefu.core import params
+from kefu.core import params, periods
 from kefu.core.excel import XLSX, export_workbook, set_widths, styled_cells
 from kefu.core.permissions import can, require
 from kefu.processes import reports
-from kefu.reports import periods
 
 PERMISSION = "processes.view_process"
 # The collections report is the collection app's own, so it is shown to whoever may read that one.

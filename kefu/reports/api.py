@@ -5,8 +5,9 @@ Chinese 400."""
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router
 
+from kefu.core import periods
 from kefu.core.schemas import Schema
-from kefu.reports import periods, selectors
+from kefu.reports import selectors
 from kefu.reports.permissions import require_reports
 
 router = Router(tags=["报表"])

@@ -15,8 +15,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from kefu.accounts.models import Unit
-from kefu.reports import exports, periods, selectors, staff
-from kefu.reports.periods import Period
+from kefu.core import periods
+from kefu.core.periods import Period
+from kefu.reports import exports, selectors, staff
 from kefu.reports.tables import (
     Table,
     monthly_tables,

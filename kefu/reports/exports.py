@@ -7,8 +7,8 @@ from typing import BinaryIO
 from openpyxl.styles import Font, PatternFill
 
 from kefu.core.excel import XLSX, export_workbook, set_widths, styled_cells  # noqa: F401 (XLSX: for the views)
+from kefu.core.periods import Period
 from kefu.reports import selectors
-from kefu.reports.periods import Period
 from kefu.reports.tables import Table, monthly_tables, timeliness_table, weekly_tables
 
 REGISTER_SHEET = "来电登记"

@@ -4,9 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kefu.reports import periods
+from kefu.core import periods
+from kefu.core.periods import Period
 from kefu.reports.documents import DAY, MONTH, WEEK, ReportKind
-from kefu.reports.periods import Period
 
 HINTS = {
     DAY: "日报请填写日期，例如 2026-11-20",

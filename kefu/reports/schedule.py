@@ -19,11 +19,12 @@ from datetime import datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from kefu.core import periods
 from kefu.core.calendar import WorkingCalendar
+from kefu.core.periods import Period
 from kefu.core.policies import get_policy
-from kefu.reports import periods, services
+from kefu.reports import services
 from kefu.reports.models import GeneratedReport
-from kefu.reports.periods import Period
 
 log = logging.getLogger(__name__)
 

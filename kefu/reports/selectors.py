@@ -13,39 +13,29 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q, Sum
+from django.db.models import Avg, Count, F, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kefu.accounts.models import Team, Unit
 from kefu.core.models import Event
+from kefu.core.periods import Period
 from kefu.core.policies import get_policy
 from kefu.hotline import exports as hotline_exports
+from kefu.hotline.measures import (
+    TRANSFERABLE,
+    WAIT,
+    callback_counts,
+    percent,
+    transferred_within,
+    wait_minutes,
+)
 from kefu.hotline.models import Callback, Category, Channel, Contact, ReturnVisit, WorkOrder
-from kefu.reports.periods import Period
 
 D = Contact.Disposition
 S = WorkOrder.State
 SUPERVISION = "supervision"
 GROUPINGS = {"agent": "值班坐席", "team": "班组"}
-
-# A contact counts for timeliness if it was taken as a transfer, or if it was transferred later (a
-# follow-up that turned out to need a unit): the clock runs from the call either way (seed 000 ch.5 §2.9).
-TRANSFERABLE = Q(disposition=D.TRANSFERRED) | Q(transferred_at__isnull=False)
-WAIT = ExpressionWrapper(F("transferred_at") - F("received_at"), output_field=DurationField())
-
-
-def percent(part: int, whole: int) -> float | None:
-    """A rate in percent to one decimal; None (shown as "—") when there is nothing to rate."""
-    return round(part * 100 / whole, 1) if whole else None
-
-
-def _minutes(value) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, timedelta):
-        return round(value.total_seconds() / 60, 1)
-    return round(float(value) / 60_000_000, 1)  # a backend that hands back microseconds
 
 
 def contacts_in(period: Period):
@@ -132,7 +122,7 @@ def transfer_timeliness(period: Period, *, by: str = "agent") -> Timeliness:
         .values(*keys)
         .annotate(
             total=Count("id"),
-            on_time=Count("id", filter=Q(transferred_at__lte=F("received_at") + timedelta(minutes=target))),
+            on_time=Count("id", filter=transferred_within(timedelta(minutes=target))),
             timed=Count("transferred_at"),
             avg_wait=Avg(WAIT),
             max_wait=Max(WAIT),
@@ -151,8 +141,8 @@ def transfer_timeliness(period: Period, *, by: str = "agent") -> Timeliness:
                 total=g["total"],
                 on_time=g["on_time"],
                 timed=g["timed"],
-                avg_minutes=_minutes(g["avg_wait"]),
-                max_minutes=_minutes(g["max_wait"]),
+                avg_minutes=wait_minutes(g["avg_wait"]),
+                max_minutes=wait_minutes(g["max_wait"]),
             )
         )
     rows.sort(key=lambda r: (r.rate if r.rate is not None else 101, -r.total, r.label))
@@ -506,9 +496,7 @@ def _by_unit(period: Period, target_minutes: float) -> list[tuple[str, int, int]
         .values("transferred_to__name", "transferred_to__code")
         .annotate(
             n=Count("id"),
-            on_time=Count(
-                "id", filter=Q(transferred_at__lte=F("received_at") + timedelta(minutes=target_minutes))
-            ),
+            on_time=Count("id", filter=transferred_within(timedelta(minutes=target_minutes))),
         )
         .order_by("-n", "transferred_to__code")
     )
@@ -538,21 +526,6 @@ def _callback_figures(callbacks, *, first: Q | None = None, done: Q | None = Non
     callbacks due in the week and the attempts made in it); the monthly cohort needs neither."""
     figures = callbacks.order_by().aggregate(**callback_counts(first=first, done=done))
     return CallbackFigures(**figures)
-
-
-def callback_counts(*, first: Q | None = None, done: Q | None = None) -> dict:
-    """H6 as conditional counts over callbacks (the summaries' and the KPI rollups' one definition)."""
-    first = Q(attempt=1) & (first or Q())
-    done = Q(done_at__isnull=False) & (done or Q())
-    return {
-        "due": Count("id", filter=first),
-        "on_time": Count("id", filter=first & Q(done_at__lte=F("due_at"))),
-        "done_late": Count("id", filter=first & Q(done_at__gt=F("due_at"))),
-        "pending": Count("id", filter=first & Q(done_at__isnull=True)),
-        "done": Count("id", filter=done),
-        "reached": Count("id", filter=done & Q(outcome=Callback.Outcome.REACHED)),
-        "satisfied": Count("id", filter=done & Q(outcome=Callback.Outcome.REACHED, satisfied=True)),
-    }
 
 
 def _visit_figures(visits) -> VisitFigures:

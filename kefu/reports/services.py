@@ -24,10 +24,10 @@ from django.utils import timezone
 from kefu.accounts.models import Unit
 from kefu.core.db_routing import reporting_reads
 from kefu.core.events import record_event
+from kefu.core.periods import Period
 from kefu.kpi.rollup import refresh as refresh_kpi
 from kefu.reports.documents import KINDS, ReportKind
 from kefu.reports.models import GeneratedReport, ReportFile
-from kefu.reports.periods import Period
 from kefu.reports.permissions import is_unit_staff, require_kind
 from kefu.reports.rendering import to_content, to_pdf, to_summary, to_xlsx
 

@@ -17,10 +17,11 @@ from django.db.models import Count, F, Q
 
 from kefu.accounts.models import Team, Unit, User
 from kefu.core.models import Event
+from kefu.core.periods import Period
 from kefu.core.policies import get_policy
+from kefu.hotline.measures import percent
 from kefu.hotline.models import Callback, Category, Contact, ReturnVisit, WorkOrder
-from kefu.reports.periods import Period
-from kefu.reports.selectors import contacts_in, percent, transfer_timeliness
+from kefu.reports.selectors import contacts_in, transfer_timeliness
 
 D = Contact.Disposition
 NO_TEAM = "未分班组"

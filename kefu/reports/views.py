@@ -7,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from kefu.core import periods
 from kefu.core.excel import xlsx_response
 from kefu.core.permissions import can
 from kefu.customers.masking import Masker
-from kefu.reports import exports, periods, selectors
+from kefu.reports import exports, selectors
 from kefu.reports.permissions import REPORTS_PERMISSION, is_unit_staff, require_reports
 from kefu.reports.tables import monthly_tables, timeliness_table, weekly_tables
 

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kefu.core import periods
 from kefu.core.excel import XLSX
-from kefu.reports import periods, services
+from kefu.reports import services
 from kefu.reports.forms import GenerateForm
 from kefu.reports.models import ReportFile
 from kefu.reports.permissions import get_generated_for, require_documents, visible_reports

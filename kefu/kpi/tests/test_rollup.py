@@ -22,12 +22,13 @@ from hypothesis import strategies as st
 
 from kefu.accounts.models import Role
 from kefu.accounts.tests.factories import UserFactory
+from kefu.core import periods
 from kefu.hotline.models import Callback, Contact, ReturnVisit, WorkOrder
 from kefu.hotline.services.work_orders import TransitionError
 from kefu.kpi import filters, rollup
 from kefu.kpi import selectors as kpi
 from kefu.kpi.models import AgentDay, ContactDay, HourDay
-from kefu.reports import periods, selectors
+from kefu.reports import selectors
 from kefu.telephony.models import Call
 from kefu.telephony.services import record_call_event
 

@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 
 from kefu.accounts.models import Role
 from kefu.collection.tests.factories import pay
+from kefu.core import periods
 from kefu.customers import services as customer_services
 from kefu.customers.tests.factories import CustomerFactory
 from kefu.processes import services as process_services
-from kefu.reports import periods
 from kefu.reports.documents import KINDS
 from kefu.reports.models import GeneratedReport, ReportFile
 from kefu.reports.services import generate

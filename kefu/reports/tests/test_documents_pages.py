@@ -13,7 +13,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kefu.accounts.models import Role
-from kefu.reports import periods, services
+from kefu.core import periods
+from kefu.reports import services
 from kefu.reports.models import GeneratedReport
 from kefu.reports.tests.conftest import at, summary_table
 

@@ -9,12 +9,13 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from kefu.accounts.models import Role
+from kefu.core import periods
 from kefu.core.models import Event, Policy
 from kefu.core.services import set_policy
 from kefu.customers.tests.factories import CustomerFactory
 from kefu.processes import schedule as counter_schedule
 from kefu.processes import services as process_services
-from kefu.reports import periods, schedule, services
+from kefu.reports import schedule, services
 from kefu.reports.documents import KINDS
 from kefu.reports.models import GeneratedReport, ReportFile
 from kefu.reports.tests.conftest import at

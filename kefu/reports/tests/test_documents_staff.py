@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 import time_machine
 
+from kefu.core import periods
 from kefu.hotline.models import Contact
 from kefu.hotline.services import follow_up, work_orders
-from kefu.reports import periods
 from kefu.reports.staff import daily_workload, monthly_quality
 from kefu.reports.tables import quality_observations
 from kefu.reports.tests.conftest import BUSY_DAY, at

@@ -4,9 +4,9 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kefu.core import periods
 from kefu.hotline.models import Channel, Contact
 from kefu.kpi import rollup
-from kefu.reports import periods
 from kefu.reports.selectors import monthly_register, monthly_summary, monthly_summary_from_records
 from kefu.reports.tests.conftest import at
 

@@ -2,10 +2,10 @@ from datetime import timedelta
 
 import time_machine
 
+from kefu.core import periods
 from kefu.core.services import set_policy
 from kefu.hotline.models import Contact
 from kefu.hotline.services import work_orders
-from kefu.reports import periods
 from kefu.reports.selectors import transfer_timeliness
 from kefu.reports.tests.conftest import at
 

@@ -2,8 +2,8 @@ from datetime import timedelta
 
 import time_machine
 
+from kefu.core import periods
 from kefu.hotline.models import Contact
-from kefu.reports import periods
 from kefu.reports.selectors import weekly_summary
 from kefu.reports.tests.conftest import at
 

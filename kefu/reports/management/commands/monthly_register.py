@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from kefu.core import periods
 from kefu.core.validators import format_phone
-from kefu.reports import exports, periods, selectors
+from kefu.reports import exports, selectors
 
 
 class Command(BaseCommand):
