@@ -1,6 +1,9 @@
 """Recompute Contact.search_text for every contact, e.g. for contacts loaded before the full-text index
 existed or after the tokens changed. Only rows whose text changes are written, so a second run is cheap
-and the index (and on SQLite its triggers) sees no needless updates."""
+and the index (and on SQLite its triggers) sees no needless updates.
+
+It is the hotline's command (it walks the hotline's contacts); kefu.fulltext only knows how to turn text
+into tokens and tokens into a query, so it names no domain app."""
 
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
