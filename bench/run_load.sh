@@ -74,7 +74,7 @@ trap cleanup EXIT
 .venv/bin/gunicorn kefu.wsgi --workers "$WORKERS" --bind "127.0.0.1:$PORT" --timeout 120 \
     --graceful-timeout 10 >"$OUT/gunicorn.log" 2>&1 &
 pids+=($!)
-.venv/bin/python manage.py hotline_worker --interval 30 >"$OUT/worker.log" 2>&1 &
+.venv/bin/python manage.py worker --interval 30 >"$OUT/worker.log" 2>&1 &
 pids+=($!)
 up=0
 for _ in $(seq 60); do
@@ -177,7 +177,7 @@ by_group = {}
 for pid, (seconds, args) in procs1.items():
     group = ((f"postgres {database}" if f" {database} " in args else "postgres, other databases and background")
              if args.startswith("postgres") else "gunicorn" if "gunicorn" in args
-             else "locust" if "locust" in args else "hotline_worker" if "hotline_worker" in args else "other")
+             else "locust" if "locust" in args else "worker" if "manage.py worker" in args else "other")
     by_group[group] = by_group.get(group, 0) + seconds - procs0.get(pid, (0, ""))[0]
 if (out / "load_locust_cpu.txt").exists():  # locust itself, measured by /usr/bin/time
     by_group["locust"] = round(sum(float(x) for x in (out / "load_locust_cpu.txt").read_text().split()[-2:]))

@@ -8,8 +8,9 @@ export DEBUG=${DEBUG:-false}
 echo "==> database: ${DATABASE_URL:-SQLite file var/kefu.sqlite3}"
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo --customers "${KEFU_DEMO_CUSTOMERS:-10000}"
-# The hotline's background worker: deadline and callback alerts, escalation level by level (W3, H9).
-$PY manage.py hotline_worker --interval "${KEFU_WORKER_INTERVAL:-30}" &
+# The background worker: every job the apps register (deadline and callback alerts, escalation level
+# by level (W3, H9), the KPI rollups, the counter's daily jobs, the report documents).
+$PY manage.py worker --interval "${KEFU_WORKER_INTERVAL:-30}" &
 WORKER_PID=$!
 trap 'kill $WORKER_PID 2>/dev/null || true' EXIT INT TERM
 cat <<'TXT'

@@ -16,7 +16,6 @@ The registries are filled once at start-up and only read afterwards.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 
@@ -24,21 +23,31 @@ from typing import Any
 class Job:
     """A background job the worker runs on every pass; the job itself decides whether anything is due
     (a deadline scan runs each pass; a once-a-day job compares the clock with its rule and claims its
-    day with `kefu.core.claims.claim`). `run(now)` returns what it did, in Chinese, one line per thing."""
+    day with `kefu.core.claims.claim`). `run(now, verbose=...)` returns what it did, in Chinese, one
+    line per thing; `verbose` (the worker run `--once` or with `-v 2`) asks for how things stand too,
+    such as the deadline scan's counts, which a long-running worker prints only when there is news."""
 
     name: str
     label: str
-    run: Callable[[datetime], list[str]]
+    run: Callable[..., list[str]]  # run(now: datetime, *, verbose: bool) -> lines
     order: int = 100  # lower runs first within a pass (the KPI rollups before the reports that read them)
 
 
 @dataclass(frozen=True)
 class Seeder:
-    """A demo seeder: `seed(options)` adds what is missing and returns lines to print."""
+    """A demo seeder: `seed(options)` adds what is missing and returns lines to print.
+
+    `arguments(parser)` adds the seeder's own options to `manage.py seed_demo` (the customers' count,
+    the contacts…); `check(options)` refuses bad ones (raising CommandError) before anything is
+    written; `closing()` gives lines for the end of the run, after every seeder's report (the demo
+    logins, which the reader wants last)."""
 
     name: str
     order: int
     seed: Callable[[dict[str, Any]], list[str]]
+    arguments: Callable[[Any], None] | None = None
+    check: Callable[[dict[str, Any]], None] | None = None
+    closing: Callable[[], list[str]] | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ class HotlineConfig(AppConfig):
         # What this app tells the platform (kefu.core.registry): its rules and its roles' defaults.
         from kefu.core.policies import declare_rules
         from kefu.core.registry import platform
-        from kefu.hotline import policies, roles
+        from kefu.hotline import jobs, policies, roles
 
         declare_rules(self.verbose_name, policies.RULES)
         platform.add_role_permissions(roles.DEFAULT_PERMISSIONS)
+        for job in jobs.JOBS:
+            platform.add_job(job)

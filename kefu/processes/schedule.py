@@ -1,8 +1,8 @@
 """The counter's daily jobs, run by the worker (P1, P11): at 16:30 every application waiting in
 "design commission" is sent to the design office in one batch; at 17:00 the day's application report
-is made. Each runs once per working day, claimed by a unique ScheduledRun row. Once the day's figures
-are stored, the report is also made as a document (Excel, PDF, printable page) by kefu.reports, which
-claims it in its own table."""
+is made. Each runs once per working day, claimed by a unique ScheduledRun row. The report as a
+document (Excel, PDF, printable page) is kefu.reports' own job, which the worker runs after this one in
+the same pass, so that it reads the figures stored here (kefu.processes.jobs)."""
 
 from datetime import datetime, time
 
@@ -40,7 +40,6 @@ def run_due(now: datetime | None = None) -> list[str]:
         done += send_design_commissions(now)
     if now.time() >= _at("processes.daily_report_time"):
         done += make_daily_report(now)
-        done += daily_report_document(now)
     return done
 
 
@@ -72,10 +71,3 @@ def make_daily_report(now: datetime) -> list[str]:
     record_event(actor=None, target=claim, verb="daily_report_made", changes={"day": [None, day.isoformat()]})
     return [f"{day:%Y年%m月%d日}用水申请日报已生成"]
 
-
-def daily_report_document(now: datetime) -> list[str]:
-    """The day's application report as a generated document, drawn from the figures just stored (after
-    make_daily_report's transaction, so that it reads them). Made once: the document is claimed too."""
-    from kefu.reports.schedule import run_job  # kefu.reports reads kefu.processes.reports
-
-    return run_job("counter_daily", now)

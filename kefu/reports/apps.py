@@ -10,7 +10,9 @@ class ReportsConfig(AppConfig):
         # What this app tells the platform (kefu.core.registry): its rules and its roles' defaults.
         from kefu.core.policies import declare_rules
         from kefu.core.registry import platform
-        from kefu.reports import policies, roles
+        from kefu.reports import jobs, policies, roles
 
         declare_rules(self.verbose_name, policies.RULES)
         platform.add_role_permissions(roles.DEFAULT_PERMISSIONS)
+        for job in jobs.JOBS:
+            platform.add_job(job)

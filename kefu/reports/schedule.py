@@ -3,8 +3,8 @@
 The times are policies an administrator can change (kefu.core.policies, `reports.*`): the day's
 reports after the day has ended (00:30 for yesterday; the hotline works around the clock), the week's
 on Monday morning for the week before, the month's on the 1st for the month before. The counter's
-application report keeps its own 17:00 on working days (processes.daily_report_time), when
-kefu.processes.schedule stores the day's figures and then calls `run_job("counter_daily")`.
+application report keeps its own 17:00 on working days (processes.daily_report_time): the worker runs
+the counter's job, which stores the day's figures, before this one in the same pass.
 
 A job is due from its time until it has been made: a worker that was down at 00:30 makes yesterday's
 report when it comes back, and the month's report is made on the 3rd if the 1st was missed. The claim
@@ -115,13 +115,6 @@ def due_jobs(now: datetime, *, kinds: list[str] | None = None) -> list[tuple[str
         ).values_list("kind", "period_start")
     )
     return [(kind, period) for kind, period in wanted if (kind, period.start) not in made]
-
-
-def run_job(kind: str, now: datetime | None = None) -> list[str]:
-    """Make one job's report if it is due and not yet made (kefu.processes.schedule calls this for the
-    counter's daily report right after storing the day's figures)."""
-    now = timezone.localtime(now or timezone.now())
-    return [line for due_kind, period in due_jobs(now, kinds=[kind]) for line in _run(due_kind, period)]
 
 
 def _run(kind: str, period: Period) -> list[str]:

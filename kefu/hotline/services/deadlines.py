@@ -1,7 +1,8 @@
 """The deadline scanner (W3): due-soon and overdue alerts, and escalation of overdue work level by level.
 
-Run by the `hotline_worker` command. Each order is claimed with a conditional UPDATE (… WHERE
-due_soon_alerted_at IS NULL), so two workers, or a worker run twice, alert each order once."""
+Run by `manage.py worker` (the job kefu.hotline.jobs registers). Each order is claimed with a
+conditional UPDATE (… WHERE due_soon_alerted_at IS NULL), so two workers, or a worker run twice, alert
+each order once."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta

@@ -117,5 +117,5 @@ def test_closed_orders_are_left_alone(utility, record):
 
 @pytest.mark.django_db
 def test_the_worker_command_scans_once(capsys):
-    call_command("hotline_worker", "--once")
+    call_command("worker", "--once")
     assert "超期" in capsys.readouterr().out

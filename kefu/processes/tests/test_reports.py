@@ -342,7 +342,7 @@ def test_the_daily_page_shows_the_summary_the_worker_stored(client_for, clerk, h
     with at(datetime(2026, 11, 23, 9, 30, tzinfo=SH)):
         services.start_process(actor=clerk, definition_code="new_connection", customer=CustomerFactory())
     with at(datetime(2026, 11, 23, 17, 5, tzinfo=SH)):
-        call_command("hotline_worker", "--once")
+        call_command("worker", "--once")
     stored = ScheduledRun.objects.get(job="daily_application_report", day="2026-11-23")
     # and an application taken after the report was made, which the stored report does not count
     with at(datetime(2026, 11, 23, 17, 30, tzinfo=SH)):
@@ -384,7 +384,7 @@ def test_the_live_summary_matches_what_the_worker_stores(clerk):
     moment = datetime(2026, 11, 23, 17, 5, tzinfo=SH)
     with at(moment):
         live = reports.daily_summary(date(2026, 11, 23), now=moment)
-        call_command("hotline_worker", "--once")
+        call_command("worker", "--once")
     assert ScheduledRun.objects.get(job="daily_application_report").summary == live
 
 

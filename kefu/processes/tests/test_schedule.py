@@ -55,7 +55,7 @@ def test_the_daily_report_is_made_at_1700_with_the_days_figures(make_user):
     with time_machine.travel(datetime(2026, 11, 23, 9, 30, tzinfo=SH), tick=False):  # a Monday
         services.start_process(actor=clerk, definition_code="new_connection", customer=CustomerFactory())
     with time_machine.travel(datetime(2026, 11, 23, 17, 5, tzinfo=SH), tick=False):
-        call_command("hotline_worker", "--once")  # the worker makes it
+        call_command("worker", "--once")  # the worker makes it
         assert run_due() == []  # and a second call adds nothing
     report = ScheduledRun.objects.get(job="daily_application_report", day="2026-11-23")
     assert report.summary["started"] == {"用水报装（一站式）": 1}

@@ -3,6 +3,7 @@ made by whoever claims it first; a failure leaves a failed record and no file.""
 
 import dataclasses
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
 import time_machine
@@ -13,7 +14,6 @@ from kefu.core import periods
 from kefu.core.models import Event, Policy
 from kefu.core.services import set_policy
 from kefu.customers.tests.factories import CustomerFactory
-from kefu.processes import schedule as counter_schedule
 from kefu.processes import services as process_services
 from kefu.reports import schedule, services
 from kefu.reports.documents import KINDS
@@ -29,6 +29,13 @@ def scheduled() -> list[tuple[str, date]]:
     return sorted(
         GeneratedReport.objects.filter(trigger=Trigger.SCHEDULE).values_list("kind", "period_start")
     )
+
+
+def counter_and_report_jobs() -> list[str]:
+    """One pass of the worker over the counter's daily jobs and the report documents, in its order."""
+    out = StringIO()
+    call_command("worker", "--once", "--job", "processes.daily", "--job", "reports.documents", stdout=out)
+    return out.getvalue().splitlines()
 
 
 def run(moment) -> list[str]:
@@ -109,12 +116,12 @@ def test_the_counter_daily_report_is_made_with_the_1700_job_from_the_stored_figu
             actor=clerk, definition_code="new_connection", customer=CustomerFactory()
         )
 
-    # when the counter's jobs run at 17:05, twice
+    # when the worker's counter and report jobs run at 17:05, twice
     with time_machine.travel(at(2026, 11, 23, 17, 5), tick=False):
-        lines = counter_schedule.run_due()
-        again = counter_schedule.run_due()
+        lines = counter_and_report_jobs()
+        again = counter_and_report_jobs()
 
-    # then the day's report was stored and made as a document, once
+    # then the day's figures were stored, and the report was made from them as a document, once
     assert "2026年11月23日用水申请日报已生成" in lines and again == []
     report = GeneratedReport.objects.get(kind="counter_daily")
     assert report.trigger == Trigger.SCHEDULE and report.period_start == date(2026, 11, 23)
@@ -124,13 +131,14 @@ def test_the_counter_daily_report_is_made_with_the_1700_job_from_the_stored_figu
 
 def test_no_counter_report_on_a_holiday(db):
     with time_machine.travel(at(2026, 10, 2, 17, 30), tick=False):  # National Day
-        assert counter_schedule.run_due() == []
+        lines = counter_and_report_jobs()
+    assert not any("用水申请日报" in line for line in lines)
     assert not GeneratedReport.objects.filter(kind="counter_daily").exists()
 
 
 def test_the_worker_loop_runs_the_report_schedule(db):
     with time_machine.travel(MONDAY_MORNING, tick=False):
-        call_command("hotline_worker", "--once")
+        call_command("worker", "--once")
 
     assert ("daily_workload", date(2026, 12, 6)) in scheduled()
 

@@ -5,7 +5,7 @@
     manage.py generate_reports --kind weekly_supervision --week 2026-11-16
     manage.py generate_reports --kind monthly_register --month 2026-11
 
-The worker (hotline_worker) runs the schedule by itself; `--due` is for a deployment that prefers cron.
+The worker (`manage.py worker`) runs the schedule by itself; `--due` is for a deployment that prefers cron.
 A document made with --kind is an extra copy (手动生成, by nobody in particular), whatever the schedule
 has made already."""
 
