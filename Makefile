@@ -12,6 +12,7 @@ install:
 
 lint:
 	.venv/bin/ruff check kefu bench
+	.venv/bin/lint-imports
 	.venv/bin/python manage.py makemigrations --check --dry-run
 
 clean-db:       ## forget the embedded SQLite database (the demo data is rebuilt by `make run`)

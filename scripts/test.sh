@@ -20,8 +20,9 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-echo "==> lint and migrations check"
+echo "==> lint, import contracts (the apps' layers, [tool.importlinter] in pyproject.toml) and migrations check"
 $PY -m ruff check kefu bench
+.venv/bin/lint-imports
 DATABASE_URL= $PY manage.py makemigrations --check --dry-run >/dev/null
 
 status=0
