@@ -81,6 +81,7 @@ def main() -> None:
     from django.utils import timezone
 
     from kefu.accounts.models import ServiceArea, Unit, User
+    from kefu.hotline.measures import TRANSFERABLE
     from kefu.hotline.models import Category, Contact
     from kefu.kpi import filters as kpi_filters
     from kefu.kpi import rollup, selectors
@@ -190,7 +191,7 @@ def main() -> None:
         return list(
             contacts.values(**rollup._contact_dims()).annotate(
                 contacts=Count("id"),
-                transfers=Count("id", filter=rollup.TRANSFERABLE),
+                transfers=Count("id", filter=TRANSFERABLE),
                 orders=Count("work_order"),
                 closed=Count("work_order", filter=Q(work_order__state="closed")),
             )
