@@ -65,3 +65,12 @@ def shipped_categories(db):
     from django.apps import apps
 
     import_module("kefu.hotline.migrations.0002_shipped_categories").create_categories(apps, None)
+
+
+@pytest.fixture
+def world(db):
+    """The one test world (kefu/testing/world.py): the utility with its branches, areas, special units,
+    two shifts, a user per role and a customer in each branch's area."""
+    from kefu.testing.world import build_world
+
+    return build_world()

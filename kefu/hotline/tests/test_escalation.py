@@ -11,34 +11,34 @@ from kefu.hotline.models import Alert, WorkOrder
 from kefu.hotline.services.deadlines import scan
 
 
-def test_an_important_complaint_goes_up_to_the_department_head_level_by_level(utility, record):
-    order = record(code="service_complaint", priority="important", matter="抢修人员态度恶劣").work_order
+def test_an_important_complaint_goes_up_to_the_department_head_level_by_level(world):
+    order = world.record(code="service_complaint", priority="important", matter="抢修人员态度恶劣").work_order
     order.refresh_from_db()
     assert order.escalation_level == 2
-    assert Alert.objects.filter(recipient=utility.leader, kind=Alert.Kind.ESCALATED, level=1).exists()
-    assert Alert.objects.filter(recipient=utility.head, kind=Alert.Kind.ESCALATED, level=2).exists()
-    assert not Alert.objects.filter(recipient=utility.director).exists()
+    assert Alert.objects.filter(recipient=world.leader, kind=Alert.Kind.ESCALATED, level=1).exists()
+    assert Alert.objects.filter(recipient=world.head, kind=Alert.Kind.ESCALATED, level=2).exists()
+    assert not Alert.objects.filter(recipient=world.director).exists()
 
 
-def test_an_urgent_complaint_skips_to_the_director_and_the_skipped_levels_are_told_afterwards(
-    utility, record
-):
-    order = record(code="service_complaint", priority="urgent", matter="主管爆裂抢修人员拒不到场").work_order
+def test_an_urgent_complaint_skips_to_the_director_and_the_skipped_levels_are_told_afterwards(world):
+    order = world.record(
+        code="service_complaint", priority="urgent", matter="主管爆裂抢修人员拒不到场"
+    ).work_order
     order.refresh_from_db()
     assert order.escalation_level == 3
-    assert Alert.objects.filter(recipient=utility.director, kind=Alert.Kind.ESCALATED, level=3).exists()
-    for person, level in ((utility.leader, 1), (utility.head, 2)):
+    assert Alert.objects.filter(recipient=world.director, kind=Alert.Kind.ESCALATED, level=3).exists()
+    for person, level in ((world.leader, 1), (world.head, 2)):
         assert Alert.objects.filter(recipient=person, kind=Alert.Kind.REPORTED_AFTER, level=level).exists()
 
 
-def test_an_ordinary_repair_is_not_escalated(utility, record):
-    order = record(code="repair").work_order
+def test_an_ordinary_repair_is_not_escalated(world):
+    order = world.record(code="repair").work_order
     assert order.escalation_level == 0
     assert not Alert.objects.exists()
 
 
-def test_the_worker_alerts_due_soon_orders_once(utility, record):
-    order = record(code="repair").work_order  # due in 24 h
+def test_the_worker_alerts_due_soon_orders_once(world):
+    order = world.record(code="repair").work_order  # due in 24 h
     with time_machine.travel(order.deadline - timedelta(hours=2), tick=False):
         first = scan()
         second = scan()
@@ -49,8 +49,8 @@ def test_the_worker_alerts_due_soon_orders_once(utility, record):
     assert recipients == {"agent11", "unit21"}
 
 
-def test_an_overdue_order_alerts_owner_unit_and_team_leader_then_climbs_a_level_at_a_time(utility, record):
-    order = record(code="repair").work_order
+def test_an_overdue_order_alerts_owner_unit_and_team_leader_then_climbs_a_level_at_a_time(world):
+    order = world.record(code="repair").work_order
     with time_machine.travel(order.deadline + timedelta(minutes=5), tick=False):
         result = scan()
     assert result.overdue == 1
@@ -69,15 +69,15 @@ def test_an_overdue_order_alerts_owner_unit_and_team_leader_then_climbs_a_level_
         scan()
     order.refresh_from_db()
     assert order.escalation_level == 3
-    assert Alert.objects.filter(recipient=utility.director, level=3).count() == 1
+    assert Alert.objects.filter(recipient=world.director, level=3).count() == 1
 
 
-def test_a_promised_date_postpones_the_overdue_alert(utility, record):
+def test_a_promised_date_postpones_the_overdue_alert(world):
     from kefu.hotline.services import work_orders
 
-    order = record(code="repair").work_order
+    order = world.record(code="repair").work_order
     work_orders.interim_reply(
-        actor=utility.west_staff,
+        actor=world.west_staff,
         work_order=order,
         plan="需夜间停水",
         promised_at=order.deadline + timedelta(days=1),
@@ -86,17 +86,17 @@ def test_a_promised_date_postpones_the_overdue_alert(utility, record):
         assert scan().overdue == 0
 
 
-def test_a_due_callback_alerts_its_owner(utility, record):
-    order = record(code="repair").work_order
+def test_a_due_callback_alerts_its_owner(world):
+    order = world.record(code="repair").work_order
     with time_machine.travel(timezone.now() + timedelta(hours=25), tick=False):
         assert scan().callbacks_due == 1
     assert Alert.objects.filter(
-        recipient=utility.agent, kind=Alert.Kind.CALLBACK_DUE, work_order=order
+        recipient=world.agent, kind=Alert.Kind.CALLBACK_DUE, work_order=order
     ).exists()
 
 
-def test_every_due_callback_is_announced_once_even_beyond_one_scans_batch(utility, record):
-    orders = [record(code="repair").work_order for _ in range(3)]
+def test_every_due_callback_is_announced_once_even_beyond_one_scans_batch(world):
+    orders = [world.record(code="repair").work_order for _ in range(3)]
     with time_machine.travel(timezone.now() + timedelta(hours=25), tick=False):
         first = scan(batch=2)
         second = scan(batch=2)  # the third callback, behind the two already announced
@@ -107,8 +107,8 @@ def test_every_due_callback_is_announced_once_even_beyond_one_scans_batch(utilit
     assert announced.count() == 3
 
 
-def test_closed_orders_are_left_alone(utility, record):
-    order = record(code="repair").work_order
+def test_closed_orders_are_left_alone(world):
+    order = world.record(code="repair").work_order
     WorkOrder.objects.filter(pk=order.pk).update(state=WorkOrder.State.CLOSED)
     with time_machine.travel(order.deadline + timedelta(days=3), tick=False):
         result = scan()

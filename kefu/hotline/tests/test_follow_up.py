@@ -13,34 +13,34 @@ S = WorkOrder.State
 
 
 @pytest.fixture
-def order(utility, record):
-    return record(code="repair").work_order
+def order(world):
+    return world.record(code="repair").work_order
 
 
-def _closed(utility, order):
-    work_orders.accept(actor=utility.west_staff, work_order=order)
-    work_orders.reply(actor=utility.west_staff, work_order=order, result="已修复")
+def _closed(world, order):
+    work_orders.accept(actor=world.west_staff, work_order=order)
+    work_orders.reply(actor=world.west_staff, work_order=order, result="已修复")
     follow_up.record_callback(
-        actor=utility.agent, callback=order.callbacks.get(), reached=True, feedback="好了"
+        actor=world.agent, callback=order.callbacks.get(), reached=True, feedback="好了"
     )
-    return work_orders.close(actor=utility.agent, work_order=order)
+    return work_orders.close(actor=world.agent, work_order=order)
 
 
-def test_a_transfer_creates_a_callback_due_24_hours_later(utility, order):
+def test_a_transfer_creates_a_callback_due_24_hours_later(world, order):
     callback = order.callbacks.get()
     assert callback.attempt == 1
     assert callback.due_at - order.transferred_at == timedelta(hours=24)
 
 
-def test_the_callback_window_is_a_policy(utility, record):
+def test_the_callback_window_is_a_policy(world):
     Policy.objects.create(key="hotline.callback_hours", value=12)
-    order = record(code="repair").work_order
+    order = world.record(code="repair").work_order
     assert order.callbacks.get().due_at - order.transferred_at == timedelta(hours=12)
 
 
-def test_a_missed_callback_schedules_a_retry(utility, order):
+def test_a_missed_callback_schedules_a_retry(world, order):
     first = order.callbacks.get()
-    follow_up.record_callback(actor=utility.agent, callback=first, reached=False)
+    follow_up.record_callback(actor=world.agent, callback=first, reached=False)
     retry = order.callbacks.get(attempt=2)
     first.refresh_from_db()
     assert first.outcome == Callback.Outcome.NOT_REACHED
@@ -48,76 +48,74 @@ def test_a_missed_callback_schedules_a_retry(utility, order):
     assert retry.due_at > first.done_at
 
 
-def test_after_the_last_attempt_the_team_leader_is_told(utility, order):
+def test_after_the_last_attempt_the_team_leader_is_told(world, order):
     for attempt in (1, 2, 3):
         follow_up.record_callback(
-            actor=utility.agent, callback=order.callbacks.get(attempt=attempt), reached=False
+            actor=world.agent, callback=order.callbacks.get(attempt=attempt), reached=False
         )
     assert not order.callbacks.filter(attempt=4).exists()
-    assert Alert.objects.filter(
-        recipient=utility.leader, work_order=order, kind=Alert.Kind.ESCALATED
-    ).exists()
+    assert Alert.objects.filter(recipient=world.leader, work_order=order, kind=Alert.Kind.ESCALATED).exists()
 
 
-def test_a_callback_is_recorded_once(utility, order):
+def test_a_callback_is_recorded_once(world, order):
     callback = order.callbacks.get()
-    follow_up.record_callback(actor=utility.agent, callback=callback, reached=False)
+    follow_up.record_callback(actor=world.agent, callback=callback, reached=False)
     with pytest.raises(ValidationError):
-        follow_up.record_callback(actor=utility.agent, callback=callback, reached=True, feedback="x")
+        follow_up.record_callback(actor=world.agent, callback=callback, reached=True, feedback="x")
 
 
-def test_a_reached_callback_needs_the_feedback(utility, order):
+def test_a_reached_callback_needs_the_feedback(world, order):
     with pytest.raises(ValidationError) as caught:
         follow_up.record_callback(
-            actor=utility.agent, callback=order.callbacks.get(), reached=True, feedback=""
+            actor=world.agent, callback=order.callbacks.get(), reached=True, feedback=""
         )
     assert "feedback" in caught.value.message_dict
 
 
-def test_a_reached_callback_before_the_reply_keeps_the_order_with_the_unit(utility, order):
+def test_a_reached_callback_before_the_reply_keeps_the_order_with_the_unit(world, order):
     follow_up.record_callback(
-        actor=utility.agent, callback=order.callbacks.get(), reached=True, feedback="还没人来"
+        actor=world.agent, callback=order.callbacks.get(), reached=True, feedback="还没人来"
     )
     order.refresh_from_db()
     assert order.state == S.TRANSFERRED
     assert Callback.objects.get(work_order=order).outcome == Callback.Outcome.REACHED
 
 
-def test_a_dissatisfied_return_visit_reopens_the_order(utility, order):
-    closed = _closed(utility, order)
+def test_a_dissatisfied_return_visit_reopens_the_order(world, order):
+    closed = _closed(world, order)
     follow_up.record_return_visit(
-        actor=utility.agent, work_order=closed, result=ReturnVisit.Result.DISSATISFIED, comment="又漏了"
+        actor=world.agent, work_order=closed, result=ReturnVisit.Result.DISSATISFIED, comment="又漏了"
     )
     closed.refresh_from_db()
     assert closed.state == S.REOPENED and closed.reopen_count == 1
-    assert Alert.objects.filter(recipient=utility.west_staff, kind=Alert.Kind.REOPENED).exists()
+    assert Alert.objects.filter(recipient=world.west_staff, kind=Alert.Kind.REOPENED).exists()
     # and the owner sends it back to the unit
     again = work_orders.transfer(
-        actor=utility.agent, work_order=closed, unit=utility.west, note="回访不满意，再次处理"
+        actor=world.agent, work_order=closed, unit=world.west, note="回访不满意，再次处理"
     )
     assert again.state == S.TRANSFERRED
 
 
-def test_a_satisfied_return_visit_leaves_the_order_closed(utility, order):
-    closed = _closed(utility, order)
+def test_a_satisfied_return_visit_leaves_the_order_closed(world, order):
+    closed = _closed(world, order)
     follow_up.record_return_visit(
-        actor=utility.agent, work_order=closed, result=ReturnVisit.Result.BASICALLY_SATISFIED
+        actor=world.agent, work_order=closed, result=ReturnVisit.Result.BASICALLY_SATISFIED
     )
     closed.refresh_from_db()
     assert closed.state == S.CLOSED
 
 
-def test_a_return_visit_waits_for_closure(utility, order):
+def test_a_return_visit_waits_for_closure(world, order):
     with pytest.raises(ValidationError):
         follow_up.record_return_visit(
-            actor=utility.agent, work_order=order, result=ReturnVisit.Result.SATISFIED
+            actor=world.agent, work_order=order, result=ReturnVisit.Result.SATISFIED
         )
 
 
-def test_dissatisfied_needs_the_customers_words(utility, order):
-    closed = _closed(utility, order)
+def test_dissatisfied_needs_the_customers_words(world, order):
+    closed = _closed(world, order)
     with pytest.raises(ValidationError) as caught:
         follow_up.record_return_visit(
-            actor=utility.agent, work_order=closed, result=ReturnVisit.Result.DISSATISFIED
+            actor=world.agent, work_order=closed, result=ReturnVisit.Result.DISSATISFIED
         )
     assert "comment" in caught.value.message_dict

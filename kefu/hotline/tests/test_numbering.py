@@ -15,30 +15,30 @@ SH = ZoneInfo("Asia/Shanghai")
 
 
 @time_machine.travel(datetime(2026, 11, 22, 9, 30, tzinfo=SH), tick=False)
-def test_numbers_read_rx_date_and_a_daily_sequence(utility, record):
-    first = record(code="repair")
-    second = record(code="consult", disposition="answered", result="阶梯水价第一档2.90元/吨")
+def test_numbers_read_rx_date_and_a_daily_sequence(world):
+    first = world.record(code="repair")
+    second = world.record(code="consult", disposition="answered", result="阶梯水价第一档2.90元/吨")
     assert (first.number, second.number) == ("RX20261122-0001", "RX20261122-0002")
     assert first.work_order.number == "GD20261122-0001"
 
 
-def test_the_sequence_starts_again_each_day(utility, record):
+def test_the_sequence_starts_again_each_day(world):
     with time_machine.travel(datetime(2026, 11, 22, 23, 59, tzinfo=SH), tick=False):
-        record(code="repair")
+        world.record(code="repair")
     with time_machine.travel(datetime(2026, 11, 23, 0, 1, tzinfo=SH), tick=False):
-        assert record(code="repair").number == "RX20261123-0001"
+        assert world.record(code="repair").number == "RX20261123-0001"
 
 
-def test_a_failed_save_gives_its_number_back(utility, record):
+def test_a_failed_save_gives_its_number_back(world):
     with time_machine.travel(datetime(2026, 11, 22, 10, 0, tzinfo=SH), tick=False):
-        record(code="repair")
+        world.record(code="repair")
         with pytest.raises(ValidationError):
-            record(code="consult")  # refused: consultations are not transferred
-        assert record(code="repair").number == "RX20261122-0002"
+            world.record(code="consult")  # refused: consultations are not transferred
+        assert world.record(code="repair").number == "RX20261122-0002"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_agents_saving_at_the_same_moment_get_distinct_gap_free_numbers(shipped_categories, utility):
+def test_agents_saving_at_the_same_moment_get_distinct_gap_free_numbers(shipped_categories, world):
     # SQLite's in-memory test database cannot be written from several threads at once; PostgreSQL
     # (the production database, also run by `make test`) is where row locks make this safe.
     if connection.vendor != "postgresql":
@@ -53,9 +53,9 @@ def test_agents_saving_at_the_same_moment_get_distinct_gap_free_numbers(shipped_
             barrier.wait()
             for _ in range(5):
                 open_contact(
-                    actor=utility.agent,
+                    actor=world.agent,
                     matter=f"并发测试来电{n}",
-                    category=utility.category("consult"),
+                    category=world.category("consult"),
                     disposition="answered",
                     result="已答复",
                 )

@@ -39,10 +39,10 @@ def workspace_key(client) -> str:
 # --- the workspace ------------------------------------------------------------------------------------
 
 
-def test_two_identical_workspace_posts_record_one_contact_and_one_work_order(utility, client, workspace_form):
+def test_two_identical_workspace_posts_record_one_contact_and_one_work_order(world, client, workspace_form):
     # given the form as drawn for one call
-    client.force_login(utility.agent)
-    data = workspace_form(customer=utility.customer.pk, idempotency_key=workspace_key(client))
+    client.force_login(world.agent)
+    data = workspace_form(customer=world.customer.pk, idempotency_key=workspace_key(client))
     # when it is sent twice (a double click)
     client.post("/hotline/", data)
     repeat = client.post("/hotline/", data, follow=True).content.decode()
@@ -53,9 +53,9 @@ def test_two_identical_workspace_posts_record_one_contact_and_one_work_order(uti
     assert f"工单 {work_order.number} 已转 城西供水分公司" in repeat
 
 
-def test_each_drawing_of_the_workspace_form_carries_a_new_key(utility, client):
+def test_each_drawing_of_the_workspace_form_carries_a_new_key(world, client):
     # given
-    client.force_login(utility.agent)
+    client.force_login(world.agent)
     # when
     keys = {workspace_key(client), workspace_key(client)}
     # then
@@ -63,25 +63,25 @@ def test_each_drawing_of_the_workspace_form_carries_a_new_key(utility, client):
 
 
 def test_a_form_shown_again_with_errors_keeps_its_key_and_the_corrected_post_records_once(
-    utility, client, workspace_form
+    world, client, workspace_form
 ):
     # given a form refused for a missing matter
-    client.force_login(utility.agent)
+    client.force_login(world.agent)
     key = workspace_key(client)
     refused = client.post(
-        "/hotline/", workspace_form(customer=utility.customer.pk, matter="", idempotency_key=key)
+        "/hotline/", workspace_form(customer=world.customer.pk, matter="", idempotency_key=key)
     )
     assert f'value="{key}"' in refused.content.decode() and not Contact.objects.exists()
     # when the agent corrects it and presses 登记 twice
     for _ in range(2):
-        client.post("/hotline/", workspace_form(customer=utility.customer.pk, idempotency_key=key))
+        client.post("/hotline/", workspace_form(customer=world.customer.pk, idempotency_key=key))
     # then
     assert Contact.objects.count() == 1
 
 
-def test_the_workspace_button_is_disabled_while_sending_by_a_static_script(utility, client):
+def test_the_workspace_button_is_disabled_while_sending_by_a_static_script(world, client):
     # given
-    client.force_login(utility.agent)
+    client.force_login(world.agent)
     # when
     page = client.get("/hotline/").content.decode()
     # then the form asks for it and no inline script does it (a Content-Security-Policy is coming)
@@ -92,10 +92,10 @@ def test_the_workspace_button_is_disabled_while_sending_by_a_static_script(utili
 # --- the API ------------------------------------------------------------------------------------------
 
 
-def test_two_api_posts_with_the_same_call_id_record_one_contact(utility, client):
+def test_two_api_posts_with_the_same_call_id_record_one_contact(world, client):
     # given
-    client.force_login(utility.agent)
-    body = REPAIR | {"customer_id": utility.customer.pk, "call_id": "PBX-20261122-0042"}
+    client.force_login(world.agent)
+    body = REPAIR | {"customer_id": world.customer.pk, "call_id": "PBX-20261122-0042"}
     # when
     first = post_contact(client, body)
     repeat = post_contact(client, body)
@@ -107,10 +107,10 @@ def test_two_api_posts_with_the_same_call_id_record_one_contact(utility, client)
     assert repeat.headers["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first.headers
 
 
-def test_two_api_posts_with_the_same_idempotency_key_record_one_contact(utility, client):
+def test_two_api_posts_with_the_same_idempotency_key_record_one_contact(world, client):
     # given
-    client.force_login(utility.agent)
-    body = REPAIR | {"customer_id": utility.customer.pk}
+    client.force_login(world.agent)
+    body = REPAIR | {"customer_id": world.customer.pk}
     # when
     first = post_contact(client, body, **{"Idempotency-Key": "6f1c2b7e-5d1a-4c47-9d2e-2f0b1e9a7c10"})
     repeat = post_contact(client, body, **{"Idempotency-Key": "6f1c2b7e-5d1a-4c47-9d2e-2f0b1e9a7c10"})
@@ -119,13 +119,13 @@ def test_two_api_posts_with_the_same_idempotency_key_record_one_contact(utility,
     assert repeat.json()["number"] == first.json()["number"]
 
 
-def test_the_same_key_from_another_user_records_their_own_contact(utility, client):
+def test_the_same_key_from_another_user_records_their_own_contact(world, client):
     # given one agent's contact recorded with a key
-    client.force_login(utility.agent)
-    body = REPAIR | {"customer_id": utility.customer.pk}
+    client.force_login(world.agent)
+    body = REPAIR | {"customer_id": world.customer.pk}
     first = post_contact(client, body, **{"Idempotency-Key": "same-key"})
     # when another agent's client happens to send the same key
-    client.force_login(utility.other_agent)
+    client.force_login(world.night_agent)
     other = post_contact(client, body, **{"Idempotency-Key": "same-key"})
     # then it is theirs, not an answer with the first agent's contact
     assert (first.status_code, other.status_code) == (201, 201)
@@ -133,36 +133,36 @@ def test_the_same_key_from_another_user_records_their_own_contact(utility, clien
     assert Contact.objects.count() == 2
 
 
-def test_different_keys_record_different_contacts(utility, client):
+def test_different_keys_record_different_contacts(world, client):
     # given
-    client.force_login(utility.agent)
+    client.force_login(world.agent)
     # when
-    post_contact(client, REPAIR | {"customer_id": utility.customer.pk}, **{"Idempotency-Key": "a-1"})
-    post_contact(client, REPAIR | {"customer_id": utility.customer.pk}, **{"Idempotency-Key": "a-2"})
+    post_contact(client, REPAIR | {"customer_id": world.customer.pk}, **{"Idempotency-Key": "a-1"})
+    post_contact(client, REPAIR | {"customer_id": world.customer.pk}, **{"Idempotency-Key": "a-2"})
     # then
     assert Contact.objects.count() == 2
 
 
 @pytest.mark.parametrize("key", ["带中文的键", "x" * 65, "a b"])
-def test_an_unusable_idempotency_key_is_a_chinese_400_naming_it(utility, client, key):
+def test_an_unusable_idempotency_key_is_a_chinese_400_naming_it(world, client, key):
     # given
-    client.force_login(utility.agent)
+    client.force_login(world.agent)
     # when
-    response = post_contact(client, REPAIR | {"customer_id": utility.customer.pk}, **{"Idempotency-Key": key})
+    response = post_contact(client, REPAIR | {"customer_id": world.customer.pk}, **{"Idempotency-Key": key})
     # then
     assert response.status_code == 400
     assert "幂等键（Idempotency-Key）" in response.json()["errors"]["idempotency_key"][0]
     assert not Contact.objects.exists()
 
 
-def test_a_call_id_recorded_where_the_user_may_not_read_it_is_refused_without_its_number(utility, record):
+def test_a_call_id_recorded_where_the_user_may_not_read_it_is_refused_without_its_number(world):
     # given a contact recorded for a call sent to the west branch, and the east branch's staff member,
     # who may not read it, given the right to record contacts
-    record(call_id="PBX-7")
-    utility.east_staff.user_permissions.add(
+    world.record(call_id="PBX-7")
+    world.east_staff.user_permissions.add(
         Permission.objects.get(content_type__app_label="hotline", codename="add_contact")
     )
-    staff = User.objects.get(pk=utility.east_staff.pk)  # without the cached permissions
+    staff = User.objects.get(pk=world.east_staff.pk)  # without the cached permissions
     client = Client()
     client.force_login(staff)
     # when
@@ -176,24 +176,24 @@ def test_a_call_id_recorded_where_the_user_may_not_read_it_is_refused_without_it
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_posts_at_the_same_moment_record_one_contact(shipped_categories, utility):
+def test_two_posts_at_the_same_moment_record_one_contact(shipped_categories, world):
     # SQLite's in-memory test database cannot be written from several threads; PostgreSQL's row locks
     # and unique indexes are what make this safe in production.
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL")
     # given an earlier contact today, and today's number held by a third transaction, so that both
     # requests pass the look-up for an earlier result before either has recorded anything
-    body = REPAIR | {"customer_id": utility.customer.pk, "call_id": "PBX-RACE"}
+    body = REPAIR | {"customer_id": world.customer.pk, "call_id": "PBX-RACE"}
     earlier = Client()
-    earlier.force_login(utility.agent)
-    post_contact(earlier, REPAIR | {"customer_id": utility.customer.pk})
+    earlier.force_login(world.agent)
+    post_contact(earlier, REPAIR | {"customer_id": world.customer.pk})
     today = timezone.localdate()
     answers, errors = [], []
 
     def post_at_once():
         try:
             client = Client()
-            client.force_login(utility.agent)
+            client.force_login(world.agent)
             answers.append(post_contact(client, body, **{"Idempotency-Key": "race-key"}))
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
@@ -240,7 +240,7 @@ def _wait_for_waiting_transactions(count: int) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_keeps_contacts_that_already_share_a_call_id_and_marks_the_later_ones(
-    shipped_categories, utility
+    shipped_categories, world
 ):
     # given the schema before the constraint, holding a double submit recorded then
     executor = MigrationExecutor(connection)
@@ -255,7 +255,7 @@ def test_the_migration_keeps_contacts_that_already_share_a_call_id_and_marks_the
             received_on=at.date(),
             sequence=sequence,
             received_at=at,
-            agent_id=utility.agent.pk,
+            agent_id=world.agent.pk,
             category=repair,
             matter="水管爆了",
             original_matter="水管爆了",

@@ -68,18 +68,18 @@ def content(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def test_no_list_shows_a_branch_the_discipline_offices_case(client_for, utility, record):
+def test_no_list_shows_a_branch_the_discipline_offices_case(client_for, world):
     # given a customer of the west branch with a burst pipe the branch handles, and a complaint about
     # the branch's own meter reader, which went to the discipline office
-    customer = utility.customer
-    repair = record(code="repair", matter="水管爆裂，水流很大")
-    complaint = record(code="misconduct", matter="抄表员上门索要好处费", caller_name="匿名")
-    assert repair.work_order.unit == utility.west
-    assert complaint.work_order.unit == utility.discipline
+    customer = world.customer
+    repair = world.record(code="repair", matter="水管爆裂，水流很大")
+    complaint = world.record(code="misconduct", matter="抄表员上门索要好处费", caller_name="匿名")
+    assert repair.work_order.unit == world.west
+    assert complaint.work_order.unit == world.discipline
     # and a call from the customer ringing at the branch user's phone, and at the discipline office's
-    branch = with_rights(utility.west_staff)
+    branch = with_rights(world.west_staff)
     office = with_rights(
-        UserFactory(role=Role.UNIT_STAFF, username="jw1", name="纪委专员", unit=utility.discipline)
+        UserFactory(role=Role.UNIT_STAFF, username="jw1", name="纪委专员", unit=world.discipline)
     )
     for n, user in enumerate([branch, office]):
         Call.objects.create(
@@ -115,27 +115,25 @@ def test_no_list_shows_a_branch_the_discipline_offices_case(client_for, utility,
     assert client.get(f"/hotline/orders/{complaint.work_order.pk}/").status_code == 404
 
 
-def test_the_discipline_office_sees_its_case_in_the_history_panel_but_not_the_repair(
-    client_for, utility, record
-):
-    record(code="repair", matter="水管爆裂，水流很大")
-    complaint = record(code="misconduct", matter="抄表员上门索要好处费")
-    office = UserFactory(role=Role.UNIT_STAFF, username="jw1", name="纪委专员", unit=utility.discipline)
+def test_the_discipline_office_sees_its_case_in_the_history_panel_but_not_the_repair(client_for, world):
+    world.record(code="repair", matter="水管爆裂，水流很大")
+    complaint = world.record(code="misconduct", matter="抄表员上门索要好处费")
+    office = UserFactory(role=Role.UNIT_STAFF, username="jw1", name="纪委专员", unit=world.discipline)
     # the office's staff cannot open the west branch's customer archive: the panel is refused whole
-    response = client_for(office).get(f"/hotline/customer-history/?customer={utility.customer.pk}")
+    response = client_for(office).get(f"/hotline/customer-history/?customer={world.customer.pk}")
     assert response.status_code == 404
     # and its register lists its case alone
     page = client_for(office).get("/hotline/contacts/").content.decode()
     assert complaint.number in page and "水管爆裂" not in page
 
 
-def test_a_unit_that_co_handles_an_order_sees_its_contact_as_on_the_order_page(client_for, utility, record):
+def test_a_unit_that_co_handles_an_order_sees_its_contact_as_on_the_order_page(client_for, world):
     # given an order of the west branch that the east branch co-handles
     from kefu.hotline.models import WorkOrder
 
-    repair = record(code="repair", matter="两区交界处水管爆裂")
-    WorkOrder.co_units.through.objects.create(workorder_id=repair.work_order.pk, unit_id=utility.east.pk)
-    client = client_for(utility.east_staff)
+    repair = world.record(code="repair", matter="两区交界处水管爆裂")
+    WorkOrder.co_units.through.objects.create(workorder_id=repair.work_order.pk, unit_id=world.east.pk)
+    client = client_for(world.east_staff)
     # then the order page, the contact page and the register agree
     assert client.get(f"/hotline/orders/{repair.work_order.pk}/").status_code == 200
     assert client.get(f"/hotline/contacts/{repair.pk}/").status_code == 200
