@@ -13,22 +13,6 @@ from kefu.core.models import TimeStampedModel
 from kefu.customers.models import Account, Customer
 
 
-class PaymentSequence(models.Model):
-    """The last payment number issued on a day (SF20261122-0001). Incremented with an UPDATE inside the
-    payment's own transaction: the row lock serialises two clerks, and a rolled-back payment gives its
-    number back, so a day's numbers are unique and gap-free, as the auditors expect of receipts."""
-
-    day = models.DateField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("收费流水号")
-        verbose_name_plural = _("收费流水号")
-
-    def __str__(self):
-        return f"{self.day:%Y%m%d}: {self.last}"
-
-
 class PaymentQuerySet(models.QuerySet):
     def valid(self):
         return self.filter(voided=False)

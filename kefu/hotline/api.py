@@ -7,7 +7,6 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.utils import timezone
 from ninja import Header, Query, Router, Status
 from pydantic import Field
 
@@ -18,11 +17,12 @@ from kefu.core.schemas import Day, Moment, ObjectId, PageNumber, Schema
 from kefu.customers.api import TooManySearchesOut
 from kefu.customers.masking import Masker
 from kefu.customers.permissions import get_customer_for
-from kefu.hotline import selectors
-from kefu.hotline.models import Category, Channel, Contact, Priority, WorkOrder
+from kefu.hotline import actions, selectors
+from kefu.hotline.actions import WorkOrderAction
+from kefu.hotline.models import Callback, Category, Channel, Contact, Priority, WorkOrder
 from kefu.hotline.permissions import get_callback_for, get_contact_for, get_work_order_for
-from kefu.hotline.services import contacts, follow_up, work_orders
-from kefu.hotline.services.alerts import escalate, mark_alerts_read
+from kefu.hotline.services import contacts, work_orders
+from kefu.hotline.services.alerts import mark_alerts_read
 
 router = Router(tags=["热线与工单"])
 
@@ -452,7 +452,8 @@ def _detail(order: WorkOrder, user) -> dict:
             }
             for e in selectors.timeline(order)
         ],
-        "allowed_actions": [a for a in work_orders.TRANSITIONS if work_orders.allowed(order, a)],
+        # The actions this user may take now, in the vocabulary `transitions` takes (and the page shows).
+        "allowed_actions": actions.offered(user, order, order.callbacks.filter(done_at__isnull=True).first()),
     }
 
 
@@ -462,60 +463,76 @@ def work_order_detail(request, order_id: int):
 
 
 class WorkOrderTransitionIn(Schema):
-    action: str = Field(
-        ..., description="transfer reassign accept return reply close reopen hand_over escalate"
-    )
-    unit_id: ObjectId | None = None
+    action: str = Field(..., description="、".join(f"{a.value}（{a.label}）" for a in WorkOrderAction))
+    unit_id: ObjectId | None = Field(None, description="transfer、reassign：责任单位")
+    co_unit_ids: list[ObjectId] | None = Field(None, description="co_units：协办单位")
     reason: str = Field("", max_length=1000)
-    result: str = Field("", max_length=4000)
+    note: str = Field("", max_length=500, description="close：说明（旧客户端用 reason，仍可用一个版本）")
+    result: str = Field("", max_length=4000, description="reply：办理结果；return_visit：满意度")
     new_owner_id: ObjectId | None = None
     level: int | None = Field(None, ge=1, le=3)
     emergency: bool = False
+    callback_id: ObjectId | None = None
+    reached: bool | None = None
+    feedback: str = Field("", max_length=2000)
+    satisfied: bool | None = None
+    comment: str = Field("", max_length=2000)
+    plan: str = Field("", max_length=2000)
+    promised_at: Moment | None = None
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+# The API names an object by its id ("unit_id"); the action table's forms by the object ("unit").
+API_FIELDS = {
+    "unit": "unit_id",
+    "units": "co_unit_ids",
+    "new_owner": "new_owner_id",
+    "callback": "callback_id",
+}
+
+
+def _form_data(payload: WorkOrderTransitionIn) -> dict:
+    """The payload in the action forms' words; a field not given is left out, as a page leaves it."""
+    data = {
+        "unit": payload.unit_id,
+        "units": payload.co_unit_ids,
+        "reason": payload.reason,
+        # close took its note from `reason` before `note` existed: kept for one release.
+        "note": payload.note or (payload.reason if payload.action == WorkOrderAction.CLOSE else ""),
+        "result": payload.result,
+        "new_owner": payload.new_owner_id,
+        "level": payload.level,
+        "emergency": payload.emergency,
+        "callback": payload.callback_id,
+        "reached": _yes_no(payload.reached),
+        "feedback": payload.feedback,
+        "satisfied": _yes_no(payload.satisfied) or "",
+        "comment": payload.comment,
+        "plan": payload.plan,
+        "promised_at": payload.promised_at,
+    }
+    return {name: value for name, value in data.items() if value is not None}
+
+
+def _perform(request, order: WorkOrder, action: str, data: dict) -> actions.Done:
+    """The page's action table; a refusal names the API's own fields (unit_id, not unit)."""
+    try:
+        return actions.perform(request.user, order, action, data)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {API_FIELDS.get(field, field): messages for field, messages in error.message_dict.items()}
+        ) from None
 
 
 @router.post("/work-orders/{int:order_id}/transitions", response=WorkOrderDetail, summary="工单流转")
 def transition(request, order_id: int, payload: WorkOrderTransitionIn):
     order = get_work_order_for(request.user, order_id)
-    actor, action = request.user, payload.action
-    if action in ("transfer", "reassign"):
-        unit = _lookup(Unit, payload.unit_id, "unit_id", "责任单位")
-        if unit is None:
-            raise ValidationError({"unit_id": "请选择责任单位"})
-        if action == "transfer":
-            order = work_orders.transfer(actor=actor, work_order=order, unit=unit, note=payload.reason)
-        else:
-            order = work_orders.reassign(actor=actor, work_order=order, unit=unit, reason=payload.reason)
-    elif action == "accept":
-        order = work_orders.accept(actor=actor, work_order=order)
-    elif action == "return":
-        order = work_orders.return_order(actor=actor, work_order=order, reason=payload.reason)
-    elif action == "reply":
-        order = work_orders.reply(actor=actor, work_order=order, result=payload.result)
-    elif action == "close":
-        order = work_orders.close(actor=actor, work_order=order, note=payload.reason)
-    elif action == "reopen":
-        require(actor, "hotline.manage_workorder")
-        order = work_orders.reopen(actor=actor, work_order=order, reason=payload.reason)
-    elif action == "hand_over":
-        new_owner = _lookup(User, payload.new_owner_id, "new_owner_id", "接手人")
-        if new_owner is None:
-            raise ValidationError({"new_owner_id": "请选择接手人"})
-        order = work_orders.hand_over(
-            actor=actor, work_order=order, new_owner=new_owner, reason=payload.reason
-        )
-    elif action == "escalate":
-        require(actor, "hotline.manage_workorder")
-        if not payload.level or not payload.reason.strip():
-            raise ValidationError({"level": "请选择上报级别并说明原因"})
-        escalate(
-            actor=actor,
-            work_order=order,
-            level=payload.level,
-            reason=payload.reason,
-            emergency=payload.emergency,
-        )
-    else:
-        raise ValidationError({"action": f"未知操作「{action}」"})
+    _perform(request, order, payload.action, _form_data(payload))
     return _detail(get_work_order_for(request.user, order.pk), request.user)
 
 
@@ -528,11 +545,9 @@ class InterimIn(Schema):
     "/work-orders/{int:order_id}/interim-replies", response={201: WorkOrderDetail}, summary="阶段答复"
 )
 def add_interim_reply(request, order_id: int, payload: InterimIn):
+    """The same step as the action interim_reply."""
     order = get_work_order_for(request.user, order_id)
-    promised = payload.promised_at
-    if timezone.is_naive(promised):
-        promised = timezone.make_aware(promised)
-    work_orders.interim_reply(actor=request.user, work_order=order, plan=payload.plan, promised_at=promised)
+    _perform(request, order, WorkOrderAction.INTERIM_REPLY, payload.dict())
     return Status(201, _detail(get_work_order_for(request.user, order_id), request.user))
 
 
@@ -543,10 +558,9 @@ class ReturnVisitIn(Schema):
 
 @router.post("/work-orders/{int:order_id}/return-visits", response={201: WorkOrderDetail}, summary="回访")
 def add_return_visit(request, order_id: int, payload: ReturnVisitIn):
+    """The same step as the action return_visit."""
     order = get_work_order_for(request.user, order_id)
-    follow_up.record_return_visit(
-        actor=request.user, work_order=order, result=payload.result, comment=payload.comment
-    )
+    _perform(request, order, WorkOrderAction.RETURN_VISIT, payload.dict())
     return Status(201, _detail(get_work_order_for(request.user, order_id), request.user))
 
 
@@ -609,14 +623,16 @@ class CallbackIn(Schema):
 
 @router.post("/callbacks/{int:callback_id}", response=CallbackOut, summary="登记回电结果")
 def record_callback(request, callback_id: int, payload: CallbackIn):
+    """The same step as the work order's action callback."""
     callback = get_callback_for(request.user, callback_id)
-    return follow_up.record_callback(
-        actor=request.user,
-        callback=callback,
-        reached=payload.reached,
-        feedback=payload.feedback,
-        satisfied=payload.satisfied,
-    )
+    data = {
+        "callback": callback.pk,
+        "reached": _yes_no(payload.reached),
+        "feedback": payload.feedback,
+        "satisfied": _yes_no(payload.satisfied) or "",
+    }
+    _perform(request, callback.work_order, WorkOrderAction.CALLBACK, data)
+    return Callback.objects.get(pk=callback.pk)
 
 
 class AlertOut(Schema):

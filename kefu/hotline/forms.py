@@ -138,7 +138,8 @@ class ContactFilterForm(Form):
     )
 
 
-# Work order actions (W1): one small form per action.
+# Work order actions (W1): one small form per action, named by the table in kefu/hotline/actions.py,
+# which both the order's page and the API validate with.
 
 
 class NoteForm(Form):
@@ -155,14 +156,23 @@ class ReplyForm(Form):
 
 class TransferForm(Form):
     unit = forms.ModelChoiceField(
-        label="责任单位", queryset=_units(), error_messages={"required": "请选择责任单位"}
+        label="责任单位",
+        queryset=_units(),
+        error_messages={"required": "请选择责任单位", "invalid_choice": "所选责任单位不存在或已停用"},
     )
     reason = forms.CharField(label="原因", max_length=500, required=False)
 
 
 class CoUnitsForm(Form):
     units = forms.ModelMultipleChoiceField(
-        label="协办单位", queryset=_units(), required=False, widget=forms.CheckboxSelectMultiple
+        label="协办单位",
+        queryset=_units(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "所选协办单位不存在或已停用",
+            "invalid_pk_value": "协办单位编号无效",
+        },
     )
 
 
@@ -170,15 +180,30 @@ YES_NO = [("yes", "是"), ("no", "否")]
 
 
 class CallbackForm(Form):
-    callback = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": "没有待回电任务"})
+    callback = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={
+            "required": "没有待回电任务",
+            "invalid": "回电任务编号无效",
+            "min_value": "回电任务编号无效",
+            "max_value": "回电任务编号无效",
+        },
+    )
     reached = forms.ChoiceField(
         label="是否联系上客户",
         choices=YES_NO,
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择是否联系上客户"},
+        error_messages={"required": "请选择是否联系上客户", "invalid_choice": "请选择是否联系上客户"},
     )
     feedback = forms.CharField(label="客户反馈", widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    satisfied = forms.ChoiceField(label="客户是否满意", choices=[("", "未表态"), *YES_NO], required=False)
+    satisfied = forms.ChoiceField(
+        label="客户是否满意",
+        choices=[("", "未表态"), *YES_NO],
+        required=False,
+        error_messages={"invalid_choice": "客户是否满意应为是、否或未表态"},
+    )
 
 
 class ReturnVisitForm(Form):
@@ -186,7 +211,10 @@ class ReturnVisitForm(Form):
         label="满意度",
         choices=ReturnVisit.Result.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择满意、基本满意或不满意"},
+        error_messages={
+            "required": "请选择满意、基本满意或不满意",
+            "invalid_choice": "请选择满意、基本满意或不满意",
+        },
     )
     comment = forms.CharField(label="客户意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -206,7 +234,10 @@ class HandOverForm(Form):
         queryset=User.objects.filter(
             is_active=True, role__in=[Role.AGENT, Role.TEAM_LEADER, Role.DEPARTMENT_HEAD]
         ).order_by("username"),
-        error_messages={"required": "请选择新的首问责任人"},
+        error_messages={
+            "required": "请选择新的首问责任人",
+            "invalid_choice": "首问责任人须为在岗的话务员、班长或客服部主任",
+        },
     )
     reason = forms.CharField(label="原因", max_length=500, required=False)
 
@@ -216,7 +247,10 @@ class EscalateForm(Form):
         label="上报至",
         coerce=int,
         choices=[(1, "班长"), (2, "客服部主任"), (3, "中心主任")],
-        error_messages={"required": "请选择上报级别"},
+        error_messages={
+            "required": "请选择上报级别",
+            "invalid_choice": "上报级别应为1（班长）、2（客服部主任）或3（中心主任）",
+        },
     )
     reason = forms.CharField(label="原因", max_length=300, error_messages={"required": "请填写上报原因"})
     emergency = forms.BooleanField(label="紧急情况，越级上报", required=False)

@@ -90,22 +90,6 @@ class Category(TimeStampedModel):
         return f"{self.deadline_amount}{unit}"
 
 
-class DailySequence(models.Model):
-    """The last contact number issued on a day. Incremented with an UPDATE inside the contact's own
-    transaction: the row lock serialises concurrent agents, and a rolled-back save gives its number back,
-    so the day's numbers are unique and gap-free."""
-
-    day = models.DateField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("受理流水号")
-        verbose_name_plural = _("受理流水号")
-
-    def __str__(self):
-        return f"{self.day:%Y%m%d}: {self.last}"
-
-
 class ContactQuerySet(models.QuerySet):
     def visible_to(self, user):
         # Center staff see every contact; a responsible unit sees those whose work order it may open,

@@ -1,11 +1,13 @@
 from django.urls import path, re_path
 
 from kefu.hotline import views
+from kefu.hotline.actions import WorkOrderAction
 
 app_name = "hotline"
 
-# The steps a work order may take from its page; each one is a POST that calls its service.
-ACTIONS = "|".join(views.ACTION_FORMS)
+# The steps a work order may take from its page (the one vocabulary of kefu/hotline/actions.py); each
+# one is a POST through the action table.
+ACTIONS = "|".join(WorkOrderAction.values)
 
 urlpatterns = [
     path("", views.workspace, name="workspace"),

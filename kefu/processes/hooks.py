@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.core.events import record_event
+from kefu.core.numbering import next_number, year_period
 from kefu.core.policies import DEFAULTS, get_policy
 from kefu.customers.models import Customer
 from kefu.customers.services import add_contract, check_arrears, set_supply_status, update_customer
-from kefu.processes.models import NumberCounter
 from kefu.processes.signals import meter_work_requested
 
 Hook = Callable[..., None]
@@ -38,14 +38,16 @@ def run_hooks(process, actor, names: list[str]) -> None:
         action(process, actor)
 
 
-def next_number(key: str, prefix: str, width: int) -> str:
-    """PREFIX + year + a gap-free serial, e.g. JSD2026000017; must run inside the issuing transaction."""
-    year = timezone.localdate().year
-    NumberCounter.objects.get_or_create(key=key, year=year)
-    counter = NumberCounter.objects.select_for_update().get(key=key, year=year)
-    counter.value += 1
-    counter.save(update_fields=["value"])
-    return f"{prefix}{year}{counter.value:0{width}d}"
+# NumberSequence keys of the counter's yearly series (kefu.core.numbering).
+CONNECTION_POINT_SERIES = "processes.connection_point"
+SUPPLY_CONTRACT_SERIES = "processes.supply_contract"
+
+
+def yearly_number(series: str, prefix: str, width: int) -> str:
+    """PREFIX + year + a gap-free serial, e.g. JSD2026000017; runs inside the advance's transaction,
+    so a refused advance gives its number back and two clerks never get the same one."""
+    today = timezone.localdate()
+    return f"{prefix}{today.year}{next_number(series, year_period(today)):0{width}d}"
 
 
 def branch_of(customer: Customer):
@@ -133,8 +135,8 @@ def transfer_service_points(process, actor) -> None:
 def issue_connection_point_number(process, actor) -> None:
     if process.facts.get("connection_point_no"):
         return  # a stage returned to and done again keeps the number already issued
-    process.facts["connection_point_no"] = next_number(
-        "connection_point", get_policy("processes.connection_point_prefix"), 6
+    process.facts["connection_point_no"] = yearly_number(
+        CONNECTION_POINT_SERIES, get_policy("processes.connection_point_prefix"), 6
     )
 
 
@@ -142,7 +144,7 @@ def issue_connection_point_number(process, actor) -> None:
 def archive_supply_contract(process, actor) -> None:
     if process.facts.get("contract_number"):
         return
-    number = next_number("supply_contract", get_policy("processes.contract_prefix"), 5)
+    number = yearly_number(SUPPLY_CONTRACT_SERIES, get_policy("processes.contract_prefix"), 5)
     add_contract(actor=actor, customer=process.customer, number=number, signed_on=timezone.localdate())
     process.facts["contract_number"] = number
 

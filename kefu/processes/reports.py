@@ -1,7 +1,7 @@
 """Counter reports (P11, and the monthly registers of P5–P8): reads only, shared by the pages and the
 Excel downloads so that the two cannot show different figures.
 
-- `daily_report(day)`: the 17:00 application report the worker stored for the day (ScheduledRun), or,
+- `daily_report(day)`: the 17:00 application report the worker stored for the day (its JobClaim), or,
   when it did not run (a holiday, the worker down, today before 17:00), the same figures computed now
   by `daily_summary`, which is the one pure function that computes them.
 - `monthly_report(kind, year, month)`: supply contracts signed, connection-point numbers issued,
@@ -19,10 +19,12 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from kefu.core import periods
+from kefu.core.models import JobClaim
+from kefu.core.numbering import day_period
 from kefu.core.params import whole_number
 from kefu.core.periods import Period
 from kefu.customers.models import Contract, Customer, ServicePoint
-from kefu.processes.models import Process, ScheduledRun, StageRun
+from kefu.processes.models import Process, StageRun
 from kefu.processes.schedule import DAILY_REPORT
 
 # The monthly reports, in the order the page's tabs show them: code -> (title, what an empty month says).
@@ -47,7 +49,7 @@ def _local_day(moment: datetime | None) -> date | None:
 
 
 def daily_summary(day: date, *, now: datetime | None = None) -> dict:
-    """The daily application report's figures, in the shape the worker stores in ScheduledRun.summary:
+    """The daily application report's figures, in the shape the worker stores in JobClaim.summary:
     {"day", "started": {business name: count}, "stage_outcomes": {outcome: count}, "in_hand",
     "overdue"}. "in_hand" and "overdue" are a snapshot at `now` (the worker passes its 17:00); without
     `now` they are None, because the processes in hand on a past day cannot be told from today's rows.
@@ -123,9 +125,9 @@ class DailyReport:
 
 def daily_report(day: date, *, now: datetime | None = None) -> DailyReport:
     now = now or timezone.now()
-    run = ScheduledRun.objects.filter(job=DAILY_REPORT, day=day).first()
+    run = JobClaim.objects.filter(job=DAILY_REPORT, period=day_period(day)).first()
     if run is not None and run.summary:
-        return DailyReport(day=day, summary=run.summary, ran_at=run.ran_at)
+        return DailyReport(day=day, summary=run.summary, ran_at=run.claimed_at)
     snapshot = now if day == timezone.localdate(now) else None
     return DailyReport(day=day, summary=daily_summary(day, now=snapshot))
 

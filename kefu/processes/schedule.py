@@ -1,18 +1,21 @@
 """The counter's daily jobs, run by the worker (P1, P11): at 16:30 every application waiting in
 "design commission" is sent to the design office in one batch; at 17:00 the day's application report
-is made. Each runs once per working day, claimed by a unique ScheduledRun row. The report as a
-document (Excel, PDF, printable page) is kefu.reports' own job, which the worker runs after this one in
-the same pass, so that it reads the figures stored here (kefu.processes.jobs)."""
+is made. Each runs once per working day, claimed by a unique JobClaim row (kefu.core.claims). The
+report as a document (Excel, PDF, printable page) is kefu.reports' own job, which the worker runs after
+this one in the same pass, so that it reads the figures stored here (kefu.processes.jobs)."""
 
 from datetime import datetime, time
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from kefu.core import claims
 from kefu.core.calendar import WorkingCalendar
 from kefu.core.events import record_event
+from kefu.core.models import JobClaim
+from kefu.core.numbering import day_period
 from kefu.core.policies import get_policy
-from kefu.processes.models import Process, ScheduledRun
+from kefu.processes.models import Process
 
 DESIGN_BATCH = "design_commission_batch"
 DAILY_REPORT = "daily_application_report"
@@ -22,12 +25,8 @@ def _at(policy_key: str) -> time:
     return get_policy(policy_key)  # a TIME rule: get_policy gives a datetime.time
 
 
-def _claim(job: str, day) -> ScheduledRun | None:
-    try:
-        with transaction.atomic():
-            return ScheduledRun.objects.create(job=job, day=day)
-    except IntegrityError:
-        return None
+def _claim(job: str, day) -> JobClaim | None:
+    return claims.claim(job, day_period(day))
 
 
 def run_due(now: datetime | None = None) -> list[str]:

@@ -1,8 +1,6 @@
 """Counter pages: start a business for a customer, run it (checklist, application facts, advance with
 the gate's refusals in plain Chinese, return, reject), and the processes in hand with time left."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
@@ -10,16 +8,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kefu.core.forms import error_text
 from kefu.core.params import page_number
 from kefu.core.permissions import require
+from kefu.core.responses import error_text
 from kefu.customers.masking import Masker
 from kefu.customers.permissions import get_customer_for
-from kefu.processes import services
+from kefu.processes import actions, forms, services
+from kefu.processes.actions import ProcessAction
 from kefu.processes.models import Approval, Process, ProcessDefinition
 from kefu.processes.permissions import get_approval_for, get_process_for, visible_processes
 from kefu.processes.printing import printable_forms
-from kefu.processes.rules import FACTS, facts_for, parse_fact
+from kefu.processes.rules import FACTS, facts_for
 from kefu.processes.selectors import (
     FACT_KINDS,
     departments,
@@ -29,7 +28,10 @@ from kefu.processes.selectors import (
     today_for,
 )
 
-ACTIONS = ("advance", "return", "reject", "documents", "facts", "fee", "approval", "resume")
+# The detail page posts both approval requests (extend, suspend) to one path, the kind in a select.
+PAGE_APPROVAL = "approval"
+# The paths the detail page's forms post to: the table's vocabulary, and the one approval form's.
+ACTIONS = (*ProcessAction.values, PAGE_APPROVAL)
 
 
 def index(request):
@@ -128,76 +130,28 @@ def _fact_fields(process: Process, names: list[str], masker: Masker) -> list[dic
 
 @require_POST
 def act(request, pk: int, action: str):
+    """One step on the process, through the action table the API uses too."""
     process = get_process_for(request.user, pk)
     try:
-        message = _run(request, process, action)
+        done = actions.perform(request.user, process, *_page_input(request, process, action))
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, message)
+        messages.success(request, done.message)
     if not visible_processes(request.user).filter(pk=process.pk).exists():
         return redirect("processes:queue")  # a unit's staff completed their stage: it has left them
     return redirect("processes:detail", pk=process.pk)
 
 
-def _run(request, process: Process, action: str) -> str:
-    actor, data = request.user, request.POST
-    if action == "advance":
-        process = services.advance(actor=actor, process=process, note=data.get("note", ""))
-        return (
-            "业务已办结"
-            if process.state == Process.State.COMPLETED
-            else f"已进入「{process.current_stage.name}」"
-        )
-    if action == "return":
-        process = services.return_to(
-            actor=actor, process=process, stage_code=data.get("stage", ""), reason=data.get("reason", "")
-        )
-        return f"已退回「{process.current_stage.name}」"
-    if action == "reject":
-        services.reject(actor=actor, process=process, reason=data.get("reason", ""))
-        return "已不予受理" + ("，退费待领导审批" if process.fee > 0 else "")
-    if action == "documents":
-        codes = list(dict.fromkeys(data.getlist("code") + [c for c in data.getlist("scan_code") if c]))
-        files = request.FILES.getlist("file")
-        scans = dict(zip(data.getlist("scan_code"), files, strict=False))
-        if not codes:
-            raise ValidationError({"code": "请勾选收到的材料，或选择扫描件对应的材料"})
-        for code in codes:
-            services.receive_document(actor=actor, process=process, code=code, file=scans.get(code))
-        return f"已收取{len(codes)}份材料" + (f"（含{len(scans)}份扫描件）" if scans else "")
-    if action == "approval":
-        try:
-            days = int(data.get("days") or 0)
-        except ValueError:
-            raise ValidationError({"days": "延期天数应为整数"}) from None
-        approval = services.request_approval(
-            actor=actor, process=process, kind=data.get("kind", ""), reason=data.get("reason", ""), days=days
-        )
-        return f"已提交{approval.get_kind_display()}申请，待领导审批"
-    if action == "resume":
-        services.resume(actor=actor, process=process)
-        return "业务已恢复办理，本环节重新计时"
-    if action == "facts":
-        values = {}
-        masked = not Masker(actor).full
-        for name in facts_for(rule for stage in process.definition.stages.all() for rule in stage.rules):
-            if masked and is_sensitive_fact(name) and not data.get(name, "").strip():
-                continue  # left empty by a user who saw it masked: kept as it is
-            try:
-                values[name] = parse_fact(name, data.get(name, ""))
-            except ValueError as error:
-                raise ValidationError({name: str(error)}) from None
-        services.set_facts(actor=actor, process=process, facts=values)
-        return "申请信息已保存"
-    if action == "fee":
-        try:
-            amount = Decimal(data.get("amount", ""))
-        except InvalidOperation:
-            raise ValidationError({"amount": "收费金额应为数字"}) from None
-        services.record_fee(actor=actor, process=process, amount=amount)
-        return f"已登记收费 {amount} 元"
-    raise ValidationError({"action": "没有这个操作"})
+def _page_input(request, process: Process, action: str) -> tuple:
+    """(action, data, files) as the table takes them from the detail page's forms: the one form for
+    both approvals names its kind in a select; the facts form posts every fact by its name."""
+    if action == PAGE_APPROVAL:
+        return forms.approval_action(request.POST), request.POST, None
+    if action == ProcessAction.FACTS:
+        facts = forms.page_facts(request.POST, process, masked=not Masker(request.user).full)
+        return action, {"facts": facts}, None
+    return action, request.POST, request.FILES
 
 
 def queue(request):

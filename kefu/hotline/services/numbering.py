@@ -2,32 +2,17 @@
 
 from datetime import date
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
-
-from kefu.hotline.models import DailySequence
+from kefu.core.numbering import day_period, next_number
 
 CONTACT_PREFIX = "RX"
 WORK_ORDER_PREFIX = "GD"
+CONTACT_SERIES = "hotline.contact"  # NumberSequence key; one series per day
 
 
 def next_sequence(day: date) -> int:
-    """Take the day's next number inside the caller's transaction.
-
-    The UPDATE locks the day's row until the contact's transaction ends, so two agents saving at the
-    same moment queue for it (on SQLite the whole database is locked for writing instead); and if the
-    save fails, the increment is rolled back with it, so no number is lost."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("next_sequence must run inside the contact's transaction")
-    if not DailySequence.objects.filter(day=day).update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                DailySequence.objects.create(day=day, last=1)
-            return 1
-        except IntegrityError:
-            # Another agent created the day's row first; take the next number after theirs.
-            DailySequence.objects.filter(day=day).update(last=F("last") + 1)
-    return DailySequence.objects.get(day=day).last
+    """Take the day's next contact number inside the contact's transaction (kefu.core.numbering): a
+    failed save gives its number back, and two agents saving at once queue for the day's row."""
+    return next_number(CONTACT_SERIES, day_period(day))
 
 
 def contact_number(day: date, sequence: int) -> str:

@@ -4,17 +4,10 @@ Thin views: fetch through kefu.hotline.permissions, read through kefu.hotline.se
 the services. The services' ValidationError / PermissionDenied become form errors or messages."""
 
 from kefu.hotline.views.contacts import alerts, alerts_read, contact, contact_correct, contacts
-from kefu.hotline.views.work_orders import (
-    ACTION_FORMS,
-    work_order,
-    work_order_action,
-    work_order_print,
-    work_orders,
-)
+from kefu.hotline.views.work_orders import work_order, work_order_action, work_order_print, work_orders
 from kefu.hotline.views.workspace import customer_history, customer_lookup, route_preview, suggest, workspace
 
 __all__ = [
-    "ACTION_FORMS",
     "alerts",
     "alerts_read",
     "contact",

@@ -16,10 +16,11 @@ from openpyxl import load_workbook
 
 from kefu.accounts.models import Role
 from kefu.collection.tests.factories import pay
+from kefu.core.models import JobClaim
 from kefu.customers.models import Contract
 from kefu.customers.tests.factories import CustomerFactory
 from kefu.processes import reports, services
-from kefu.processes.models import Process, ProcessDefinition, ScheduledRun, StageDefinition
+from kefu.processes.models import Process, ProcessDefinition, StageDefinition
 
 SH = ZoneInfo("Asia/Shanghai")
 # Just either side of the November/December boundary in local time; both are 30 November in UTC.
@@ -343,7 +344,7 @@ def test_the_daily_page_shows_the_summary_the_worker_stored(client_for, clerk, h
         services.start_process(actor=clerk, definition_code="new_connection", customer=CustomerFactory())
     with at(datetime(2026, 11, 23, 17, 5, tzinfo=SH)):
         call_command("worker", "--once")
-    stored = ScheduledRun.objects.get(job="daily_application_report", day="2026-11-23")
+    stored = JobClaim.objects.get(job="daily_application_report", period="20261123")
     # and an application taken after the report was made, which the stored report does not count
     with at(datetime(2026, 11, 23, 17, 30, tzinfo=SH)):
         services.start_process(actor=clerk, definition_code="new_connection", customer=CustomerFactory())
@@ -385,7 +386,7 @@ def test_the_live_summary_matches_what_the_worker_stores(clerk):
     with at(moment):
         live = reports.daily_summary(date(2026, 11, 23), now=moment)
         call_command("worker", "--once")
-    assert ScheduledRun.objects.get(job="daily_application_report").summary == live
+    assert JobClaim.objects.get(job="daily_application_report").summary == live
 
 
 def test_the_daily_report_downloads(client_for, clerk, head):

@@ -9,9 +9,10 @@ import time_machine
 from django.core.management import call_command
 
 from kefu.accounts.models import Role
+from kefu.core.models import JobClaim
 from kefu.customers.tests.factories import CustomerFactory
 from kefu.processes import services
-from kefu.processes.models import Process, ScheduledRun, StageDefinition
+from kefu.processes.models import Process, StageDefinition
 from kefu.processes.schedule import run_due
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -47,7 +48,7 @@ def test_the_design_batch_goes_at_1630_once(waiting_for_design):
 def test_nothing_runs_on_a_holiday(waiting_for_design):
     with time_machine.travel(datetime(2026, 10, 2, 17, 30, tzinfo=SH), tick=False):  # National Day
         assert run_due() == []
-    assert not ScheduledRun.objects.exists()
+    assert not JobClaim.objects.exists()
 
 
 def test_the_daily_report_is_made_at_1700_with_the_days_figures(make_user):
@@ -57,6 +58,6 @@ def test_the_daily_report_is_made_at_1700_with_the_days_figures(make_user):
     with time_machine.travel(datetime(2026, 11, 23, 17, 5, tzinfo=SH), tick=False):
         call_command("worker", "--once")  # the worker makes it
         assert run_due() == []  # and a second call adds nothing
-    report = ScheduledRun.objects.get(job="daily_application_report", day="2026-11-23")
+    report = JobClaim.objects.get(job="daily_application_report", period="20261123")
     assert report.summary["started"] == {"用水报装（一站式）": 1}
     assert report.summary["in_hand"] == 1 and report.summary["overdue"] == 0
