@@ -16,7 +16,9 @@ from django.test import Client
 from django.utils import timezone
 
 from kefu.accounts.models import User
-from kefu.hotline.models import Contact, DailySequence, WorkOrder
+from kefu.core.models import NumberSequence
+from kefu.core.numbering import day_period
+from kefu.hotline.models import Contact, WorkOrder
 
 REPAIR = {
     "matter": "楼道里水管爆了，水一直在流",
@@ -202,7 +204,7 @@ def test_two_posts_at_the_same_moment_record_one_contact(shipped_categories, wor
 
     threads = [threading.Thread(target=post_at_once) for _ in range(2)]
     with transaction.atomic():
-        DailySequence.objects.select_for_update().get(day=today)
+        NumberSequence.objects.select_for_update().get(key="hotline.contact", period=day_period(today))
         for thread in threads:
             thread.start()
         _wait_for_waiting_transactions(2)
