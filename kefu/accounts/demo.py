@@ -12,6 +12,7 @@ from django.db import transaction
 
 from kefu.accounts.models import Center, Department, Role, ServiceArea, Team, Unit, User
 from kefu.accounts.services import create_staff
+from kefu.core.registry import Seeder
 
 DEMO_PASSWORD = "Kefu@2026"
 
@@ -219,3 +220,16 @@ def demo_logins() -> list[tuple[str, str]]:
         ("meterstore", "表库管理员"),
         ("archivist", "档案员"),
     ]
+
+
+def seed_organisation(options: dict) -> list[str]:
+    create_demo_organisation()
+    return []
+
+
+def logins_line() -> list[str]:
+    return [f"演示账号（密码均为 {DEMO_PASSWORD}）：" + "，".join(f"{u}（{r}）" for u, r in demo_logins())]
+
+
+# The organisation and staff come first: every other seeder needs the areas, units and people.
+SEEDER = Seeder("accounts", 10, seed_organisation, closing=logins_line)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from itertools import accumulate
 
 from kefu.accounts.models import ServiceArea
+from kefu.core.registry import Seeder
 from kefu.core.validators import resident_id_check_digit, uscc_check_char
 from kefu.customers.bulk import (
     BackgroundWriter,
@@ -480,3 +481,54 @@ def known_customers() -> list[tuple[KnownCustomer, Customer | None]]:
     numbers = [demo_number(n) for n in range(1, len(KNOWN) + 1)]
     found = Customer.objects.select_related("service_area").in_bulk(numbers, field_name="number")
     return [(known, found.get(number)) for known, number in zip(KNOWN, numbers, strict=True)]
+
+
+# ------------------------------------------------------------------------------- manage.py seed_demo
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--customers", type=int, default=DEFAULT_COUNT, help="客户数，默认 10000")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子：同一种子生成同样的数据")
+    parser.add_argument("--batch-size", type=int, default=2000, help="每个事务写入的客户数")
+
+
+def check_options(options: dict) -> None:
+    from django.core.management.base import CommandError
+
+    if options["customers"] < 0:
+        raise CommandError("--customers 不能为负数")
+
+
+def seed_demo_customers(options: dict) -> list[str]:
+    from tqdm import tqdm
+
+    from kefu.core.validators import format_phone
+    from kefu.customers.bulk import refresh_statistics
+
+    count, batch_size = options["customers"], options["batch_size"]
+    quiet = options.get("verbosity", 1) < 1
+    total = max(count, len(KNOWN))
+    with tqdm(total=total, unit="户", desc="演示客户", disable=quiet, mininterval=0.5) as bar:
+        result = seed_customers(count, seed=options["seed"], batch_size=batch_size, progress=bar.update)
+    if result.created >= 10_000:
+        refresh_statistics()
+    if result.created:
+        lines = [
+            f"演示客户：新增 {result.created:,} 户（原有 {result.existing:,} 户），"
+            f"用时 {result.seconds:.1f} 秒，{result.per_second:,.0f} 户/秒"
+        ]
+    else:
+        lines = [f"演示客户：{result.existing:,} 户已存在，未新增"]
+    lines.append("固定演示客户（测试和文档使用）：")
+    for known, customer in known_customers():
+        if customer is None:
+            lines.append(f"  {known.name}：未创建（客户编号已被占用）")
+            continue
+        lines.append(
+            f"  {customer.number} {customer.name} {format_phone(customer.phone)} "
+            f"{customer.service_area.name} — {known.why}"
+        )
+    return lines
+
+
+SEEDER = Seeder("customers", 20, seed_demo_customers, arguments=add_arguments, check=check_options)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from kefu.accounts.models import Role, User
+from kefu.core.registry import Seeder
 from kefu.customers.models import Customer
 from kefu.hotline.models import Category, Contact, Priority, ReturnVisit
 from kefu.hotline.services import follow_up, work_orders
@@ -153,3 +154,18 @@ REPLIES = [
     "已约谈相关人员，进行批评教育并向客户道歉",
     "已到场排查，系小区二次供水设备故障，已修复",
 ]
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--contacts", type=int, default=240, help="演示来电登记条数（仅在没有登记时添加）")
+
+
+def seed_demo_contacts(options: dict) -> list[str]:
+    result = seed_hotline(options["contacts"])
+    if result.created:
+        return [f"热线演示：新增来电登记 {result.created} 条（含各状态的工单、回电和回访）"]
+    return [f"热线演示：已有来电登记 {result.existing:,} 条，未新增"]
+
+
+# After the customers and the knowledge base: the contacts name customers and quote articles.
+SEEDER = Seeder("hotline", 40, seed_demo_contacts, arguments=add_arguments)

@@ -10,7 +10,8 @@ class KnowledgeConfig(AppConfig):
         # What this app tells the platform (kefu.core.registry): its rules and its roles' defaults.
         from kefu.core.policies import declare_rules
         from kefu.core.registry import platform
-        from kefu.knowledge import policies, roles
+        from kefu.knowledge import demo, policies, roles
 
         declare_rules(self.verbose_name, policies.RULES)
         platform.add_role_permissions(roles.DEFAULT_PERMISSIONS)
+        platform.add_seeder(demo.SEEDER)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.accounts.models import Role, ServiceArea, User
+from kefu.core.registry import Seeder
 from kefu.knowledge import services
 from kefu.knowledge.models import Article, PlannedOutage
 
@@ -222,3 +223,11 @@ def seed_knowledge() -> dict[str, int]:
         services.publish_outage(actor=actor, **plan)
         outages += 1
     return {"articles": articles, "outages": outages}
+
+
+def seed_demo_knowledge(options: dict) -> list[str]:
+    made = seed_knowledge()
+    return [f"知识库：新增文章 {made.get('articles', 0)} 篇、计划停水 {made.get('outages', 0)} 条"]
+
+
+SEEDER = Seeder("knowledge", 30, seed_demo_knowledge)

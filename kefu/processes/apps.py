@@ -10,9 +10,10 @@ class ProcessesConfig(AppConfig):
         # What this app tells the platform (kefu.core.registry): its rules and its roles' defaults.
         from kefu.core.policies import declare_rules
         from kefu.core.registry import platform
-        from kefu.processes import jobs, policies, roles
+        from kefu.processes import demo, jobs, policies, roles
 
         declare_rules(self.verbose_name, policies.RULES)
         platform.add_role_permissions(roles.DEFAULT_PERMISSIONS)
         for job in jobs.JOBS:
             platform.add_job(job)
+        platform.add_seeder(demo.SEEDER)

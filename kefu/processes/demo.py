@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from kefu.accounts.models import User
 from kefu.core.calendar import WorkingCalendar
+from kefu.core.registry import Seeder
 from kefu.customers.models import Customer
 from kefu.processes import services
 from kefu.processes.models import Process
@@ -138,3 +139,25 @@ def seed_processes() -> DemoResult:
     )
     result.notes.append(f"供用水合同 {contract.facts.get('contract_number', '')} 已签订")
     return result
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument(
+        "--no-processes",
+        dest="processes",
+        action="store_false",
+        help="不创建演示窗口业务（默认在没有业务时创建各业务各环节的演示件）",
+    )
+
+
+def seed_demo_processes(options: dict) -> list[str]:
+    if not options.get("processes", True):
+        return []
+    result = seed_processes()
+    lines = []
+    if result.created:
+        lines.append(f"窗口业务演示：新增 {result.created} 件（各业务、各环节，含待审批的延期和退费）")
+    return lines + [f"窗口业务演示：{note}" for note in result.notes]
+
+
+SEEDER = Seeder("processes", 50, seed_demo_processes, arguments=add_arguments)

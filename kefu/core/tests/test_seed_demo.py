@@ -250,3 +250,36 @@ def test_seed_demo_puts_every_shipped_counter_business_in_hand(db):
     assert Process.objects.filter(unit__code="design_office").exists()
     assert Process.objects.filter(unit__kind="branch").exists()
     assert Approval.objects.filter(status=Approval.Status.PENDING).count() == 2
+
+
+def test_each_app_registers_its_demo_seeder_in_the_order_the_data_needs():
+    from kefu.core.registry import platform
+
+    # the organisation before the customers, the customers before the contacts, the rollups last
+    names = [seeder.name for seeder in platform.ordered_seeders()]
+    assert names == ["accounts", "customers", "knowledge", "hotline", "processes", "kpi"]
+
+
+def test_seed_demo_reports_each_seeder_and_ends_with_the_demo_logins(db, capsys):
+    # when
+    call_command("seed_demo", customers=30, contacts=10)
+
+    # then every app's seeder said what it did, and the logins come last
+    lines = capsys.readouterr().out.splitlines()
+    for start in (
+        "演示客户：新增 30 户",
+        "知识库：新增文章",
+        "热线演示：新增来电登记 10 条",
+        "窗口业务演示：新增",
+    ):
+        assert any(line.startswith(start) for line in lines), start
+    assert any(line.startswith("指标看板：已汇总") for line in lines)
+    assert lines[-1].startswith("演示账号（密码均为 Kefu@2026）：admin（系统管理员）")
+
+
+def test_a_negative_customer_count_is_refused_before_anything_is_made(db):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="--customers 不能为负数"):
+        call_command("seed_demo", customers=-1, verbosity=0)
+    assert not User.objects.exists()
