@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from kefu.core.models import CalendarDay, Policy
 from kefu.core.params import check_day, check_moment
-from kefu.core.policies import DEFAULTS, TEXT_MAX_LENGTH
+from kefu.core.policies import DEFAULTS, LONG_TEXT_MAX_LENGTH
 
 # The one join of a refusal's reasons lives in kefu.core.responses; re-exported for form users.
 from kefu.core.responses import error_text as error_text
@@ -65,7 +65,7 @@ class PolicyForm(forms.ModelForm):
     naming the rule and the bound, not a 500 later in the callbacks."""
 
     key = forms.ChoiceField(label="规则")
-    value = forms.CharField(label="取值", max_length=TEXT_MAX_LENGTH * 2)
+    value = forms.CharField(label="取值", max_length=LONG_TEXT_MAX_LENGTH * 2)
 
     class Meta:
         model = Policy
@@ -84,7 +84,11 @@ class PolicyForm(forms.ModelForm):
             default = rule.as_text(rule.default)
             self.fields["value"].help_text = f"{rule.label}。{rule.describe()}；默认 {default}"
         else:
-            self.fields["value"].help_text = "整数、数值、时刻（HH:MM）、文本或逗号分隔的编码，依规则而定"
+            self.fields[
+                "value"
+            ].help_text = (
+                "整数、时长、数值、时刻（HH:MM）、日期、是/否、选项、文本或逗号分隔的编码，依规则而定"
+            )
 
     def clean(self):
         cleaned = super().clean()

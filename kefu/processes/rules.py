@@ -107,7 +107,8 @@ def drawing_matches_card(process) -> str | None:
 
 @rule("application_complete_and_signed", "申请表填写正确、各部门签字到位")
 def application_complete_and_signed(process) -> str | None:
-    required = process.facts.get("signatures_required") or ["设计室", "预算室", "工程部", "客服中心"]
+    # The departments a definition's process names for itself, else the rule's (供水手册第六章4.2).
+    required = process.facts.get("signatures_required") or get_policy("processes.required_signatures")
     signed = set(process.facts.get("signatures") or [])
     missing = [department for department in required if department not in signed]
     if not process.facts.get("application_fields_complete"):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from kefu.accounts.models import Unit
 from kefu.core.calendar import WorkingCalendar
 from kefu.core.events import record_event
+from kefu.core.policies import policy
 from kefu.core.uploads import SCANS, check_upload
 from kefu.customers.models import Customer
 from kefu.processes.hooks import branch_of, run_hooks
@@ -28,11 +29,10 @@ from kefu.processes.models import (
 from kefu.processes.rules import refusals
 
 # What entering, leaving or completing a stage changes on the process (saved without the rest).
-# An approval's days: an extension is 1–60 working days; any kind holds at most a year's days, the
-# API's bound too (Approval.days is a PositiveSmallIntegerField: -1 broke its CHECK, 40000 overflowed
-# PostgreSQL's smallint, each a 500).
+# An approval's days: an extension is 1 to processes.extension_max_working_days (a rule, 60 by default)
+# working days; any kind holds at most a year's days, the API's bound too (Approval.days is a
+# PositiveSmallIntegerField: -1 broke its CHECK, 40000 overflowed PostgreSQL's smallint, each a 500).
 MAX_APPROVAL_DAYS = 366
-MAX_EXTENSION_DAYS = 60
 MOVED = ["number", "current_stage", "due_at", "unit", "state", "completed_at", "facts", "updated_at"]
 
 
@@ -314,8 +314,10 @@ def request_approval(*, actor, process: Process, kind: str, reason: str, days: i
         raise ValidationError({"reason": "请说明理由"})
     if not 0 <= days <= MAX_APPROVAL_DAYS:
         raise ValidationError({"days": f"工作日天数应在0至{MAX_APPROVAL_DAYS}之间"})
-    if kind == Approval.Kind.EXTEND and not 1 <= days <= MAX_EXTENSION_DAYS:
-        raise ValidationError({"days": f"延期应为1至{MAX_EXTENSION_DAYS}个工作日"})
+    if kind == Approval.Kind.EXTEND:
+        longest = policy("processes.extension_max_working_days")
+        if not 1 <= days <= longest:
+            raise ValidationError({"days": f"延期应为1至{longest}个工作日"})
     _require_active(process)
     approval = Approval.objects.create(
         process=process, kind=kind, days=days, reason=reason, requested_by=actor

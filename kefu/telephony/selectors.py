@@ -15,16 +15,17 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from kefu.accounts.models import User
+from kefu.core.policies import policies
 from kefu.customers.masking import Masker
 from kefu.customers.models import ContactPerson, Customer
 from kefu.hotline.models import Contact, WorkOrder
 from kefu.telephony.models import Call
-from kefu.telephony.services import answer_limit_seconds
+from kefu.telephony.services import ANSWER_LIMIT_RULE
 
 # A call shows while it rings or is in progress, and a little after the hangup, while the agent
 # finishes the registration. Older calls without a hangup (a lost event) stop showing after a while.
-POP_RANG_WITHIN = timedelta(minutes=10)
-POP_HUNG_UP_WITHIN = timedelta(minutes=2)
+# Both windows are rules (telephony.pop_ringing_minutes, telephony.pop_after_hangup_minutes).
+POP_WINDOW_RULES = ("telephony.pop_ringing_minutes", "telephony.pop_after_hangup_minutes")
 # A number shared by many customers (a property company, a landlord) shows the first few only.
 POP_MAX_CUSTOMERS = 5
 POP_MAX_WORK_ORDERS = 20
@@ -65,11 +66,15 @@ class ScreenPop:
         return "振铃中"
 
 
-def current_call_for(agent: User, *, now: datetime | None = None) -> Call | None:
+def current_call_for(
+    agent: User, *, now: datetime | None = None, windows: tuple[int, int] | None = None
+) -> Call | None:
+    """The agent's call on the pop: (ringing, after hangup) minutes from the rules unless given."""
     now = now or timezone.now()
+    ringing, after_hangup = windows or policies(*POP_WINDOW_RULES)
     return (
-        Call.objects.filter(agent=agent, started_at__gte=now - POP_RANG_WITHIN)
-        .filter(Q(hangup_at__isnull=True) | Q(hangup_at__gte=now - POP_HUNG_UP_WITHIN))
+        Call.objects.filter(agent=agent, started_at__gte=now - timedelta(minutes=ringing))
+        .filter(Q(hangup_at__isnull=True) | Q(hangup_at__gte=now - timedelta(minutes=after_hangup)))
         .order_by("-started_at", "-id")
         .first()
     )
@@ -78,10 +83,12 @@ def current_call_for(agent: User, *, now: datetime | None = None) -> Call | None
 def screen_pop_for(agent: User, *, now: datetime | None = None) -> ScreenPop | None:
     """The agent's current call and who is calling, or None when nobody is."""
     now = now or timezone.now()
-    call = current_call_for(agent, now=now)
+    # The pop's three rules in one query: it is polled every two seconds by every agent.
+    limit, *windows = policies(ANSWER_LIMIT_RULE, *POP_WINDOW_RULES)
+    call = current_call_for(agent, now=now, windows=tuple(windows))
     if call is None:
         return None
-    limit = answer_limit_seconds()
+    limit = float(limit)
     ring_seconds, late = _ringing(call, limit, now)
     masker = Masker(agent)
     customers, more = _customers_calling(agent, call.caller_number, masker)

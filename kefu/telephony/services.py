@@ -42,9 +42,12 @@ class Recorded:
     duplicate: bool
 
 
+ANSWER_LIMIT_RULE = "telephony.answer_within_seconds"
+
+
 def answer_limit_seconds() -> float:
     """铃响三声内接听 (H10): the policy, read at call time so that an administrator's change applies."""
-    return float(get_policy("telephony.answer_within_seconds"))
+    return float(get_policy(ANSWER_LIMIT_RULE))
 
 
 def parse_timestamp(value: str | datetime) -> datetime:
@@ -238,7 +241,8 @@ def record_call_event(
 # later poll finds that row by its path, which names the call, among the user's own rows of the last
 # hour (the access_user index): one indexed probe a poll, and only while a known caller is on the line.
 # Two polls racing may both write; a duplicate row is harmless, a missing one is not.
-POP_READ_LOOKBACK = timedelta(hours=1)  # far longer than a call shows (selectors.POP_RANG_WITHIN)
+# At least as long as a call shows (the rule telephony.pop_ringing_minutes is at most 60).
+POP_READ_LOOKBACK = timedelta(hours=1)
 
 
 def record_screen_pop_read(

@@ -9,11 +9,10 @@ from django.utils import timezone
 
 from kefu.accounts.models import Team, User
 from kefu.core.events import diff, record_event
+from kefu.core.policies import policy
 from kefu.workforce.models import Handover
 
 TEXT_FIELDS = ("equipment_state", "open_cases", "staffing_changes", "notes")
-# A shift is at most a day; a start further back is a typing mistake (a wrong date), not a shift.
-LONGEST_SHIFT = timedelta(hours=24)
 
 
 def _aware(value: datetime) -> datetime:
@@ -43,10 +42,12 @@ def record_handover(
         errors["shift_started_at"] = "请填写本班开始时间"
     else:
         shift_started_at = _aware(shift_started_at)
+        # A shift is at most this long (a rule); a start further back is a wrong date, not a shift.
+        longest = policy("workforce.longest_shift_hours")
         if shift_started_at > handed_over_at:
             errors["shift_started_at"] = "本班开始时间不能晚于交班时间"
-        elif handed_over_at - shift_started_at > LONGEST_SHIFT:
-            errors["shift_started_at"] = "本班开始时间距交班时间超过24小时，请核对日期"
+        elif handed_over_at - shift_started_at > timedelta(hours=longest):
+            errors["shift_started_at"] = f"本班开始时间距交班时间超过{longest}小时，请核对日期"
     if handed_over_at > now + timedelta(minutes=5):
         errors["handed_over_at"] = "交班时间不能晚于当前时间"
     if received_by is not None and received_by.pk == actor.pk:

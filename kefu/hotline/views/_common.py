@@ -9,10 +9,11 @@ from django.utils import timezone
 from kefu.accounts.models import Center
 from kefu.core.excel import XLSX
 from kefu.core.params import object_id, page_number
-from kefu.core.policies import get_policy
+from kefu.core.policies import policies
 from kefu.core.responses import error_text
 from kefu.hotline import selectors
 from kefu.hotline.models import Contact, WorkOrder
+from kefu.hotline.policies import CENTER_PLACEHOLDER
 from kefu.hotline.services.alerts import LEVEL_NAMES
 
 log = logging.getLogger(__name__)
@@ -83,15 +84,22 @@ def _unread_alerts(user, limit: int = 5):
 
 
 def _scripts() -> dict:
-    """H11 scripts from the seed's e-commerce 话术; the center's name comes from the organisation."""
+    """H11 scripts, editable rules (hotline.script_*); the greeting's {中心名称} is the organisation's
+    name. The five rules in one query: the workspace is every agent's page."""
     center = Center.objects.order_by("code").values_list("name", flat=True).first() or "供水客户中心"
-    seconds = get_policy("hotline.hold_script_seconds")
+    greeting, confirm, hold, closing, seconds = policies(
+        "hotline.script_greeting",
+        "hotline.script_confirm",
+        "hotline.script_hold",
+        "hotline.script_closing",
+        "hotline.hold_script_seconds",
+    )
     return {
-        "greeting": f"您好，{center}，请讲",
-        "confirm": "请问您反映的是……，对吗？",
+        "greeting": greeting.replace(CENTER_PLACEHOLDER, center),
+        "confirm": confirm,
         "hold_seconds": seconds,
-        "hold": "对不起，让您久等了，我们正在为您查询，请您稍等。",
-        "closing": "请问您还有其他问题吗？感谢您的来电，再见",
+        "hold": hold,
+        "closing": closing,
     }
 
 
