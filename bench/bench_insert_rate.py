@@ -43,7 +43,8 @@ from _setup import machine, require_postgresql, setup_django
 
 BENCH_DAY = date(2099, 12, 31)
 LEFTOVER_DAYS = 60  # the runs use BENCH_DAY and the days before it
-SEQUENCE_TABLE = "hotline_dailysequence"
+SEQUENCE_TABLE = "core_numbersequence"
+CONTACT_SERIES = "hotline.contact"  # kefu.hotline.services.numbering; a day is its period "YYYYMMDD"
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 TABLE_OF = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE)
 COLUMNS_OF = re.compile(r'^\s*INSERT\s+INTO\s+"?[A-Za-z0-9_]+"?\s*\(([^)]*)\)', re.IGNORECASE)
@@ -233,9 +234,9 @@ class Create:
             for p in self.planned:
                 if p["kind"] == "sequence":
                     sequence = conn.execute(
-                        f'UPDATE "{SEQUENCE_TABLE}" SET "last" = "last" + 1 WHERE "day" = %s '
-                        'RETURNING "last"',
-                        (self.day,),
+                        f'UPDATE "{SEQUENCE_TABLE}" SET "last" = "last" + 1 '
+                        'WHERE "key" = %s AND "period" = %s RETURNING "last"',
+                        (CONTACT_SERIES, f"{self.day:%Y%m%d}"),
                     ).fetchone()[0]
                     contact_number = f"RX{self.day:%Y%m%d}-{sequence:04d}"
                     numbers = {self.contact_number: contact_number}
@@ -261,8 +262,9 @@ def worker(url: str, create: Create, seconds: float, start_at: float, results) -
     created: list[tuple[str, int]] = []
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(
-            f'INSERT INTO "{SEQUENCE_TABLE}" ("day", "last") VALUES (%s, 0) ON CONFLICT ("day") DO NOTHING',
-            (create.day,),
+            f'INSERT INTO "{SEQUENCE_TABLE}" ("key", "period", "last") VALUES (%s, %s, 0) '
+            'ON CONFLICT ("key", "period") DO NOTHING',
+            (CONTACT_SERIES, f"{create.day:%Y%m%d}"),
         )
         # Warm-up, before the clock: psycopg prepares a statement the fifth time it runs.
         for _ in range(6):
@@ -324,7 +326,10 @@ def cleanup(url: str, planned: list[dict], created: list[tuple[str, int]], days:
                     f'DELETE FROM "{table}" WHERE id = ANY(%s)', (ids[start : start + 50_000],)
                 )
                 deleted[table] += cur.rowcount
-        conn.execute(f'DELETE FROM "{SEQUENCE_TABLE}" WHERE "day" BETWEEN %s AND %s', (min(days), BENCH_DAY))
+        conn.execute(
+            f'DELETE FROM "{SEQUENCE_TABLE}" WHERE "key" = %s AND "period" BETWEEN %s AND %s',
+            (CONTACT_SERIES, f"{min(days):%Y%m%d}", f"{BENCH_DAY:%Y%m%d}"),
+        )
     print("Cleaned up: " + ", ".join(f"{t} {n:,}" for t, n in deleted.items()))
 
 
@@ -352,7 +357,10 @@ def remove_leftovers(url: str) -> None:
             conn.execute(f'DELETE FROM "{table}" WHERE work_order_id = ANY(%s)', (orders,))
         conn.execute("DELETE FROM hotline_workorder WHERE id = ANY(%s)", (orders,))
         conn.execute("DELETE FROM hotline_contact WHERE id = ANY(%s)", (contacts,))
-        conn.execute(f'DELETE FROM "{SEQUENCE_TABLE}" WHERE "day" >= %s', (since,))
+        conn.execute(
+            f'DELETE FROM "{SEQUENCE_TABLE}" WHERE "key" = %s AND "period" >= %s',
+            (CONTACT_SERIES, f"{since:%Y%m%d}"),
+        )
     print(f"Removed {len(contacts):,} contacts and {len(orders):,} work orders left by an interrupted run.")
 
 
@@ -388,8 +396,8 @@ def main() -> None:
         cursor.execute("SHOW synchronous_commit")
         sync = cursor.fetchone()[0]
         cursor.execute(
-            "SELECT count(*) FROM hotline_dailysequence WHERE day >= %s",
-            [BENCH_DAY - timedelta(days=LEFTOVER_DAYS)],
+            f'SELECT count(*) FROM "{SEQUENCE_TABLE}" WHERE "key" = %s AND "period" >= %s',
+            [CONTACT_SERIES, f"{BENCH_DAY - timedelta(days=LEFTOVER_DAYS):%Y%m%d}"],
         )
         if cursor.fetchone()[0]:
             sys.exit(

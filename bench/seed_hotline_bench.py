@@ -12,7 +12,8 @@ What it makes, per contact (1 to 1 with hotline_contact):
 - received_at spread over the last --months months: more calls on weekdays, in summer (pressure)
   and winter (frozen meters), a slow growth, a few incident days, and a day curve peaking at
   9–11 h and 14–16 h; numbers RX{yyyymmdd}-{seq:04d} gap-free per day in time order, with
-  hotline_dailysequence set to each day's last number, so the services continue the sequence;
+  core_numbersequence's "hotline.contact" series set to each day's last number, so the services
+  continue the sequence;
 - 70% of contacts from a random existing customer (its name, phone, address and area), the rest
   anonymous with a random phone; channel mostly phone; the agent on the shift of the hour;
 - categories weighted (consult 30%, repair 30%, billing 15%, service_complaint 8%, misconduct 1%,
@@ -311,7 +312,7 @@ def main() -> None:
     with psycopg.connect(url, autocommit=True) as admin:
         index_seconds = restore(admin, ddl) if ddl else 0.0
         vacuum_started = time.perf_counter()
-        for table in TABLES + ["hotline_dailysequence"]:
+        for table in TABLES + ["core_numbersequence"]:
             admin.execute(f'VACUUM ANALYZE "{table}"')
         vacuum_seconds = time.perf_counter() - vacuum_started
         admin.execute(f"DROP TABLE IF EXISTS {STATE_TABLE}")
@@ -334,8 +335,10 @@ def prepare(admin, args):
     if args.truncate:
         admin.execute(
             "TRUNCATE hotline_returnvisit, hotline_callback, hotline_alert, hotline_interimreply, "
-            "hotline_workorder_co_units, hotline_workorder, hotline_contact, hotline_dailysequence CASCADE"
+            "hotline_workorder_co_units, hotline_workorder, hotline_contact CASCADE"
         )
+        # The contacts' daily series only: the table holds the other apps' series too.
+        admin.execute("DELETE FROM core_numbersequence WHERE key = 'hotline.contact'")
         admin.execute(f"DELETE FROM {STATE_TABLE} WHERE key IN ('plan', 'done_through')")
         state.pop("plan", None)
         state.pop("done_through", None)
@@ -860,9 +863,10 @@ def load(url: str, world: World, plan, todo, ids) -> dict[str, int]:
                                     copy.write_row(row)
                             cursor.execute("SELECT setval(%s, %s)", (sequences[table], next_id[table] - 1))
                         cursor.execute(
-                            "INSERT INTO hotline_dailysequence (day, last) VALUES (%s, %s) "
-                            "ON CONFLICT (day) DO UPDATE SET last = EXCLUDED.last",
-                            (d, last),
+                            "INSERT INTO core_numbersequence (key, period, last) "
+                            "VALUES ('hotline.contact', %s, %s) "
+                            "ON CONFLICT (key, period) DO UPDATE SET last = EXCLUDED.last",
+                            (f"{d:%Y%m%d}", last),
                         )
                         cursor.execute(
                             f"INSERT INTO {STATE_TABLE} VALUES ('done_through', %s) "
@@ -902,7 +906,7 @@ def load(url: str, world: World, plan, todo, ids) -> dict[str, int]:
 
 def report(admin, plan) -> None:
     print("\nRows and sizes (table + indexes):")
-    for table in TABLES + ["hotline_dailysequence"]:
+    for table in TABLES + ["core_numbersequence"]:
         count = admin.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
         size = admin.execute(
             "SELECT pg_size_pretty(pg_table_size(%s::regclass)), "
