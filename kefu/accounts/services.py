@@ -6,9 +6,17 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from kefu.accounts.events import (
+    area_saved_event,
+    login_unlocked_event,
+    staff_created_event,
+    staff_password_reset_event,
+    staff_updated_event,
+    unit_saved_event,
+)
 from kefu.accounts.models import Department, Role, ServiceArea, Team, Unit, User
 from kefu.accounts.roles import group_name
-from kefu.core.events import diff, record_event
+from kefu.core.events import diff
 
 
 @transaction.atomic
@@ -45,10 +53,9 @@ def create_staff(
     user.full_clean(exclude=["password"])
     user.save()
     _sync_role_group(user)
-    record_event(
+    staff_created_event(
         actor=actor,
-        target=user,
-        verb="staff.created",
+        user=user,
         changes={"role": role, "unit": str(unit or ""), "team": str(team or "")},
     )
     return user
@@ -69,7 +76,7 @@ def update_staff(*, actor, user: User, **fields) -> User:
     if "role" in changes:
         _sync_role_group(user)
     if changes:
-        record_event(actor=actor, target=user, verb="staff.updated", changes=changes)
+        staff_updated_event(actor=actor, user=user, changes=changes)
     return user
 
 
@@ -77,7 +84,7 @@ def update_staff(*, actor, user: User, **fields) -> User:
 def set_staff_password(*, actor, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
-    record_event(actor=actor, target=user, verb="staff.password_reset")
+    staff_password_reset_event(actor=actor, user=user)
 
 
 def _sync_role_group(user: User) -> None:
@@ -94,10 +101,10 @@ def save_unit(*, actor, unit: Unit) -> Unit:
     created = unit.pk is None
     unit.full_clean()
     unit.save()
-    record_event(
+    unit_saved_event(
         actor=actor,
-        target=unit,
-        verb="unit.created" if created else "unit.updated",
+        unit=unit,
+        created=created,
         changes={"name": unit.name, "kind": unit.kind},
     )
     return unit
@@ -108,10 +115,10 @@ def save_service_area(*, actor, area: ServiceArea) -> ServiceArea:
     created = area.pk is None
     area.full_clean()
     area.save()
-    record_event(
+    area_saved_event(
         actor=actor,
-        target=area,
-        verb="area.created" if created else "area.updated",
+        area=area,
+        created=created,
         changes={"name": area.name, "branch": str(area.branch)},
     )
     return area
@@ -129,10 +136,9 @@ def unlock_login(*, actor, username: str, ip_address: str | None = None) -> int:
     if attempt is None:
         raise ValidationError("该锁定已解除或已过期，无需再解锁")
     failures = sum(attempts.values_list("failures_since_start", flat=True))
-    record_event(
+    login_unlocked_event(
         actor=actor,
         target=User.objects.filter(username=username).first() or attempt,
-        verb="login.unlocked",
         changes={"username": username, "ip_address": ip_address or "全部地址", "failures": failures},
     )
     reset_login_failures(ip=ip_address or None, username=username)

@@ -11,8 +11,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from kefu.collection.events import (
+    cash_banked_event,
+    payment_recorded_event,
+    payment_voided_event,
+    vat_invoice_issued_event,
+    vat_invoice_requested_event,
+)
 from kefu.collection.models import CashBanking, Payment, VatInvoiceRequest
-from kefu.core.events import record_event
 from kefu.core.numbering import day_period, next_number
 from kefu.core.permissions import require
 from kefu.core.validators import normalise_credit_code
@@ -108,10 +114,9 @@ def record_payment(
     changes = {"payment": [None, payment.number], "amount": [None, str(amount)]}
     if new_arrears != old_arrears:
         changes["arrears"] = [str(old_arrears), str(new_arrears)]
-    record_event(
+    payment_recorded_event(
         actor=actor,
-        target=account.customer,
-        verb="collection.payment",
+        customer=account.customer,
         changes=changes,
         note=f"账户{account.number}收费{yuan(amount)}（{payment.get_kind_display()}，{payment.get_method_display()}）",
     )
@@ -146,10 +151,9 @@ def void_payment(*, actor, payment: Payment, reason: str) -> Payment:
     payment.voided_by = actor
     payment.voided_at = timezone.now()
     payment.save(update_fields=["voided", "void_reason", "voided_by", "voided_at", "updated_at"])
-    record_event(
+    payment_voided_event(
         actor=actor,
-        target=account.customer,
-        verb="collection.void",
+        customer=account.customer,
         changes=changes,
         note=f"作废收费{payment.number}（{yuan(payment.amount)}）：{reason}",
     )
@@ -206,10 +210,9 @@ def request_vat_invoice(
         requested_by=actor,
     )
     request.payments.set(rows)
-    record_event(
+    vat_invoice_requested_event(
         actor=actor,
-        target=request.customer,
-        verb="collection.vat_request",
+        customer=request.customer,
         changes={"vat_request": [None, request.pk]},
         note=f"申请增值税专用发票：{request.company_name}，{yuan(request.amount)}",
     )
@@ -233,10 +236,9 @@ def issue_vat_invoice(*, actor, request: VatInvoiceRequest, invoice_number: str)
     request.issued_by = actor
     request.issued_at = timezone.now()
     request.save(update_fields=["status", "invoice_number", "issued_by", "issued_at", "updated_at"])
-    record_event(
+    vat_invoice_issued_event(
         actor=actor,
-        target=request.customer,
-        verb="collection.vat_issue",
+        customer=request.customer,
         changes={"status": ["requested", "issued"], "invoice_number": ["", request.invoice_number]},
         note=f"开具增值税专用发票{request.invoice_number}：{yuan(request.amount)}",
     )
@@ -291,10 +293,9 @@ def bank_cash(
             )
     except IntegrityError:
         raise ValidationError({"day": f"{day:%Y年%m月%d日}的现金已解款，每人每天只解款一次"}) from None
-    record_event(
+    cash_banked_event(
         actor=actor,
-        target=banking,
-        verb="collection.bank_cash",
+        banking=banking,
         changes={"banked_amount": [None, str(banked_amount)], "cash_total": [None, str(cash_total)]},
         note=note,
     )

@@ -5,7 +5,14 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kefu.core.events import diff, record_event
+from kefu.core.events import (
+    calendar_day_changed_event,
+    calendar_day_set_event,
+    calendar_day_withdrawn_event,
+    calendar_year_marked_event,
+    diff,
+    policy_changed_event,
+)
 from kefu.core.models import CalendarDay, CalendarYear, Policy
 from kefu.core.policies import DEFAULTS
 
@@ -21,14 +28,14 @@ def set_calendar_day(*, actor, day: date, kind: str, name: str, note: str = "") 
     values = {"kind": kind, "name": name.strip(), "note": note.strip(), "active": True}
     if existing is None:
         row = CalendarDay.objects.create(date=day, **values)
-        record_event(actor=actor, target=row, verb="calendar.day_set", changes=values | {"date": str(day)})
+        calendar_day_set_event(actor=actor, day=row, changes=values | {"date": str(day)})
         return row
     changes = diff(existing, values)
     for field, value in values.items():
         setattr(existing, field, value)
     existing.save()
     if changes:
-        record_event(actor=actor, target=existing, verb="calendar.day_changed", changes=changes)
+        calendar_day_changed_event(actor=actor, day=existing, changes=changes)
     return existing
 
 
@@ -36,7 +43,7 @@ def set_calendar_day(*, actor, day: date, kind: str, name: str, note: str = "") 
 def withdraw_calendar_day(*, actor, row: CalendarDay, reason: str = "") -> CalendarDay:
     row.active = False
     row.save(update_fields=["active", "updated_at"])
-    record_event(actor=actor, target=row, verb="calendar.day_withdrawn", note=reason)
+    calendar_day_withdrawn_event(actor=actor, day=row, note=reason)
     return row
 
 
@@ -48,7 +55,7 @@ def mark_year(*, actor, year: int, complete: bool, source: str = "") -> Calendar
     changes = diff(row, {"complete": complete, "source": source})
     row.complete, row.source = complete, source
     row.save()
-    record_event(actor=actor, target=row, verb="calendar.year_marked", changes=changes)
+    calendar_year_marked_event(actor=actor, year=row, changes=changes)
     return row
 
 
@@ -69,5 +76,5 @@ def set_policy(*, actor, key: str, value) -> Policy:
     else:
         row.value, row.updated_by = value, actor
         row.save()
-    record_event(actor=actor, target=row, verb="policy.changed", changes={"value": [old, value]})
+    policy_changed_event(actor=actor, policy=row, old=old, new=value)
     return row

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from kefu.core.models import Event
 from kefu.core.pinyin import name_pinyin
+from kefu.customers.events import CustomerEvents
 from kefu.customers.models import Account, ContactPerson, Contract, Customer, Meter, ServicePoint
 
 
@@ -193,7 +194,7 @@ def _write(customers: Sequence[NewCustomer], inserter: "_Inserter", now: datetim
     # The customer.opened event, as services.open_customer writes it for one customer.
     content_type = ContentType.objects.get_for_model(Customer).pk
     inserter.insert(Event, EVENT_COLUMNS, [
-        (now, actor_id, "customer.opened", content_type, cid, f"{c.name}（{c.number}）"[:200],
+        (now, actor_id, CustomerEvents.OPENED.value, content_type, cid, f"{c.name}（{c.number}）"[:200],
          c.event_changes, c.event_note)
         for cid, c in pairs
     ])  # fmt: skip

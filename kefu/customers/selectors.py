@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
-from kefu.core.events import events_for
+from kefu.core.events import events_for, verb_label
 from kefu.core.policies import get_policy
 from kefu.customers.masking import Masker
 from kefu.customers.models import Account, ContactPerson, Customer, Meter, ServicePoint, branch_scope
@@ -185,19 +185,6 @@ def archive_for(customer: Customer) -> Customer:
     )
 
 
-VERB_LABELS = {
-    "customer.opened": "建档",
-    "customer.imported": "导入建档",
-    "customer.updated": "修改档案",
-    "customer.contact_added": "添加联系人",
-    "customer.document_added": "上传资料",
-    "customer.account_added": "开立账户",
-    "customer.service_point_added": "登记接水点",
-    "customer.meter_added": "登记水表",
-    "customer.contract_added": "登记合同",
-}
-
-
 @dataclass
 class HistoryLine:
     occurred_at: object
@@ -228,7 +215,7 @@ def history_for(customer: Customer, masker, limit: int = 50) -> list[HistoryLine
             HistoryLine(
                 event.occurred_at,
                 str(event.actor or "系统"),
-                VERB_LABELS.get(event.verb, event.verb),
+                verb_label(event.verb),
                 details,
                 event.note,
             )

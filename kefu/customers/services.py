@@ -11,12 +11,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kefu.core.events import diff, record_event
+from kefu.core.events import diff
 from kefu.core.permissions import TooManyRequests
 from kefu.core.pinyin import name_pinyin
 from kefu.core.policies import get_decimal_policy, get_policy
 from kefu.core.validators import normalise_phone, normalise_resident_id
 from kefu.customers import selectors
+from kefu.customers.events import (
+    CustomerEvents,
+    customer_opened_event,
+    customer_part_added_event,
+    customer_supply_status_changed_event,
+    customer_updated_event,
+)
 from kefu.customers.masking import Masker
 from kefu.customers.models import (
     Account,
@@ -70,10 +77,9 @@ def open_customer(*, actor, data: dict[str, Any], number: str | None = None) -> 
     customer = Customer(number=number or next_customer_number(), **cleaned)
     apply_pinyin(customer)
     customer.save()
-    record_event(
+    customer_opened_event(
         actor=actor,
-        target=customer,
-        verb="customer.opened",
+        customer=customer,
         changes={k: str(v) for k, v in cleaned.items() if v not in ("", None)},
     )
     return customer
@@ -91,7 +97,7 @@ def update_customer(*, actor, customer: Customer, data: dict[str, Any], note: st
         setattr(customer, field, value)
     apply_pinyin(customer)
     customer.save()
-    record_event(actor=actor, target=customer, verb="customer.updated", changes=changes, note=note)
+    customer_updated_event(actor=actor, customer=customer, changes=changes, note=note)
     return customer
 
 
@@ -111,13 +117,7 @@ def set_supply_status(*, actor, customer: Customer, status: str, note: str = "")
     customer.status = status
     customer.save(update_fields=["status", "updated_at"])
     customer.service_points.update(status=point_status, updated_at=timezone.now())
-    record_event(
-        actor=actor,
-        target=customer,
-        verb="customer.supply_status",
-        changes={"status": [old, status]},
-        note=note,
-    )
+    customer_supply_status_changed_event(actor=actor, customer=customer, old=old, new=status, note=note)
     return customer
 
 
@@ -147,8 +147,8 @@ def add_contact_person(
         id_number=id_number,
         is_primary=is_primary,
     )
-    record_event(
-        actor=actor, target=customer, verb="customer.contact_added", changes={"contact": person.name}
+    customer_part_added_event(
+        actor=actor, customer=customer, verb=CustomerEvents.CONTACT_ADDED, changes={"contact": person.name}
     )
     return person
 
@@ -160,10 +160,10 @@ def add_document(*, actor, customer: Customer, kind: str, title: str, file) -> D
     )
     document.full_clean()
     document.save()
-    record_event(
+    customer_part_added_event(
         actor=actor,
-        target=customer,
-        verb="customer.document_added",
+        customer=customer,
+        verb=CustomerEvents.DOCUMENT_ADDED,
         changes={"document": document.title, "kind": document.get_kind_display()},
     )
     return document
@@ -174,7 +174,9 @@ def add_account(*, actor, customer: Customer, number: str, arrears: Decimal = De
     account = Account(customer=customer, number=number, arrears=arrears)
     account.full_clean()
     account.save()
-    record_event(actor=actor, target=customer, verb="customer.account_added", changes={"account": number})
+    customer_part_added_event(
+        actor=actor, customer=customer, verb=CustomerEvents.ACCOUNT_ADDED, changes={"account": number}
+    )
     return account
 
 
@@ -199,10 +201,10 @@ def add_service_point(
     )
     point.full_clean()
     point.save()
-    record_event(
+    customer_part_added_event(
         actor=actor,
-        target=customer,
-        verb="customer.service_point_added",
+        customer=customer,
+        verb=CustomerEvents.SERVICE_POINT_ADDED,
         changes={"connection_point_no": connection_point_no},
     )
     return point
@@ -221,10 +223,10 @@ def add_meter(
     )
     meter.full_clean()
     meter.save()
-    record_event(
+    customer_part_added_event(
         actor=actor,
-        target=service_point.customer,
-        verb="customer.meter_added",
+        customer=service_point.customer,
+        verb=CustomerEvents.METER_ADDED,
         changes={"meter": number, "caliber_dn": caliber_dn},
     )
     return meter
@@ -239,7 +241,9 @@ def add_contract(
     )
     contract.full_clean()
     contract.save()
-    record_event(actor=actor, target=customer, verb="customer.contract_added", changes={"contract": number})
+    customer_part_added_event(
+        actor=actor, customer=customer, verb=CustomerEvents.CONTRACT_ADDED, changes={"contract": number}
+    )
     return contract
 
 

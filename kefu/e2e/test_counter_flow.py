@@ -247,7 +247,7 @@ def test_a_clerk_takes_a_new_connection_from_the_arrears_refusal_to_completed_an
     assert account.arrears == Decimal("0.00")
     assert Payment.objects.get().kind == Payment.Kind.ARREARS
     printed = list(
-        events_for(process).filter(verb="form_printed").order_by("id").values_list("note", flat=True)
+        events_for(process).filter(verb="form.printed").order_by("id").values_list("note", flat=True)
     )
     assert printed == ["首次打印", "补打（第2次）"]
 

@@ -9,8 +9,9 @@ from operator import and_, or_
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from kefu.core.events import events_for
+from kefu.core.events import events_for, verb_label
 from kefu.core.policies import get_policy
+from kefu.knowledge.events import PAIRED
 from kefu.knowledge.models import Article, PlannedOutage
 
 # How far ahead an announced stop is worth mentioning to a caller. Callers ask "is the water going
@@ -145,13 +146,6 @@ def outages_tab(tab: str, *, at: datetime | None = None) -> QuerySet[PlannedOuta
     return rows.prefetch_related("service_areas")
 
 
-VERB_LABELS = {
-    "article.created": "新建",
-    "article.updated": "修改",
-    "outage.published": "发布",
-    "outage.updated": "修改",
-    "outage.cancelled": "取消",
-}
 FIELD_LABELS = {
     "title": "标题",
     "kind": "分类",
@@ -189,9 +183,6 @@ class HistoryLine:
     note: str
 
 
-PAIRED_VERBS = {"article.updated", "outage.updated", "outage.cancelled"}
-
-
 def _shown(key: str, value):
     if key == "service_areas":
         return "、".join(value) if value else "全市"
@@ -218,7 +209,7 @@ def history_for(target, limit: int = 50) -> list[HistoryLine]:
     for event in events_for(target)[:limit]:
         changes = []
         for key, value in event.changes.items():
-            paired = event.verb in PAIRED_VERBS and isinstance(value, list) and len(value) == 2
+            paired = event.verb in PAIRED and isinstance(value, list) and len(value) == 2
             old, new = value if paired else (None, value)
             changes.append(
                 Change(
@@ -232,7 +223,7 @@ def history_for(target, limit: int = 50) -> list[HistoryLine]:
             HistoryLine(
                 event.occurred_at,
                 str(event.actor or "系统"),
-                VERB_LABELS.get(event.verb, event.verb),
+                verb_label(event.verb),
                 changes,
                 event.note,
             )

@@ -14,7 +14,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from kefu.accounts.models import ServiceArea
-from kefu.core.events import diff, record_event
+from kefu.core.events import diff
+from kefu.knowledge.events import (
+    article_created_event,
+    article_updated_event,
+    outage_cancelled_event,
+    outage_published_event,
+    outage_updated_event,
+)
 from kefu.knowledge.models import Article, PlannedOutage, window_display
 
 ARTICLE_FIELDS = ("title", "kind", "body", "keywords", "published", "valid_from", "valid_to")
@@ -108,10 +115,9 @@ def create_article(
     article = Article.objects.create(author=actor if getattr(actor, "pk", None) else None, **cleaned)
     areas = list(service_areas)
     article.service_areas.set(areas)
-    record_event(
+    article_created_event(
         actor=actor,
-        target=article,
-        verb="article.created",
+        article=article,
         changes={
             **{k: _plain(v) for k, v in cleaned.items()},
             "service_areas": _area_codes(areas),
@@ -144,7 +150,7 @@ def update_article(*, actor, article: Article, data: dict[str, Any], note: str =
     changes["version"] = [article.version, article.version + 1]
     article.version += 1
     article.save()
-    record_event(actor=actor, target=article, verb="article.updated", changes=changes, note=note)
+    article_updated_event(actor=actor, article=article, changes=changes, note=note)
     return article
 
 
@@ -247,10 +253,9 @@ def publish_outage(
         )
     outage = PlannedOutage.objects.create(created_by=actor if getattr(actor, "pk", None) else None, **cleaned)
     outage.service_areas.set(areas)
-    record_event(
+    outage_published_event(
         actor=actor,
-        target=outage,
-        verb="outage.published",
+        outage=outage,
         changes={**{k: _plain(v) for k, v in cleaned.items()}, "service_areas": _area_codes(areas)},
     )
     return outage
@@ -279,7 +284,7 @@ def update_outage(*, actor, outage: PlannedOutage, data: dict[str, Any], note: s
     for field, value in cleaned.items():
         setattr(outage, field, value)
     outage.save()
-    record_event(actor=actor, target=outage, verb="outage.updated", changes=changes, note=note)
+    outage_updated_event(actor=actor, outage=outage, changes=changes, note=note)
     return outage
 
 
@@ -296,10 +301,9 @@ def cancel_outage(*, actor, outage: PlannedOutage, reason: str) -> PlannedOutage
     outage.cancelled_at = timezone.now()
     outage.cancel_reason = reason
     outage.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
-    record_event(
+    outage_cancelled_event(
         actor=actor,
-        target=outage,
-        verb="outage.cancelled",
+        outage=outage,
         changes={"status": [PlannedOutage.Status.PUBLISHED, PlannedOutage.Status.CANCELLED]},
         note=reason,
     )

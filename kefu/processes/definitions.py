@@ -5,8 +5,9 @@ or form that does not exist, and recorded as an event with the old and new value
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kefu.core.events import diff, record_event
+from kefu.core.events import diff
 from kefu.customers.models import Customer
+from kefu.processes.events import definition_saved_event, stage_saved_event
 from kefu.processes.hooks import HOOKS
 from kefu.processes.models import DeadlineUnit, ProcessDefinition, StageDefinition, StageRoute
 from kefu.processes.rules import RULES
@@ -84,13 +85,13 @@ def save_stage(*, actor, stage: StageDefinition) -> StageDefinition:
     check_stage(stage)
     if stage.pk is None:
         stage.save()
-        record_event(actor=actor, target=stage, verb="stage_created", changes={"code": [None, stage.code]})
+        stage_saved_event(actor=actor, stage=stage, created=True, changes={"code": [None, stage.code]})
         return stage
     stored = StageDefinition.objects.select_for_update().get(pk=stage.pk)
     changes = diff(stored, {field: getattr(stage, field) for field in STAGE_FIELDS})
     stage.save()
     if changes:
-        record_event(actor=actor, target=stage, verb="stage_changed", changes=changes)
+        stage_saved_event(actor=actor, stage=stage, created=False, changes=changes)
     return stage
 
 
@@ -98,16 +99,13 @@ def save_stage(*, actor, stage: StageDefinition) -> StageDefinition:
 def save_definition(*, actor, definition: ProcessDefinition) -> ProcessDefinition:
     if definition.pk is None:
         definition.save()
-        record_event(
-            actor=actor,
-            target=definition,
-            verb="definition_created",
-            changes={"code": [None, definition.code]},
+        definition_saved_event(
+            actor=actor, definition=definition, created=True, changes={"code": [None, definition.code]}
         )
         return definition
     stored = ProcessDefinition.objects.select_for_update().get(pk=definition.pk)
     changes = diff(stored, {field: getattr(definition, field) for field in DEFINITION_FIELDS})
     definition.save()
     if changes:
-        record_event(actor=actor, target=definition, verb="definition_changed", changes=changes)
+        definition_saved_event(actor=actor, definition=definition, created=False, changes=changes)
     return definition

@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kefu.core.events import record_event
 from kefu.core.numbering import next_number, year_period
 from kefu.core.policies import DEFAULTS, get_policy
+from kefu.customers.events import customer_transferred_events
 from kefu.customers.models import Customer
 from kefu.customers.services import add_contract, check_arrears, set_supply_status, update_customer
+from kefu.processes.events import meter_work_requested_event
 from kefu.processes.signals import meter_work_requested
 
 Hook = Callable[..., None]
@@ -115,19 +116,8 @@ def transfer_service_points(process, actor) -> None:
     old_holder.service_points.update(customer=new_holder, updated_at=timezone.now())
     old_holder.accounts.update(customer=new_holder, updated_at=timezone.now())
     moved = {"connection_points": points, "accounts": accounts}
-    record_event(
-        actor=actor,
-        target=old_holder,
-        verb="customer.transferred_out",
-        changes={**moved, "to": new_holder.number},
-        note=process.number,
-    )
-    record_event(
-        actor=actor,
-        target=new_holder,
-        verb="customer.transferred_in",
-        changes={**moved, "from": old_holder.number},
-        note=process.number,
+    customer_transferred_events(
+        actor=actor, old_holder=old_holder, new_holder=new_holder, moved=moved, note=process.number
     )
 
 
@@ -177,7 +167,7 @@ def _ask_meter_store(work: str):
     event on the process and the branch/meter-store stages that follow carry the deadlines."""
 
     def action(process, actor) -> None:
-        record_event(actor=actor, target=process, verb="meter_work_requested", changes={"work": [None, work]})
+        meter_work_requested_event(actor=actor, process=process, work=work)
         transaction.on_commit(
             lambda: meter_work_requested.send(sender=type(process), process=process, work=work)
         )

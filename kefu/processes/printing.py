@@ -17,9 +17,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from kefu.accounts.models import Center
-from kefu.core.events import events_for, record_event
+from kefu.core.events import events_for
 from kefu.customers.masking import Masker
 from kefu.customers.models import Customer, Meter
+from kefu.processes.events import ProcessEvents, form_printed_event
 from kefu.processes.models import Approval, DeadlineUnit, Process, StageDefinition
 
 # ---------------------------------------------------------------------------------------------------
@@ -537,9 +538,7 @@ def record_print(*, actor, process: Process, form: PrintedForm) -> str:
     every earlier print of that form (P4: reprints of the fee-reduction slip are logged)."""
     # The process row is locked so two clerks printing at once do not both count the same copy.
     list(Process.objects.select_for_update().filter(pk=process.pk).values_list("pk", flat=True))
-    earlier = events_for(process).filter(verb="form_printed", changes__form__1=form.title).count()
+    earlier = events_for(process).filter(verb=ProcessEvents.FORM_PRINTED, changes__form__1=form.title).count()
     note = "首次打印" if earlier == 0 else f"补打（第{earlier + 1}次）"
-    record_event(
-        actor=actor, target=process, verb="form_printed", changes={"form": [None, form.title]}, note=note
-    )
+    form_printed_event(actor=actor, process=process, form_title=form.title, note=note)
     return note

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from kefu.core import claims
 from kefu.core.calendar import WorkingCalendar
-from kefu.core.events import record_event
 from kefu.core.models import JobClaim
 from kefu.core.numbering import day_period
 from kefu.core.policies import get_policy
+from kefu.processes.events import daily_report_made_event, design_batch_sent_event
 from kefu.processes.models import Process
 
 DESIGN_BATCH = "design_commission_batch"
@@ -53,7 +53,7 @@ def send_design_commissions(now: datetime) -> list[str]:
     sent = [advance_by_system(process=p, note=f"{now:%H:%M}批量发送设计委托").number for p in waiting]
     claim.summary = {"sent": len(sent), "numbers": sent}
     claim.save(update_fields=["summary"])
-    record_event(actor=None, target=claim, verb="design_batch_sent", changes={"sent": [None, len(sent)]})
+    design_batch_sent_event(claim=claim, sent=len(sent))
     return [f"设计委托批量发送 {len(sent)} 件"]
 
 
@@ -67,6 +67,5 @@ def make_daily_report(now: datetime) -> list[str]:
     day = now.date()
     claim.summary = daily_summary(day, now=now)
     claim.save(update_fields=["summary"])
-    record_event(actor=None, target=claim, verb="daily_report_made", changes={"day": [None, day.isoformat()]})
+    daily_report_made_event(claim=claim, day=day.isoformat())
     return [f"{day:%Y年%m月%d日}用水申请日报已生成"]
-

@@ -27,6 +27,7 @@ from kefu.core.events import record_event
 from kefu.core.periods import Period
 from kefu.kpi.rollup import refresh as refresh_kpi
 from kefu.reports.documents import KINDS, ReportKind
+from kefu.reports.events import ReportEvents
 from kefu.reports.models import GeneratedReport, ReportFile
 from kefu.reports.permissions import is_unit_staff, require_kind
 from kefu.reports.rendering import to_content, to_pdf, to_summary, to_xlsx
@@ -66,7 +67,7 @@ def _new(
     trigger: str,
     unit: Unit | None,
     state: str,
-    verb: str,
+    verb: ReportEvents,
 ) -> GeneratedReport:
     now = timezone.now()
     report = GeneratedReport.objects.create(
@@ -106,7 +107,7 @@ def request_report(*, actor, kind: str, period: Period, unit: Unit | None = None
         trigger=Trigger.ON_DEMAND,
         unit=unit,
         state=State.QUEUED,
-        verb="report.requested",
+        verb=ReportEvents.REQUESTED,
     )
 
 
@@ -137,7 +138,7 @@ def generate(
                 trigger=trigger,
                 unit=unit,
                 state=State.RUNNING,
-                verb="report.started",
+                verb=ReportEvents.STARTED,
             )
     return produce(report, actor=actor)
 
@@ -153,7 +154,7 @@ def claim(kind: ReportKind, period: Period) -> GeneratedReport | None:
                 trigger=Trigger.SCHEDULE,
                 unit=None,
                 state=State.RUNNING,
-                verb="report.started",
+                verb=ReportEvents.STARTED,
             )
     except IntegrityError:
         return None
@@ -172,7 +173,7 @@ def run_queued(report: GeneratedReport, *, actor=None) -> GeneratedReport | None
         record_event(
             actor=actor,
             target=report,
-            verb="report.started",
+            verb=ReportEvents.STARTED,
             changes={"state": [State.QUEUED, State.RUNNING]},
         )
     return produce(report, actor=actor)
@@ -228,7 +229,7 @@ def _store(
     record_event(
         actor=actor,
         target=report,
-        verb="report.generated",
+        verb=ReportEvents.GENERATED,
         changes={"state": [State.RUNNING, State.READY]},
         note=f"Excel {len(xlsx)} 字节，PDF {len(pdf)} 字节",
     )
@@ -254,7 +255,7 @@ def fail(report: GeneratedReport, error, *, actor=None) -> GeneratedReport:
     record_event(
         actor=actor,
         target=report,
-        verb="report.failed",
+        verb=ReportEvents.FAILED,
         changes={"state": [previous, State.FAILED]},
         note=report.error,
     )

@@ -17,13 +17,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kefu.accounts.models import User
-from kefu.core.events import diff, record_event
+from kefu.core.events import diff
 from kefu.core.params import check_moment
 from kefu.core.policies import get_policy
 from kefu.core.validators import normalise_phone
 from kefu.customers.models import ArchiveAccess, ContactPerson, Customer
 from kefu.customers.services import record_archive_access
 from kefu.customers.validation import Errors
+from kefu.telephony.events import call_event_recorded_event
 from kefu.telephony.models import Call, CallEvent, EventType
 
 # The PBX sends local time; a timestamp without an offset is read as Beijing time whatever the
@@ -227,7 +228,7 @@ def record_call_event(
     for field, value in values.items():
         setattr(call, field, value)
     call.save()
-    record_event(actor=actor, target=call, verb=f"call.{event}", changes=changes)
+    call_event_recorded_event(actor=actor, call=call, pbx_event=event, changes=changes)
     return Recorded(call=call, event=call_event, duplicate=False)
 
 

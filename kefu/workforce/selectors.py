@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from kefu.accounts.models import Team, User
-from kefu.core.events import events_for
+from kefu.core.events import events_for, verb_label
 from kefu.workforce.models import Handover
 
 
@@ -66,11 +66,6 @@ def handovers(*, team: Team | int | None = None, day: date | None = None) -> Que
     return rows.pending_first()
 
 
-VERB_LABELS = {
-    "handover.recorded": "交班",
-    "handover.received": "接班确认",
-    "handover.corrected": "更正",
-}
 FIELD_LABELS = {
     "team": "班组",
     "received_by": "接班人",
@@ -104,7 +99,7 @@ def history_for(handover: Handover) -> list[HistoryLine]:
             HistoryLine(
                 event.occurred_at,
                 str(event.actor or "系统"),
-                VERB_LABELS.get(event.verb, event.verb),
+                verb_label(event.verb),
                 details,
                 event.note,
             )

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.accounts.models import Team, User
-from kefu.core.events import diff, record_event
+from kefu.core.events import diff
 from kefu.core.policies import policy
+from kefu.workforce.events import handover_corrected_event, handover_received_event, handover_recorded_event
 from kefu.workforce.models import Handover
 
 TEXT_FIELDS = ("equipment_state", "open_cases", "staffing_changes", "notes")
@@ -66,10 +67,9 @@ def record_handover(
         handed_over_at=handed_over_at,
         **texts,
     )
-    record_event(
+    handover_recorded_event(
         actor=actor,
-        target=handover,
-        verb="handover.recorded",
+        handover=handover,
         changes={
             "team": str(team),
             "received_by": str(received_by or ""),
@@ -99,9 +99,7 @@ def receive_handover(*, actor: User, handover: Handover, note: str = "") -> Hand
     handover.received_by = actor
     handover.received_at = timezone.now()
     handover.save(update_fields=["received_by", "received_at", "updated_at"])
-    record_event(
-        actor=actor, target=handover, verb="handover.received", changes={"received_by": str(actor)}, note=note
-    )
+    handover_received_event(actor=actor, handover=handover, note=note)
     return handover
 
 
@@ -119,5 +117,5 @@ def correct_handover(*, actor: User, handover: Handover, data: dict[str, Any], n
     for field, value in cleaned.items():
         setattr(handover, field, value)
     handover.save()
-    record_event(actor=actor, target=handover, verb="handover.corrected", changes=changes, note=note.strip())
+    handover_corrected_event(actor=actor, handover=handover, changes=changes, note=note.strip())
     return handover

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from kefu.collection import services
+from kefu.collection.events import CollectionEvents
 from kefu.collection.models import CashBanking, Payment
 from kefu.collection.tests.factories import pay
 from kefu.core.events import events_for
@@ -29,7 +30,7 @@ def test_paying_arrears_lowers_them_and_the_arrears_check_sees_it(counter_clerk)
     assert account.arrears == Decimal("179.50")
     assert check_arrears(account.customer).total == Decimal("179.50")
     assert (payment.arrears_before, payment.arrears_after) == (Decimal("300.00"), Decimal("179.50"))
-    event = events_for(account.customer).get(verb="collection.payment")
+    event = events_for(account.customer).get(verb=CollectionEvents.PAYMENT_RECORDED)
     assert event.changes["arrears"] == ["300.00", "179.50"]
 
 

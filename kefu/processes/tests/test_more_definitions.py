@@ -140,7 +140,7 @@ def test_a_suspension_goes_to_the_customers_branch_for_10_working_days_then_susp
     # then the branch holds the meter removal, due 10 working days later across National Day
     assert process.current_stage.code == "meter_removal" and process.unit == branch
     assert process.due_at.astimezone(SH).date().isoformat() == "2026-10-19"
-    assert Event.objects.filter(verb="meter_work_requested", target_id=str(process.pk)).exists()
+    assert Event.objects.filter(verb="meter_work.requested", target_id=str(process.pk)).exists()
     # the branch sees it and hands in the removal task; another branch does not even see it
     assert get_process_for(branch_staff, process.pk) == process
     with pytest.raises(Http404):

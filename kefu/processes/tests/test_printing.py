@@ -149,7 +149,7 @@ def test_a_form_the_business_does_not_print_is_not_found(clerk, client_for, defi
     for pdf in (False, True):
         response = client_for(clerk).get(url(process, code, pdf=pdf))
         assert response.status_code == 404
-    assert not events_for(process).filter(verb="form_printed").exists()
+    assert not events_for(process).filter(verb="form.printed").exists()
 
 
 def test_a_stage_s_forms_print_only_once_the_process_has_reached_it(clerk, client_for):
@@ -171,7 +171,7 @@ def test_a_user_who_may_not_view_processes_cannot_print(clerk, make_user, client
     client = client_for(make_user(role, username="someone"))
     assert client.get(url(process, "application_receipt")).status_code == 403
     assert client.get(url(process, "application_receipt", pdf=True)).status_code == 403
-    assert not events_for(process).filter(verb="form_printed").exists()
+    assert not events_for(process).filter(verb="form.printed").exists()
 
 
 def test_reprints_of_the_fee_reduction_slip_are_logged_and_marked(clerk, client_for):
@@ -184,11 +184,11 @@ def test_reprints_of_the_fee_reduction_slip_are_logged_and_marked(clerk, client_
     client.get(url(process, "fee_reduction_slip", pdf=True))
     third = client.get(url(process, "fee_reduction_slip")).content.decode()
     # then
-    slips = events_for(process).filter(verb="form_printed", changes__form__1="水费减免单").order_by("id")
+    slips = events_for(process).filter(verb="form.printed", changes__form__1="水费减免单").order_by("id")
     assert [e.note for e in slips] == ["首次打印", "补打（第2次）", "补打（第3次）"]
     assert {e.actor for e in slips} == {clerk}
     assert "补打（第" not in first and "补打（第3次）" in third
-    receipt = events_for(process).get(verb="form_printed", changes__form__1="业务受理回执")
+    receipt = events_for(process).get(verb="form.printed", changes__form__1="业务受理回执")
     assert receipt.note == "首次打印"
 
 

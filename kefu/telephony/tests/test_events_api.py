@@ -76,11 +76,11 @@ def test_ring_answer_and_hangup_build_one_call(post_event, agent, pbx, now):
     assert list(
         Event.objects.filter(verb__startswith="call.").values_list("verb", flat=True).order_by("id")
     ) == [
-        "call.ring",
-        "call.answer",
-        "call.hangup",
+        "call.rang",
+        "call.answered",
+        "call.hung_up",
     ]
-    assert Event.objects.filter(verb="call.ring").get().actor == pbx
+    assert Event.objects.filter(verb="call.rang").get().actor == pbx
 
 
 def test_it_finds_the_agent_by_employee_number(post_event, make_user, now):

@@ -1,0 +1,63 @@
+"""The customer archive's verbs, and one constructor per event. Every event's target is the customer:
+the archive's history (selectors.history_for) reads them back from there."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.events import EventVerbs, record_event
+
+
+class CustomerEvents(EventVerbs):
+    OPENED = "customer.opened", _("建档")
+    UPDATED = "customer.updated", _("修改档案")
+    SUPPLY_STATUS_CHANGED = "customer.supply_status_changed", _("变更供水状态")
+    CONTACT_ADDED = "customer.contact_added", _("添加联系人")
+    DOCUMENT_ADDED = "customer.document_added", _("上传资料")
+    ACCOUNT_ADDED = "customer.account_added", _("开立账户")
+    SERVICE_POINT_ADDED = "customer.service_point_added", _("登记接水点")
+    METER_ADDED = "customer.meter_added", _("登记水表")
+    CONTRACT_ADDED = "customer.contract_added", _("登记合同")
+    TRANSFERRED_OUT = "customer.transferred_out", _("过户转出")
+    TRANSFERRED_IN = "customer.transferred_in", _("过户转入")
+
+
+def customer_opened_event(*, actor, customer, changes: dict[str, Any]):
+    return record_event(actor=actor, target=customer, verb=CustomerEvents.OPENED, changes=changes)
+
+
+def customer_updated_event(*, actor, customer, changes: dict[str, Any], note: str = ""):
+    return record_event(actor=actor, target=customer, verb=CustomerEvents.UPDATED, changes=changes, note=note)
+
+
+def customer_supply_status_changed_event(*, actor, customer, old: str, new: str, note: str = ""):
+    return record_event(
+        actor=actor,
+        target=customer,
+        verb=CustomerEvents.SUPPLY_STATUS_CHANGED,
+        changes={"status": [old, new]},
+        note=note,
+    )
+
+
+def customer_part_added_event(*, actor, customer, verb: CustomerEvents, changes: dict[str, Any]):
+    """A contact, document, account, service point, meter or contract added to the archive."""
+    return record_event(actor=actor, target=customer, verb=verb, changes=changes)
+
+
+def customer_transferred_events(*, actor, old_holder, new_holder, moved: dict[str, Any], note: str = ""):
+    """P7 (过户): both archives record the connection points and accounts that changed hands."""
+    record_event(
+        actor=actor,
+        target=old_holder,
+        verb=CustomerEvents.TRANSFERRED_OUT,
+        changes={**moved, "to": new_holder.number},
+        note=note,
+    )
+    record_event(
+        actor=actor,
+        target=new_holder,
+        verb=CustomerEvents.TRANSFERRED_IN,
+        changes={**moved, "from": old_holder.number},
+        note=note,
+    )
