@@ -18,7 +18,7 @@ urlpatterns = [
     path("login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", api.urls),
-    path("calendar/", include("kefu.core.urls")),
+    path("", include("kefu.core.urls")),  # calendar/ and rules/
     path("customers/", include("kefu.customers.urls")),
     path("org/", include("kefu.accounts.urls")),
     path("hotline/", include("kefu.hotline.urls")),

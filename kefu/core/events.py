@@ -80,6 +80,7 @@ class CoreEvents(EventVerbs):
     CALENDAR_DAY_WITHDRAWN = "calendar.day_withdrawn", _("撤销节假日")
     CALENDAR_YEAR_MARKED = "calendar.year_marked", _("标记年度节假日安排")
     POLICY_CHANGED = "policy.changed", _("修改业务规则")
+    POLICY_RESTORED = "policy.restored", _("业务规则恢复默认")
 
 
 def calendar_day_set_event(*, actor, day: models.Model, changes: dict[str, Any]) -> Event:
@@ -101,4 +102,10 @@ def calendar_year_marked_event(*, actor, year: models.Model, changes: dict[str, 
 def policy_changed_event(*, actor, policy: models.Model, old, new) -> Event:
     return record_event(
         actor=actor, target=policy, verb=CoreEvents.POLICY_CHANGED, changes={"value": [old, new]}
+    )
+
+
+def policy_restored_event(*, actor, policy: models.Model, old, new) -> Event:
+    return record_event(
+        actor=actor, target=policy, verb=CoreEvents.POLICY_RESTORED, changes={"value": [old, new]}
     )

@@ -3,7 +3,17 @@ from django.core.exceptions import ValidationError
 
 from kefu.core.models import CalendarDay, Policy
 from kefu.core.params import check_day, check_moment
-from kefu.core.policies import DEFAULTS, LONG_TEXT_MAX_LENGTH
+from kefu.core.policies import (
+    BOOL,
+    CHOICE,
+    DATE,
+    DECIMAL,
+    DEFAULTS,
+    LONG_TEXT,
+    LONG_TEXT_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    WHOLE_KINDS,
+)
 
 # The one join of a refusal's reasons lives in kefu.core.responses; re-exported for form users.
 from kefu.core.responses import error_text as error_text
@@ -104,3 +114,53 @@ class PolicyForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error("value", error)
         return cleaned
+
+
+class RuleValueForm(forms.Form):
+    """The 业务规则 page's form for one rule: one field shaped by the rule's kind (a yes/no or a choice
+    as a select, a script as a text area, everything else typed as text), checked by the rule itself,
+    so the error names the rule and the bound exactly as the service would."""
+
+    def __init__(self, rule, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rule = rule
+        self.fields["value"] = _value_field(rule)
+
+    def clean_value(self):
+        return self.rule.stored(self.cleaned_data["value"])
+
+
+def _value_field(rule) -> forms.Field:
+    common = {"label": rule.label, "help_text": rule.describe()}
+    if rule.kind == BOOL:
+        return forms.ChoiceField(choices=[("true", "是"), ("false", "否")], **common)
+    if rule.kind == CHOICE:
+        return forms.ChoiceField(
+            choices=list(rule.choices), error_messages={"invalid_choice": "请从列表中选择"}, **common
+        )
+    if rule.kind == LONG_TEXT:
+        return forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+            max_length=LONG_TEXT_MAX_LENGTH,
+            strip=False,
+            error_messages={"required": f"规则“{rule.label}”不能为空"},
+            **common,
+        )
+    widget = forms.TextInput(attrs={"size": 40})
+    if rule.kind in WHOLE_KINDS or rule.kind == DECIMAL:
+        widget.attrs.update({"inputmode": "decimal" if rule.kind == DECIMAL else "numeric", "size": 10})
+    elif rule.kind == DATE:
+        widget = forms.DateInput(attrs={"type": "date"})
+    return forms.CharField(
+        widget=widget,
+        max_length=TEXT_MAX_LENGTH * 2,
+        error_messages={"required": f"规则“{rule.label}”不能为空"},
+        **common,
+    )
+
+
+def rule_initial(rule, stored) -> str:
+    """A stored value as the form shows it for editing."""
+    if rule.kind == BOOL and stored in (True, False):
+        return "true" if stored else "false"
+    return rule.as_text(stored)

@@ -12,6 +12,7 @@ from kefu.core.events import (
     calendar_year_marked_event,
     diff,
     policy_changed_event,
+    policy_restored_event,
 )
 from kefu.core.models import CalendarDay, CalendarYear, Policy
 from kefu.core.policies import DEFAULTS
@@ -78,3 +79,16 @@ def set_policy(*, actor, key: str, value) -> Policy:
         row.save()
     policy_changed_event(actor=actor, policy=row, old=old, new=value)
     return row
+
+
+@transaction.atomic
+def restore_policy(*, actor, key: str) -> None:
+    """Withdraw the administrator's value: the rule follows its default again (and any later change of
+    the default in the catalogue). The row goes; the event, naming the rule, stays."""
+    if key not in DEFAULTS:
+        raise ValidationError({"key": [f"没有名为 {key} 的业务规则"]})
+    row = Policy.objects.select_for_update().filter(key=key).first()
+    if row is None:
+        return  # already the default: nothing changed, nothing to record
+    policy_restored_event(actor=actor, policy=row, old=row.value, new=DEFAULTS[key].default)
+    row.delete()

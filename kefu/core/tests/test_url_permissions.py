@@ -104,6 +104,8 @@ def _value(name: str, route: str, objects: dict) -> str:
         return str(objects["pk"])
     if name == "form_code":
         return "application_receipt"
+    if name == "key":  # a rule of the catalogue (业务规则)
+        return "hotline.callback_hours"
     if name == "report":
         return "contracts"
     if name == "metric":
