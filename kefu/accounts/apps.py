@@ -15,3 +15,17 @@ class AccountsConfig(AppConfig):
 
         post_migrate.connect(ensure_role_groups, sender=self)
         platform.add_seeder(demo.SEEDER)
+
+        # Its place in the top navigation and its home tile (the same permissions as its pages).
+        from kefu.core.navigation import any_permission
+        from kefu.core.registry import NavEntry
+
+        platform.add_nav(
+            NavEntry(
+                "组织人员",
+                "accounts:staff_list",
+                160,
+                any_permission("accounts.view_user"),
+                tile="组织架构、员工与角色",
+            )
+        )

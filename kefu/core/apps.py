@@ -5,3 +5,11 @@ class CoreConfig(AppConfig):
     name = "kefu.core"
     label = "core"
     verbose_name = "基础"
+
+    def ready(self):
+        # Core's own entries of the navigation (kefu.core.navigation); the apps register theirs.
+        from kefu.core.navigation import CORE_ENTRIES
+        from kefu.core.registry import platform
+
+        for entry in CORE_ENTRIES:
+            platform.add_nav(entry)

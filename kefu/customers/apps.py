@@ -14,3 +14,17 @@ class CustomersConfig(AppConfig):
 
         declare_rules(self.verbose_name, policies.RULES)
         platform.add_seeder(demo.SEEDER)
+
+        # Its place in the top navigation and its home tile (the same permissions as its pages).
+        from kefu.core.navigation import any_permission
+        from kefu.core.registry import NavEntry
+
+        platform.add_nav(
+            NavEntry(
+                "客户档案",
+                "customers:search",
+                70,
+                any_permission("customers.view_customer"),
+                tile="客户、账户、接水点与水表档案",
+            )
+        )

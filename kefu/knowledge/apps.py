@@ -15,3 +15,17 @@ class KnowledgeConfig(AppConfig):
         declare_rules(self.verbose_name, policies.RULES)
         platform.add_role_permissions(roles.DEFAULT_PERMISSIONS)
         platform.add_seeder(demo.SEEDER)
+
+        # Its place in the top navigation and its home tile (the same permissions as its pages).
+        from kefu.core.navigation import any_permission
+        from kefu.core.registry import NavEntry
+
+        platform.add_nav(
+            NavEntry(
+                "知识库",
+                "knowledge:index",
+                30,
+                any_permission("knowledge.view_article"),
+                tile="业务口径、常见问题与计划停水",
+            )
+        )

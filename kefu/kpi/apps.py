@@ -17,3 +17,17 @@ class KpiConfig(AppConfig):
         for job in jobs.JOBS:
             platform.add_job(job)
         platform.add_seeder(demo.SEEDER)
+
+        # Its place in the top navigation and its home tile (the same permissions as its pages).
+        from kefu.core.navigation import any_permission
+        from kefu.core.registry import NavEntry
+
+        platform.add_nav(
+            NavEntry(
+                "指标看板",
+                "kpi:dashboard",
+                140,
+                any_permission("kpi.view_dashboard"),
+                tile="受理量、及时率、满意率等指标",
+            )
+        )

@@ -17,3 +17,17 @@ class ProcessesConfig(AppConfig):
         for job in jobs.JOBS:
             platform.add_job(job)
         platform.add_seeder(demo.SEEDER)
+
+        # Its place in the top navigation and its home tile (the same permissions as its pages).
+        from kefu.core.navigation import any_permission
+        from kefu.core.registry import NavEntry
+
+        platform.add_nav(
+            NavEntry(
+                "窗口业务",
+                "processes:index",
+                50,
+                any_permission("processes.view_process", "processes.handle_stage"),
+                tile="报装、过户、合同等业务的受理与各环节办理",
+            )
+        )

@@ -16,3 +16,17 @@ class ReportsConfig(AppConfig):
         platform.add_role_permissions(roles.DEFAULT_PERMISSIONS)
         for job in jobs.JOBS:
             platform.add_job(job)
+
+        # Its place in the top navigation and its home tile (the same permissions as its pages).
+        from kefu.core.navigation import any_permission
+        from kefu.core.registry import NavEntry
+
+        platform.add_nav(
+            NavEntry(
+                "报表",
+                "reports:index",
+                150,
+                any_permission("hotline.export_register", "reports.view_team_report"),
+                tile="日报、周报、月报的查看、生成与下载",
+            )
+        )

@@ -14,3 +14,17 @@ class TelephonyConfig(AppConfig):
 
         declare_rules(self.verbose_name, policies.RULES)
         platform.add_role_permissions(roles.DEFAULT_PERMISSIONS)
+
+        # Its place in the top navigation and its home tile (the same permissions as its pages).
+        from kefu.core.navigation import any_permission
+        from kefu.core.registry import NavEntry
+
+        platform.add_nav(
+            NavEntry(
+                "接听统计",
+                "telephony:stats",
+                130,
+                any_permission("telephony.view_call"),
+                tile="来电接听、排队与放弃",
+            )
+        )

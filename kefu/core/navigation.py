@@ -1,0 +1,86 @@
+"""The top navigation and the home page's tiles, from the entries the apps register
+(`platform.add_nav(NavEntry(...))` in their `AppConfig.ready()`).
+
+Core registers only what is its own: 首页, 工作日历, and the modules still to come (shown greyed, "即将
+上线") until their app registers the real entry."""
+
+from collections.abc import Callable
+
+from django.urls import NoReverseMatch, reverse
+
+from kefu.core.registry import NavEntry, platform
+
+SOON = "即将上线"
+
+
+def any_permission(*permissions: str) -> Callable[[object], bool]:
+    """`visible` for an entry that any one of these permissions opens (the page checks the same)."""
+    return lambda user: any(user.has_perm(permission) for permission in permissions)
+
+
+def everyone(user) -> bool:
+    return True
+
+
+def soon(label: str, order: int) -> NavEntry:
+    """A module of the center that no app provides yet."""
+    return NavEntry(label, "", order, everyone, tile=SOON)
+
+
+CORE_ENTRIES = [
+    NavEntry("首页", "home", 0, everyone),
+    # the domains still to come (issue 12): their apps will register the real entries
+    soon("水表", 80),
+    soon("稽查", 90),
+    soon("档案与钥匙", 100),
+    soon("排班", 110),
+    soon("质检考核", 120),
+    NavEntry(
+        "工作日历",
+        "core:calendar",
+        170,
+        any_permission("core.view_calendarday"),
+        tile="法定节假日与调休，工作日计算的依据",
+    ),
+    NavEntry(
+        "业务规则",
+        "core:rules",
+        175,
+        any_permission("core.view_policy"),
+        tile="制度中的时限、标准和话术，各有依据，可调整",
+    ),
+]
+
+
+def entries_for(user, path: str) -> list[dict]:
+    """What this user sees: label, url (None for a module still to come), active, tile."""
+    items = []
+    taken = {entry.label for entry in platform.nav if entry.url_name}
+    for entry in platform.ordered_nav():
+        if not entry.url_name and entry.label in taken:
+            continue  # a placeholder whose app has arrived
+        if not entry.visible(user):
+            continue
+        url = _url(entry.url_name)
+        items.append(
+            {
+                "label": entry.label,
+                "url": url,
+                "active": bool(url) and _is_active(path, url),
+                "tile": entry.tile,
+            }
+        )
+    return items
+
+
+def _url(url_name: str) -> str | None:
+    if not url_name:
+        return None
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
+def _is_active(path: str, url: str) -> bool:
+    return path == url if url == "/" else path.startswith(url)

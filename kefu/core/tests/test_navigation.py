@@ -1,0 +1,80 @@
+"""The top navigation and the home tiles come from the entries the apps register; each role sees the
+same modules as when the list was written out in core (the table below is that list)."""
+
+import pytest
+from django.urls import reverse
+
+from kefu.accounts.models import Role
+from kefu.core.navigation import soon
+from kefu.core.registry import platform
+
+# (label, url name, permissions any one of which shows it): the navigation as it was before the registry.
+BEFORE = [
+    ("首页", "home", None),
+    ("热线受理", "hotline:workspace", ("hotline.add_contact",)),
+    ("工单", "hotline:work_orders", ("hotline.view_workorder",)),
+    ("知识库", "knowledge:index", ("knowledge.view_article",)),
+    ("交接班", "workforce:handovers", ("workforce.view_handover",)),
+    ("窗口业务", "processes:index", ("processes.view_process", "processes.handle_stage")),
+    ("收费", "collection:index", ("collection.view_payment",)),
+    ("客户档案", "customers:search", ("customers.view_customer",)),
+    ("水表", None, None),
+    ("稽查", None, None),
+    ("档案与钥匙", None, None),
+    ("排班", None, None),
+    ("质检考核", None, None),
+    ("接听统计", "telephony:stats", ("telephony.view_call",)),
+    ("指标看板", "kpi:dashboard", ("kpi.view_dashboard",)),
+    ("报表", "reports:index", ("hotline.export_register", "reports.view_team_report")),
+    ("组织人员", "accounts:staff_list", ("accounts.view_user",)),
+    ("工作日历", "core:calendar", ("core.view_calendarday",)),
+]
+
+
+def expected_for(user) -> list[tuple[str, str | None]]:
+    return [
+        (label, reverse(url_name) if url_name else None)
+        for label, url_name, perms in BEFORE
+        if perms is None or any(user.has_perm(p) for p in perms)
+    ]
+
+
+@pytest.mark.parametrize("role", [*Role.values, ""])
+def test_each_role_sees_the_modules_it_may_open_in_the_same_order(client_for, make_user, role):
+    # given a user of the role
+    user = make_user(role, username=f"user_{role or 'none'}")
+
+    # when the home page is shown
+    response = client_for(user).get("/")
+
+    # then the navigation lists what it did before the apps registered their entries
+    nav = [(item["label"], item["url"]) for item in response.context["nav"]]
+    assert nav == expected_for(user)
+    page = response.content.decode()
+    for label, url in nav:
+        assert (f'href="{url}"' if url else f'title="即将上线">{label}') in page
+
+
+def test_the_home_tiles_are_every_entry_but_the_home_page_itself(client_for, administrator):
+    response = client_for(administrator).get("/")
+    tiles = [item["label"] for item in response.context["nav"] if item["tile"]]
+    assert tiles == [label for label, _ in expected_for(administrator)][1:]
+    assert 'class="tile soon"><strong>水表</strong><br><small>即将上线</small>' in response.content.decode()
+
+
+def test_the_page_in_use_is_marked_active(client_for, administrator):
+    nav = client_for(administrator).get(reverse("core:calendar")).context["nav"]
+    assert [item["label"] for item in nav if item["active"]] == ["工作日历"]
+
+
+def test_a_module_still_to_come_gives_way_when_its_app_registers_it(client_for, administrator, monkeypatch):
+    # given an app that now provides 水表 (here: pointing at an existing page)
+    from kefu.core.navigation import everyone
+    from kefu.core.registry import NavEntry
+
+    monkeypatch.setattr(platform, "nav", [*platform.nav, NavEntry("水表", "core:calendar", 80, everyone)])
+
+    # then the greyed placeholder is gone and the real entry is in its place
+    nav = [(i["label"], i["url"]) for i in client_for(administrator).get("/").context["nav"]]
+    assert nav.count(("水表", reverse("core:calendar"))) == 1 and ("水表", None) not in nav
+    assert soon("水表", 80) in platform.nav  # core's placeholder is still registered, only hidden
