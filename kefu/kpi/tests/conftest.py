@@ -1,4 +1,4 @@
-"""The KPI tests reuse the reports' small utility (a branch, two shifts, an agent each, a dispatcher,
-the head and a customer), recording everything through the hotline services."""
+"""The KPI tests see the root test world from the east branch's side, as the report tests do
+(kefu/reports/tests/conftest.py), recording everything through the hotline services."""
 
-from kefu.reports.tests.conftest import World, at, world  # noqa: F401
+from kefu.reports.tests.conftest import at, world  # noqa: F401

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kefu.accounts.models import Role
-from kefu.accounts.tests.factories import ServiceAreaFactory, UnitFactory, UserFactory
+from kefu.accounts.tests.factories import UserFactory
 from kefu.customers.tests.factories import CustomerFactory
 from kefu.hotline.models import Contact
 from kefu.kpi import rollup
@@ -24,9 +24,8 @@ MARCH = "start=2026-03-01&end=2026-03-31"
 def history(world):
     """March 2026: three calls for the east branch (one transferred late, one closed and visited
     dissatisfied) and one for a west branch; then the worker's refresh."""
-    west = UnitFactory(code="FGS02", name="城西供水分公司")
-    west_area = ServiceAreaFactory(code="CX", name="城西片区", branch=west)
-    west_customer = CustomerFactory(name="李四", phone="13900009999", service_area=west_area)
+    west = world.west
+    west_customer = CustomerFactory(name="李四", phone="13900009999", service_area=world.west_area)
     on_time = world.record(at(2026, 3, 2, 9, 0), waited=5)
     world.record(at(2026, 3, 2, 10, 0), waited=50)  # transferred 50 minutes after the call: late
     world.record(at(2026, 3, 3, 9, 0), code="consult", disposition=D.ANSWERED)
@@ -89,14 +88,14 @@ def test_a_chart_click_narrows_the_list_to_the_bar(client_for, world, history):
 
 
 def test_a_branch_sees_only_its_own_unit(client_for, world, history):
-    client = client_for(world.dispatcher)  # the east branch's staff
+    client = client_for(world.east_staff)  # the east branch's staff
     response = client.get(f"/kpi/?{MARCH}&unit={history['west'].pk}")  # asks for the west branch
     figures = response.context["figures"]
     assert figures["summary"]["contacts"] == 2  # held to the east branch whatever the address says
     assert [r["label"] for r in figures["by_unit"]] == ["城东供水分公司"]
     assert figures["agents"] == []  # the center's agents are not the branch's business
     listed = client.get(f"/kpi/list/contacts/?{MARCH}&unit={history['west'].pk}").context["records"]
-    assert {c.transferred_to_id for c in listed} == {world.branch.pk}
+    assert {c.transferred_to_id for c in listed} == {world.east.pk}
     rows = xlsx_rows(client.get(f"/kpi/list/contacts.xlsx?{MARCH}"))
     assert all("李四" not in str(row) for row in rows)
 
@@ -106,8 +105,8 @@ def test_a_branchs_list_holds_what_its_figure_counts_not_the_orders_it_co_handle
     from kefu.hotline.models import WorkOrder
 
     west_order = WorkOrder.objects.get(unit=history["west"])
-    WorkOrder.co_units.through.objects.create(workorder_id=west_order.pk, unit_id=world.branch.pk)
-    client = client_for(world.dispatcher)  # the east branch's staff
+    WorkOrder.co_units.through.objects.create(workorder_id=west_order.pk, unit_id=world.east.pk)
+    client = client_for(world.east_staff)  # the east branch's staff
     # when the east branch opens its figures' lists
     figure = client.get(f"/kpi/?{MARCH}").context["figures"]["summary"]["contacts"]
     contacts = client.get(f"/kpi/list/contacts/?{MARCH}").context["records"]

@@ -1,21 +1,15 @@
-"""A small utility for report tests: one branch and its area, the leadership unit (for 上级督办),
-two shifts with an agent each, the branch's dispatcher, and a customer. Contacts are recorded through
-the hotline services only, at times set with time-machine, so the reports read what the app writes."""
+"""Report tests use the root test world (kefu/testing/world.py) from the east branch's side: two shifts
+with an agent each, the east branch's dispatcher, the leadership unit (for 上级督办) and 王建国's east
+archive. Contacts are recorded through the hotline services only (`world.record`, the ContactFactory),
+at times set with time-machine, so the reports read what the app writes."""
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
-from kefu.accounts.models import Role, Team, Unit, User
-from kefu.accounts.tests.factories import ServiceAreaFactory, TeamFactory, UnitFactory, UserFactory
-from kefu.customers.models import Customer
-from kefu.customers.tests.factories import CustomerFactory
-from kefu.hotline.models import Category, Contact, WorkOrder
-from kefu.hotline.services import follow_up, work_orders
-from kefu.hotline.services.contacts import open_contact
+from kefu.hotline.models import Contact
+from kefu.testing.world import World
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -25,87 +19,13 @@ def at(*args) -> datetime:
     return datetime(*args, tzinfo=SHANGHAI)
 
 
-@dataclass
-class World:
-    branch: Unit
-    leadership: Unit
-    day_shift: Team
-    night_shift: Team
-    agent: User  # on the day shift
-    night_agent: User  # on the night shift
-    dispatcher: User  # the branch's unit staff
-    head: User
-    customer: Customer
-
-    def record(
-        self,
-        when: datetime,
-        *,
-        waited: float = 0,
-        code: str = "repair",
-        disposition: str = Contact.Disposition.TRANSFERRED,
-        actor: User | None = None,
-        **kwargs,
-    ) -> Contact:
-        """Record a contact at `when` that came in `waited` minutes earlier (so a transfer made now took
-        that long)."""
-        values = {
-            "actor": actor or self.agent,
-            "matter": "小区停水，请尽快处理",
-            "category": Category.objects.get(code=code),
-            "disposition": disposition,
-            "customer": self.customer,
-            "received_at": when - timedelta(minutes=waited),
-        }
-        if disposition == Contact.Disposition.ANSWERED:
-            values["result"] = "已告知客户"
-        values.update(kwargs)
-        with time_machine.travel(when, tick=False):
-            return open_contact(**values)
-
-    def handle(self, order: WorkOrder, when: datetime) -> WorkOrder:
-        """The branch accepts and replies."""
-        with time_machine.travel(when, tick=False):
-            work_orders.accept(actor=self.dispatcher, work_order=order)
-            return work_orders.reply(actor=self.dispatcher, work_order=order, result="已修复")
-
-    def call_back(self, order: WorkOrder, when: datetime, *, reached=True, satisfied=None):
-        callback = order.callbacks.filter(done_at__isnull=True).get()
-        with time_machine.travel(when, tick=False):
-            feedback = "客户确认已恢复供水" if reached else ""
-            return follow_up.record_callback(
-                actor=self.agent, callback=callback, reached=reached, feedback=feedback, satisfied=satisfied
-            )
-
-    def close(self, order: WorkOrder, when: datetime) -> WorkOrder:
-        with time_machine.travel(when, tick=False):
-            return work_orders.close(actor=self.agent, work_order=order)
-
-    def visit(self, order: WorkOrder, when: datetime, result: str):
-        with time_machine.travel(when, tick=False):
-            comment = "处理太慢" if result == "dissatisfied" else ""
-            return follow_up.record_return_visit(
-                actor=self.agent, work_order=order, result=result, comment=comment
-            )
-
-
 @pytest.fixture
-def world(db) -> World:
-    branch = UnitFactory(code="FGS01", name="城东供水分公司")
-    area = ServiceAreaFactory(code="CD", name="城东片区", branch=branch)
-    day_shift = TeamFactory(code="BAI", name="白班")
-    night_shift = TeamFactory(code="YE", name="夜班")
-    return World(
-        branch=branch,
-        leadership=UnitFactory(code="ZXLD", name="中心领导", kind=Unit.Kind.LEADERSHIP),
-        day_shift=day_shift,
-        night_shift=night_shift,
-        agent=UserFactory(role=Role.AGENT, username="r_agent", name="话务员甲", team=day_shift),
-        night_agent=UserFactory(role=Role.AGENT, username="r_night", name="话务员乙", team=night_shift),
-        dispatcher=UserFactory(role=Role.UNIT_STAFF, username="r_unit", name="城东调度", unit=branch),
-        head=UserFactory(role=Role.DEPARTMENT_HEAD, username="r_head", name="主任老李"),
-        customer=CustomerFactory(name="王建国", phone="13812345678", service_area=area),
-    )
+def world(world):
+    """The root world (kefu/testing/world.py), followed from the east branch: a call recorded without a
+    customer named comes from 王建国's east archive, so its order goes to 城东供水分公司, whose
+    dispatcher (`east_staff`) handles it."""
+    world.caller = world.east_customer
+    return world
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -127,7 +127,7 @@ def test_the_monthly_quality_analysis_rates_each_agent(busy_day):
                     actor=None,
                     call_id=call_id,
                     event=event,
-                    agent_code="r_agent",
+                    agent_code=busy_day.agent.username,
                     caller="13812345678",
                     timestamp=moment,
                 )

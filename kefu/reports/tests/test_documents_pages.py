@@ -258,7 +258,7 @@ def test_the_counter_reads_the_counter_reports_not_the_hotlines(counter_clerk, c
 
 def test_a_branch_sees_only_its_own_units_figures(client_for, busy_day):
     # given the branch's dispatcher was given the report right
-    dispatcher = grant(busy_day.dispatcher, "hotline.export_register")
+    dispatcher = grant(busy_day.east_staff, "hotline.export_register")
     client = client_for(dispatcher)
     center = make()
 
@@ -268,7 +268,7 @@ def test_a_branch_sees_only_its_own_units_figures(client_for, busy_day):
     # then it is their unit's copy, with their unit's work orders only
     assert response.status_code == 302
     own = GeneratedReport.objects.exclude(pk=center.pk).get()
-    assert own.unit == busy_day.branch and own.title == "2026年11月17日工作量日报（城东供水分公司）"
+    assert own.unit == busy_day.east and own.title == "2026年11月17日工作量日报（城东供水分公司）"
     tables = {t["title"]: t for t in own.content["tables"]}
     assert tables["坐席工作量"]["footer"][2] == 3  # the three repairs, not the consultations or 督办
     assert [row[0] for row in tables["工单派发（按责任单位）"]["rows"]] == ["城东供水分公司"]
@@ -283,7 +283,7 @@ def test_a_branch_sees_only_its_own_units_figures(client_for, busy_day):
 
 
 def test_a_branch_cannot_ask_for_the_centers_other_reports(client_for, world):
-    dispatcher = grant(world.dispatcher, "hotline.export_register", "customers.view_sensitive_customer")
+    dispatcher = grant(world.east_staff, "hotline.export_register", "customers.view_sensitive_customer")
     client = client_for(dispatcher)
 
     assert [k.code for k in client.get(LIST).context["kinds"]] == ["daily_workload"]

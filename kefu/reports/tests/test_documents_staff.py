@@ -28,7 +28,7 @@ def test_the_workload_counts_each_agents_calls_callbacks_and_visits(busy_day):
 
 def test_a_unit_sees_only_what_concerns_its_own_work_orders(busy_day):
     # the branch: its three repairs, the callback and the visit on one of them
-    branch = daily_workload(DAY, unit=busy_day.branch)
+    branch = daily_workload(DAY, unit=busy_day.east)
     assert branch.total.contacts == 3 and branch.total.answered == 0 and branch.total.follow_up == 0
     assert (branch.total.callbacks, branch.total.visits) == (1, 1)
     assert [r.unit for r in branch.by_unit] == ["城东供水分公司"]

@@ -210,7 +210,7 @@ def test_a_branch_given_the_report_right_reads_none_of_the_centers_live_reports(
     # given the branch's dispatcher, whom an administrator gave the report right
     from django.contrib.auth.models import Permission
 
-    dispatcher = some_calls.dispatcher
+    dispatcher = some_calls.east_staff
     dispatcher.user_permissions.add(
         Permission.objects.get(content_type__app_label="hotline", codename="export_register")
     )

@@ -51,7 +51,7 @@ def test_a_follow_up_transferred_later_is_timed_from_the_call(world):
     # given a consultation the agent followed up, found to need the branch two hours later
     contact = world.record(NOON, code="consult", disposition=Contact.Disposition.FOLLOW_UP)
     with time_machine.travel(NOON + timedelta(hours=2), tick=False):
-        work_orders.transfer(actor=world.agent, work_order=contact.work_order, unit=world.branch)
+        work_orders.transfer(actor=world.agent, work_order=contact.work_order, unit=world.east)
 
     result = transfer_timeliness(NOV)
 
