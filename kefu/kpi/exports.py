@@ -6,6 +6,7 @@ from typing import BinaryIO
 from openpyxl.styles import Font, PatternFill
 
 from kefu.core.excel import export_workbook, local_minute, set_widths, styled_cells
+from kefu.core.policies import policy
 from kefu.kpi.filters import Filters
 
 BOLD = Font(bold=True)
@@ -13,9 +14,12 @@ TITLE = Font(bold=True, size=13)
 HEADER_FILL = PatternFill("solid", fgColor="EEF2F7")
 
 
-DIMENSION_HEADERS = [
-    "名称", "来电来访", "转办", "转办及时率", "工单", "已办结", "按期办结率", "24小时回电率", "满意率",
-]  # fmt: skip
+def dimension_headers(callback_hours: int) -> list[str]:
+    # The callback column names the rule's hours (hotline.callback_hours), as the dashboard does.
+    return [
+        "名称", "来电来访", "转办", "转办及时率", "工单", "已办结", "按期办结率",
+        f"{callback_hours}小时回电率", "满意率",
+    ]  # fmt: skip
 
 
 def _pct(value) -> str:
@@ -36,6 +40,7 @@ def dashboard_workbook(filters: Filters, figures: dict, output: BinaryIO) -> Non
     set_widths(sheet, [22, 12, 12, 12, 12, 12, 12, 12, 12])
     sheet.append(styled_cells(sheet, [f"指标看板 {filters.start} 至 {filters.end}"], font=TITLE))
     s = figures["summary"]
+    callback_hours = policy("hotline.callback_hours")
     _table(
         sheet,
         "总体指标",
@@ -45,7 +50,7 @@ def dashboard_workbook(filters: Filters, figures: dict, output: BinaryIO) -> Non
             ["去年同期", figures["last_year"]["contacts"]],
             ["转办", s["transfers"]],
             ["转办及时率", _pct(s["transfer_rate"])],
-            ["24小时内回电率", _pct(s["callback_rate"])],
+            [f"{callback_hours}小时内回电率", _pct(s["callback_rate"])],
             ["工单按期办结率", _pct(s["completion_rate"])],
             ["回访满意率", _pct(s["satisfaction_rate"])],
             ["三声内接听率", _pct(figures["rings"]["rate"])],
@@ -57,7 +62,7 @@ def dashboard_workbook(filters: Filters, figures: dict, output: BinaryIO) -> Non
         _table(
             sheet,
             title,
-            DIMENSION_HEADERS,
+            dimension_headers(callback_hours),
             [
                 [
                     r["label"], r["contacts"], r["transfers"], _pct(r["transfer_rate"]), r["orders"],

@@ -3,6 +3,7 @@ the three cannot show different figures because none of them arranges the figure
 
 from dataclasses import dataclass, field
 
+from kefu.core.policies import policy
 from kefu.reports.selectors import (
     ESCALATION_LEVELS,
     CallbackFigures,
@@ -70,7 +71,7 @@ def _callbacks(c: CallbackFigures, title: str) -> Table:
         title=title,
         headers=["项目", "数量", "比率"],
         rows=[
-            ["应首次回电（转办后24小时内）", c.due, ""],
+            [f"应首次回电（转办后{policy('hotline.callback_hours')}小时内）", c.due, ""],
             ["按时回电", c.on_time, rate(c.on_time_rate)],
             ["超时回电", c.done_late, ""],
             ["尚未回电", c.pending, ""],
