@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kefu.core import services
+from kefu.core.events import CoreEvents
 from kefu.core.excel import export_workbook, local_minute, xlsx_response
 from kefu.core.forms import RuleValueForm, add_service_errors, rule_initial
 from kefu.core.models import Event, Policy
@@ -25,7 +26,7 @@ from kefu.core.permissions import require
 from kefu.core.policies import DEFAULTS, DOMAINS, LOCAL_DEFAULT, PolicyDefault
 
 VIEW, CHANGE = "core.view_policy", "core.change_policy"
-POLICY_VERBS = ("policy.changed", "policy.restored")
+POLICY_VERBS = (CoreEvents.POLICY_CHANGED, CoreEvents.POLICY_RESTORED)
 
 
 @dataclass
@@ -225,7 +226,7 @@ def _history(key: str) -> list[dict[str, Any]]:
             {
                 "at": event.occurred_at,
                 "actor": _who(event.actor),
-                "what": "恢复默认" if event.verb == "policy.restored" else "修改",
+                "what": "恢复默认" if event.verb == CoreEvents.POLICY_RESTORED else "修改",
                 "old": "" if old is None else rule.shown(old),
                 "new": "" if new is None else rule.shown(new),
             }

@@ -15,6 +15,7 @@ from kefu.core.events import record_event
 from kefu.core.policies import policy
 from kefu.core.uploads import SCANS, check_upload
 from kefu.customers.models import Customer
+from kefu.processes.events import ProcessEvents
 from kefu.processes.hooks import branch_of, run_hooks
 from kefu.processes.models import (
     Approval,
@@ -131,7 +132,7 @@ def start_process(*, actor, definition_code: str, customer: Customer, facts: dic
     record_event(
         actor=actor,
         target=process,
-        verb="process_started",
+        verb=ProcessEvents.STARTED,
         changes={"stage": [None, stages[0].name]},
         note=f"{definition.name}：{customer}",
     )
@@ -146,7 +147,7 @@ def set_facts(*, actor, process: Process, facts: dict) -> Process:
     process.facts.update(facts)
     process.save(update_fields=["facts", "updated_at"])
     if changes:
-        record_event(actor=actor, target=process, verb="facts_changed", changes=changes)
+        record_event(actor=actor, target=process, verb=ProcessEvents.FACTS_CHANGED, changes=changes)
     return process
 
 
@@ -167,7 +168,10 @@ def receive_document(*, actor, process: Process, code: str, file=None, note: str
         process=process, code=code, name=names[code], file=file or "", note=note, received_by=actor
     )
     record_event(
-        actor=actor, target=process, verb="document_received", changes={"document": [None, names[code]]}
+        actor=actor,
+        target=process,
+        verb=ProcessEvents.DOCUMENT_RECEIVED,
+        changes={"document": [None, names[code]]},
     )
     return document
 
@@ -233,7 +237,9 @@ def _move_on(process: Process, actor, note: str) -> Process:
         process.current_stage, process.due_at, process.unit = None, None, None
         new = "办结"
     process.save(update_fields=MOVED)
-    record_event(actor=actor, target=process, verb="advanced", changes={"stage": [old, new]}, note=note)
+    record_event(
+        actor=actor, target=process, verb=ProcessEvents.ADVANCED, changes={"stage": [old, new]}, note=note
+    )
     return process
 
 
@@ -256,7 +262,7 @@ def return_to(*, actor, process: Process, stage_code: str, reason: str) -> Proce
     record_event(
         actor=actor,
         target=process,
-        verb="returned",
+        verb=ProcessEvents.RETURNED,
         changes={"stage": [old, process.current_stage.name]},
         note=reason,
     )
@@ -278,7 +284,11 @@ def reject(*, actor, process: Process, reason: str) -> Process:
     process.unit = None
     process.save()
     record_event(
-        actor=actor, target=process, verb="rejected", changes={"state": ["办理中", "不予受理"]}, note=reason
+        actor=actor,
+        target=process,
+        verb=ProcessEvents.REJECTED,
+        changes={"state": ["办理中", "不予受理"]},
+        note=reason,
     )
     if process.fee > 0:
         Approval.objects.create(
@@ -301,7 +311,12 @@ def record_fee(*, actor, process: Process, amount: Decimal) -> Process:
     old = process.fee
     process.fee = old + amount
     process.save(update_fields=["fee", "updated_at"])
-    record_event(actor=actor, target=process, verb="fee_paid", changes={"fee": [str(old), str(process.fee)]})
+    record_event(
+        actor=actor,
+        target=process,
+        verb=ProcessEvents.FEE_PAID,
+        changes={"fee": [str(old), str(process.fee)]},
+    )
     return process
 
 
@@ -325,7 +340,7 @@ def request_approval(*, actor, process: Process, kind: str, reason: str, days: i
     record_event(
         actor=actor,
         target=process,
-        verb="approval_requested",
+        verb=ProcessEvents.APPROVAL_REQUESTED,
         changes={"approval": [None, approval.get_kind_display()]},
         note=reason,
     )
@@ -360,7 +375,7 @@ def decide(*, actor, approval: Approval, approve: bool, note: str = "") -> Appro
     record_event(
         actor=actor,
         target=process,
-        verb="approval_decided",
+        verb=ProcessEvents.APPROVAL_DECIDED,
         changes={approval.get_kind_display(): [None, approval.get_status_display()]},
         note=note,
     )
@@ -379,7 +394,9 @@ def resume(*, actor, process: Process) -> Process:
     _leave(process, actor, StageRun.Outcome.ADVANCED, "暂停后恢复", now)
     _enter(process, process.current_stage, now)
     process.save(update_fields=MOVED)
-    record_event(actor=actor, target=process, verb="resumed", changes={"state": ["已暂停", "办理中"]})
+    record_event(
+        actor=actor, target=process, verb=ProcessEvents.RESUMED, changes={"state": ["已暂停", "办理中"]}
+    )
     return process
 
 

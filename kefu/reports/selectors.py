@@ -22,6 +22,7 @@ from kefu.core.models import Event
 from kefu.core.periods import Period
 from kefu.core.policies import get_policy
 from kefu.hotline import exports as hotline_exports
+from kefu.hotline.events import HotlineEvents
 from kefu.hotline.measures import (
     TRANSFERABLE,
     WAIT,
@@ -635,7 +636,7 @@ def weekly_summary(period: Period, *, now: datetime | None = None) -> WeeklySumm
     visits = _visit_figures(ReturnVisit.objects.filter(visited_at__gte=start, visited_at__lt=end))
     reopened = (
         Event.objects.filter(
-            verb="reopen",
+            verb=HotlineEvents.WORK_ORDER_REOPENED,
             target_type=ContentType.objects.get_for_model(WorkOrder),
             occurred_at__gte=start,
             occurred_at__lt=end,

@@ -19,6 +19,7 @@ from kefu.accounts.models import Team, Unit, User
 from kefu.core.models import Event
 from kefu.core.periods import Period
 from kefu.core.policies import get_policy
+from kefu.hotline.events import HotlineEvents
 from kefu.hotline.measures import percent
 from kefu.hotline.models import Callback, Category, Contact, ReturnVisit, WorkOrder
 from kefu.reports.selectors import contacts_in, transfer_timeliness
@@ -322,7 +323,7 @@ def monthly_quality(period: Period) -> Quality:
         take(visits.values(key).annotate(**visit_counts), row_for, key, visits="n", visits_satisfied="ok")
 
     reopened_ids = Event.objects.filter(
-        verb="reopen",
+        verb=HotlineEvents.WORK_ORDER_REOPENED,
         target_type=ContentType.objects.get_for_model(WorkOrder),
         occurred_at__gte=start,
         occurred_at__lt=end,

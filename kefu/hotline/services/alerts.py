@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.accounts.models import Role, User
-from kefu.core.events import record_event
+from kefu.hotline.events import work_order_escalated_event
 from kefu.hotline.models import Alert, WorkOrder
 
 LEVEL_ROLES = {1: Role.TEAM_LEADER, 2: Role.DEPARTMENT_HEAD, 3: Role.CENTER_DIRECTOR}
@@ -96,10 +96,9 @@ def raise_level(
             f"工单{work_order.number}因紧急情况越级上报{LEVEL_NAMES[level]}，特此事后报告：{reason}",
             passed,
         )
-    record_event(
+    work_order_escalated_event(
         actor=actor,
-        target=work_order,
-        verb="escalated",
+        work_order=work_order,
         changes={"escalation_level": [old, level]},
         note=reason + ("（紧急，越级上报）" if skipped else ""),
     )

@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kefu.core.events import diff, record_event
+from kefu.core.events import diff
+from kefu.hotline.events import category_saved_event
 from kefu.hotline.models import Category, Priority
 
 RULE_FIELDS = [
@@ -51,13 +52,13 @@ def save_category(*, actor, category: Category) -> Category:
     check_category(category)
     if category.pk is None:
         category.save()
-        record_event(
-            actor=actor, target=category, verb="category_created", changes={"code": [None, category.code]}
+        category_saved_event(
+            actor=actor, category=category, created=True, changes={"code": [None, category.code]}
         )
         return category
     stored = Category.objects.select_for_update().get(pk=category.pk)
     changes = diff(stored, {field: getattr(category, field) for field in RULE_FIELDS})
     category.save()
     if changes:
-        record_event(actor=actor, target=category, verb="category_changed", changes=changes)
+        category_saved_event(actor=actor, category=category, created=False, changes=changes)
     return category

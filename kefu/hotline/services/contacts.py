@@ -9,13 +9,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kefu.accounts.models import ServiceArea, Unit
-from kefu.core.events import diff, record_event
+from kefu.core.events import diff
 from kefu.core.policies import get_policy
 from kefu.core.validators import normalise_phone
 from kefu.customers.models import Customer
 from kefu.customers.services import limit_number_search
 from kefu.fulltext.tokens import search_text_for
 from kefu.hotline import selectors
+from kefu.hotline.events import (
+    contact_corrected_event,
+    contact_opened_event,
+    work_order_created_event,
+    work_order_transferred_event,
+)
 from kefu.hotline.models import Callback, Category, Channel, Contact, Priority, WorkOrder
 from kefu.hotline.services import work_orders
 from kefu.hotline.services.alerts import raise_level
@@ -198,10 +204,9 @@ def _record_contact(
         transferred_to=target_unit if transfer else None,
         search_text=search_text_for(matter, caller_name[:100], stored_address, phone, number),
     )
-    record_event(
+    contact_opened_event(
         actor=actor,
-        target=contact,
-        verb="contact_opened",
+        contact=contact,
         changes={"category": [None, category.name], "disposition": [None, contact.get_disposition_display()]},
         note=routing.reason if routing else "",
     )
@@ -233,18 +238,16 @@ def _open_work_order(actor, contact: Contact, unit: Unit | None, reason: str) ->
         deadline=due.deadline,
         deadline_warnings=due.warnings,
     )
-    record_event(
+    work_order_created_event(
         actor=actor,
-        target=work_order,
-        verb="created",
+        work_order=work_order,
         changes={"owner": [None, str(actor)], "deadline": [None, work_orders._plain(due.deadline)]},
         note="；".join(due.warnings),
     )
     if transferred:
-        record_event(
+        work_order_transferred_event(
             actor=actor,
-            target=work_order,
-            verb="transfer",
+            work_order=work_order,
             changes={"state": [WorkOrder.State.NEW, WorkOrder.State.TRANSFERRED], "unit": [None, str(unit)]},
             note=reason,
         )
@@ -307,7 +310,7 @@ def correct_contact(*, actor, contact: Contact, reason: str, **values) -> Contac
         contact.matter, contact.caller_name, contact.address, contact.phone, contact.number, reply
     )
     contact.save()
-    record_event(actor=actor, target=contact, verb="corrected", changes=changes, note=reason.strip())
+    contact_corrected_event(actor=actor, contact=contact, changes=changes, note=reason.strip())
     return contact
 
 

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kefu.core.events import record_event
 from kefu.core.policies import get_policy
+from kefu.hotline.events import callback_recorded_event, return_visit_recorded_event
 from kefu.hotline.models import Alert, Callback, ReturnVisit, WorkOrder
 from kefu.hotline.services import work_orders
 from kefu.hotline.services.alerts import level_recipients, notify
@@ -41,10 +41,9 @@ def record_callback(
     callback.done_at, callback.done_by = now, actor
     callback.save()
     work_order = callback.work_order
-    record_event(
+    callback_recorded_event(
         actor=actor,
-        target=work_order,
-        verb="callback",
+        work_order=work_order,
         changes={"callback": [None, callback.get_outcome_display()]},
         note=f"第{callback.attempt}次回电：{callback.get_outcome_display()}"
         + (f"；{callback.feedback}" if callback.feedback else ""),
@@ -92,10 +91,9 @@ def record_return_visit(*, actor, work_order: WorkOrder, result: str, comment: s
         visited_at=timezone.now(),
         visited_by=actor,
     )
-    record_event(
+    return_visit_recorded_event(
         actor=actor,
-        target=work_order,
-        verb="return_visit",
+        work_order=work_order,
         changes={"return_visit": [None, visit.get_result_display()]},
         note=visit.comment,
     )

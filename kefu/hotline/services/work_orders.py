@@ -10,9 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.accounts.models import Role, Unit, User
-from kefu.core.events import record_event
 from kefu.core.policies import get_policy
 from kefu.fulltext.tokens import search_text_for
+from kefu.hotline.events import (
+    interim_reply_recorded_event,
+    work_order_co_units_changed_event,
+    work_order_handed_over_event,
+    work_order_moved_event,
+)
 from kefu.hotline.models import Alert, Callback, InterimReply, WorkOrder
 from kefu.hotline.services.alerts import notify
 
@@ -96,7 +101,7 @@ def _move(actor, work_order: WorkOrder, action: str, note: str = "", **changes) 
             recorded[field] = [_plain(old), _plain(value)]
     work_order.state = target
     work_order.save()
-    record_event(actor=actor, target=work_order, verb=action, changes=recorded, note=note)
+    work_order_moved_event(actor=actor, work_order=work_order, action=action, changes=recorded, note=note)
     return work_order
 
 
@@ -148,10 +153,9 @@ def set_co_units(*, actor, work_order: WorkOrder, units: list[Unit]) -> WorkOrde
     old = sorted(str(u) for u in work_order.co_units.all())
     work_order.co_units.set([u for u in units if u.pk != work_order.unit_id])
     new = sorted(str(u) for u in work_order.co_units.all())
-    record_event(
+    work_order_co_units_changed_event(
         actor=actor,
-        target=work_order,
-        verb="co_units",
+        work_order=work_order,
         changes={"co_units": ["、".join(old), "、".join(new)]},
     )
     return work_order
@@ -250,10 +254,9 @@ def hand_over(*, actor, work_order: WorkOrder, new_owner: User, reason: str) -> 
     old = work_order.owner
     work_order.owner = new_owner
     work_order.save(update_fields=["owner", "updated_at"])
-    record_event(
+    work_order_handed_over_event(
         actor=actor,
-        target=work_order,
-        verb="handed_over",
+        work_order=work_order,
         changes={"owner": [str(old), str(new_owner)]},
         note=reason,
     )
@@ -286,10 +289,9 @@ def interim_reply(*, actor, work_order: WorkOrder, plan: str, promised_at: datet
     # The alerts are about the new promise now.
     work_order.due_soon_alerted_at = work_order.overdue_alerted_at = None
     work_order.save(update_fields=["promised_at", "due_soon_alerted_at", "overdue_alerted_at", "updated_at"])
-    record_event(
+    interim_reply_recorded_event(
         actor=actor,
-        target=work_order,
-        verb="interim_reply",
+        work_order=work_order,
         changes={"promised_at": [_plain(old), _plain(promised_at)]},
         note=plan.strip(),
     )

@@ -118,7 +118,7 @@ def test_the_unit_works_the_order_through_the_api_and_the_agent_closes_it(world,
         {"result": "dissatisfied", "comment": "又漏"},
     )
     assert visit.status_code == 201 and visit.json()["state"] == "reopened"
-    assert [event["verb"] for event in visit.json()["timeline"]][-1] == "reopen"
+    assert [event["verb"] for event in visit.json()["timeline"]][-1] == "work_order.reopened"
 
 
 def test_an_illegal_transition_is_a_400_with_the_reason(world, as_user):

@@ -33,7 +33,15 @@ def test_the_whole_loop_from_transfer_to_close(world, order):
     # then
     assert closed.state == S.CLOSED
     verbs = [event.verb for event in events_for(order)]
-    assert {"created", "transfer", "accept", "reply", "callback", "call_back", "close"} <= set(verbs)
+    assert {
+        "work_order.created",
+        "work_order.transferred",
+        "work_order.accepted",
+        "work_order.replied",
+        "callback.recorded",
+        "work_order.called_back",
+        "work_order.closed",
+    } <= set(verbs)
 
 
 def test_the_owner_is_the_agent_who_took_the_call(world, order):
@@ -123,7 +131,7 @@ def test_a_hand_over_changes_the_owner_and_is_recorded(world, order):
         actor=world.agent, work_order=order, new_owner=world.night_agent, reason="交班，移交乙跟进"
     )
     assert moved.owner == world.night_agent
-    event = events_for(order).filter(verb="handed_over").get()
+    event = events_for(order).filter(verb="work_order.handed_over").get()
     assert event.changes["owner"] == ["话务员甲", "话务员乙"]
 
 
@@ -178,4 +186,4 @@ def test_a_departing_agents_open_orders_move_to_a_colleague_one_event_each(world
     for order in (first, second):
         order.refresh_from_db()
         assert order.owner == world.night_agent
-        assert events_for(order).filter(verb="handed_over", note="话务员甲离职").count() == 1
+        assert events_for(order).filter(verb="work_order.handed_over", note="话务员甲离职").count() == 1

@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from kefu.accounts.models import Center
+from kefu.core.events import verb_label
 from kefu.core.excel import XLSX
 from kefu.core.params import object_id, page_number
 from kefu.core.policies import policies
@@ -134,27 +135,6 @@ FIELDS = {
 }
 
 
-VERBS = {
-    "created": "创建工单",
-    "contact_opened": "受理登记",
-    "corrected": "更正登记",
-    "transfer": "转办",
-    "reassign": "改派",
-    "accept": "受理",
-    "return": "退回",
-    "reply": "回复办理结果",
-    "call_back": "回访客户",
-    "close": "办结",
-    "reopen": "重新打开",
-    "escalated": "上报督办",
-    "handed_over": "移交首问责任",
-    "interim_reply": "阶段答复",
-    "callback": "回电",
-    "return_visit": "回访",
-    "co_units": "设置协办单位",
-}
-
-
 def _event_lines(events, masker) -> list[dict]:
     """Events in words: time, actor, verb in Chinese, each change as old → new, the note."""
     states = dict(WorkOrder.State.choices)
@@ -176,7 +156,7 @@ def _event_lines(events, masker) -> list[dict]:
             {
                 "at": event.occurred_at,
                 "actor": (event.actor.name or event.actor.username) if event.actor else "系统",
-                "verb": VERBS.get(event.verb, event.verb),
+                "verb": verb_label(event.verb),
                 "changes": changes,
                 "note": event.note,
             }

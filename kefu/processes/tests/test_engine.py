@@ -136,7 +136,7 @@ def test_return_to_an_earlier_stage_needs_a_reason_and_cannot_go_forward(clerk):
         actor=clerk, process=process, stage_code="survey_design", reason="图纸口径有误"
     )
     assert process.current_stage.code == "survey_design"
-    assert events_for(process).filter(verb="returned", note="图纸口径有误").exists()
+    assert events_for(process).filter(verb="process.returned", note="图纸口径有误").exists()
 
 
 def test_a_rejected_application_with_a_fee_asks_for_a_refund_approval(clerk, head):
