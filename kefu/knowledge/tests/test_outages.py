@@ -168,7 +168,7 @@ def test_the_panel_without_an_outage_offers_the_most_used_articles(client_for, a
     ArticleFactory(title="很少用的条目", use_count=1)
     ArticleFactory(title="最常用的条目", use_count=50)
     html = client_for(agent).get("/knowledge/for-area/", {"area": area.pk}).content.decode()
-    assert "outage-alert" not in html.split("<style>")[0]
+    assert "outage-alert" not in html
     assert html.index("最常用的条目") < html.index("很少用的条目")
 
 
@@ -219,7 +219,7 @@ def test_a_team_leader_publishes_and_cancels_an_outage_through_the_pages(client_
     assert timezone.localtime(outage.starts_at).hour == 8
     assert "江城路计划停水" in client.get("/knowledge/outages/?tab=upcoming").content.decode()
     printed = client.get(f"/knowledge/outages/{outage.pk}/print/").content.decode()
-    assert "停 水 通 知" in printed and "2030年6月3日 08:00至18:00" in printed
+    assert "停水通知" in printed and "2030年6月3日 08:00至18:00" in printed
     client.post(f"/knowledge/outages/{outage.pk}/cancel/", {"reason": "施工推迟"})
     outage.refresh_from_db()
     assert outage.status == PlannedOutage.Status.CANCELLED

@@ -230,7 +230,8 @@ def test_the_monthly_page_lists_the_month_with_print_and_month_navigation(client
     assert page.status_code == 200
     text = page.content.decode()
     assert "2026年11月接水点编号发放月报" in text and "张伟" in text and "赵敏" not in text
-    assert "data-print" in text and "@media print" in text  # printed through static/kefu/print.js (CSP)
+    # printed through static/kefu/print.js (CSP), with the signature lines only on paper
+    assert "data-print" in text and 'class="print-only"' in text and "制表人" in text
     assert "?month=2026-10" in text and "?month=2026-12" in text
     assert 'type="month"' in text and "format=xlsx" in text
 
