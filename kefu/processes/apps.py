@@ -10,13 +10,15 @@ class ProcessesConfig(AppConfig):
         # What this app tells the platform (kefu.core.registry): its rules and its roles' defaults.
         from kefu.core.policies import declare_rules
         from kefu.core.registry import platform
-        from kefu.processes import demo, jobs, policies, roles
+        from kefu.processes import demo, jobs, policies, report_kinds, roles
 
         declare_rules(self.verbose_name, policies.RULES)
         platform.add_role_permissions(roles.DEFAULT_PERMISSIONS)
         for job in jobs.JOBS:
             platform.add_job(job)
         platform.add_seeder(demo.SEEDER)
+        for kind in report_kinds.KINDS:  # built here, stored and rendered by kefu.reports
+            platform.add_report_kind(kind.code, kind)
 
         # Its place in the top navigation and its home tile (the same permissions as its pages).
         from kefu.core.navigation import any_permission

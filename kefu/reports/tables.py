@@ -1,8 +1,7 @@
 """The summaries laid out as titled tables, once, for the page, the printout and the workbook alike:
 the three cannot show different figures because none of them arranges the figures itself."""
 
-from dataclasses import dataclass, field
-
+from kefu.core.documents import Table
 from kefu.core.policies import policy
 from kefu.reports.selectors import (
     ESCALATION_LEVELS,
@@ -15,21 +14,6 @@ from kefu.reports.selectors import (
 )
 
 WEEKDAYS = "一二三四五六日"
-
-
-@dataclass
-class Table:
-    title: str
-    headers: list[str]
-    rows: list[list] = field(default_factory=list)
-    footer: list | None = None  # the 合计 row
-    note: str = ""
-    # Rows to draw attention to (below target); indexes into `rows`.
-    flagged: set[int] = field(default_factory=set)
-
-    @property
-    def flagged_rows(self) -> list[tuple[list, bool]]:
-        return [(row, i in self.flagged) for i, row in enumerate(self.rows)]
 
 
 def rate(value: float | None) -> str:
