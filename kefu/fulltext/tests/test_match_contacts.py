@@ -3,6 +3,7 @@ import pytest
 from kefu.fulltext.query import match_contacts
 from kefu.fulltext.tokens import search_text_for
 from kefu.hotline.models import Contact
+from kefu.hotline.tests.factories import ContactFactory
 
 
 def found(query):
@@ -10,13 +11,25 @@ def found(query):
 
 
 @pytest.fixture
-def contacts(make_contact):
+def contacts(agent):
     # given
-    make_contact("小区今天突然停水了，请尽快恢复", caller_name="王建国", address="幸福路88号阳光花园3幢")
-    make_contact("楼道水管漏水严重，水表漏水", caller_name="李秀英", phone="13812345678")
-    make_contact("家里水压太低，楼上用不了水", address="人民大道12号")
-    make_contact("咨询停水通知什么时候发布", phone="0571-86001234")
-    make_contact("水费账单有疑问，抄表员没来抄表")
+    ContactFactory(
+        actor=agent,
+        answered=True,
+        matter="小区今天突然停水了，请尽快恢复",
+        caller_name="王建国",
+        address="幸福路88号阳光花园3幢",
+    )
+    ContactFactory(
+        actor=agent,
+        answered=True,
+        matter="楼道水管漏水严重，水表漏水",
+        caller_name="李秀英",
+        phone="13812345678",
+    )
+    ContactFactory(actor=agent, answered=True, matter="家里水压太低，楼上用不了水", address="人民大道12号")
+    ContactFactory(actor=agent, answered=True, matter="咨询停水通知什么时候发布", phone="0571-86001234")
+    ContactFactory(actor=agent, answered=True, matter="水费账单有疑问，抄表员没来抄表")
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from kefu.fulltext.query import match_contacts
 from kefu.fulltext.sqlite import ensure_sqlite_index
 from kefu.fulltext.tokens import search_text_for
 from kefu.hotline.models import Contact
+from kefu.hotline.tests.factories import ContactFactory
 
 pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 index is SQLite's")
 
@@ -13,9 +14,9 @@ def test_a_complete_index_is_left_alone(db):
     assert ensure_sqlite_index(connection) is False
 
 
-def test_lost_triggers_are_recreated_and_the_index_rebuilt(make_contact):
+def test_lost_triggers_are_recreated_and_the_index_rebuilt(agent):
     # given: a migration that rebuilt hotline_contact dropped the triggers, then a contact changed
-    contact = make_contact("小区今天突然停水了")
+    contact = ContactFactory(actor=agent, answered=True, matter="小区今天突然停水了")
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER fulltext_contact_au")
     Contact.objects.filter(pk=contact.pk).update(search_text=search_text_for("楼道水管漏水严重"))

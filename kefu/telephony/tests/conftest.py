@@ -1,4 +1,5 @@
-"""Telephony fixtures: the PBX's account and token, a poster of events, and hotline rows for the pop."""
+"""Telephony fixtures: the PBX's account and token and a poster of events. Hotline rows for the pop come
+from the hotline's ContactFactory and WorkOrderFactory."""
 
 import json
 from datetime import datetime, timedelta
@@ -9,7 +10,6 @@ import time_machine
 
 from kefu.accounts.auth import issue_token
 from kefu.accounts.models import Role
-from kefu.hotline.models import Category, Contact, WorkOrder
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A fixed "now" for every test that needs one: ring seconds and the pop's windows depend on it.
@@ -65,50 +65,3 @@ def post_event(client, pbx_token):
 
 def seconds(n: float) -> timedelta:
     return timedelta(seconds=n)
-
-
-@pytest.fixture
-def category(db):
-    return Category.objects.order_by("sort_order", "code").first()
-
-
-_sequence = iter(range(1, 1_000_000))
-
-
-@pytest.fixture
-def make_contact(category):
-    def make(*, customer=None, agent, phone="", matter="咨询水费", received_at=None):
-        received_at = received_at or NOW - timedelta(days=3)
-        n = next(_sequence)
-        return Contact.objects.create(
-            number=f"RX{n:08d}",
-            received_on=received_at.date(),
-            sequence=n,
-            received_at=received_at,
-            agent=agent,
-            customer=customer,
-            phone=phone or (customer.phone if customer else ""),
-            matter=matter,
-            original_matter=matter,
-            category=category,
-            disposition=Contact.Disposition.ANSWERED,
-        )
-
-    return make
-
-
-@pytest.fixture
-def make_work_order(make_contact, category):
-    def make(*, customer, agent, state=WorkOrder.State.TRANSFERRED, deadline=None):
-        contact = make_contact(customer=customer, agent=agent, matter="水压低，请派人查看")
-        return WorkOrder.objects.create(
-            number=f"GD{contact.sequence:08d}",
-            contact=contact,
-            category=category,
-            state=state,
-            owner=agent,
-            customer=customer,
-            deadline=deadline or NOW + timedelta(days=2),
-        )
-
-    return make

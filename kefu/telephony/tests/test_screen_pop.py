@@ -8,8 +8,11 @@ from django.urls import reverse
 
 from kefu.customers.tests.factories import ContactPersonFactory, CustomerFactory
 from kefu.hotline.models import WorkOrder
+from kefu.hotline.tests.factories import ContactFactory, WorkOrderFactory
 from kefu.telephony import selectors
 from kefu.telephony.tests.conftest import NOW, seconds
+
+THREE_DAYS_AGO = NOW - seconds(86400 * 3)
 
 POP = "/telephony/pop/"
 
@@ -91,18 +94,19 @@ def test_the_apology_hint_stays_once_a_late_call_is_answered(client_for, agent, 
     assert "对不起，让您久等了" in html
 
 
-def test_the_pop_lists_open_work_orders_and_recent_contacts(
-    client_for, agent, post_event, make_work_order, make_contact, now
-):
+def test_the_pop_lists_open_work_orders_and_recent_contacts(client_for, agent, post_event, now):
     # given a customer with an open and a closed work order (each from a contact three days ago),
     # and six contacts before those
     customer = CustomerFactory(phone="13812345678")
-    open_order = make_work_order(customer=customer, agent=agent)
-    closed_order = make_work_order(customer=customer, agent=agent, state=WorkOrder.State.CLOSED)
+    open_order = WorkOrderFactory(customer=customer, owner=agent, received_at=THREE_DAYS_AGO)
+    closed_order = WorkOrderFactory(
+        customer=customer, owner=agent, received_at=THREE_DAYS_AGO, state=WorkOrder.State.CLOSED
+    )
     for day in range(6):
-        make_contact(
+        ContactFactory(
+            answered=True,
             customer=customer,
-            agent=agent,
+            actor=agent,
             matter=f"第{day}次来电：" + "很长的事项" * 20,
             received_at=NOW - seconds(86400 * (day + 10)),
         )
@@ -130,9 +134,11 @@ def test_the_fill_link_carries_customer_phone_and_call(client_for, agent, post_e
 
 
 def test_a_number_in_no_archive_offers_a_new_registration_and_shows_its_earlier_contacts(
-    client_for, agent, post_event, make_contact, now
+    client_for, agent, post_event, now
 ):
-    make_contact(agent=agent, phone="13700001234", matter="上次反映停水")
+    ContactFactory(
+        answered=True, actor=agent, phone="13700001234", matter="上次反映停水", received_at=THREE_DAYS_AGO
+    )
     post_event(event="ring", caller="13700001234")
     html = htmx_get(client_for(agent), POP).content.decode()
     assert "档案中没有使用此号码的客户" in html
@@ -184,9 +190,9 @@ def test_the_pop_needs_the_permission_to_take_calls(client_for, archivist, now):
 # The API
 
 
-def test_the_api_gives_the_same_pop(client_for, agent, post_event, make_work_order, now):
+def test_the_api_gives_the_same_pop(client_for, agent, post_event, now):
     customer = CustomerFactory(name="王建国", phone="13812345678")
-    order = make_work_order(customer=customer, agent=agent)
+    order = WorkOrderFactory(customer=customer, owner=agent, received_at=THREE_DAYS_AGO)
     post_event(event="ring", at=NOW - seconds(20))
     body = client_for(agent).get("/api/telephony/screen-pop").json()
     assert body["call"]["caller_number"] == "13812345678"
@@ -221,16 +227,22 @@ def test_the_api_pop_works_with_a_token(client, agent, post_event, now):
 
 
 @pytest.fixture
-def busy_number(agent, make_work_order, make_contact):
+def busy_number(agent, now):
     """A number shared by a customer's own phone and three customers' contact persons, each with
     open work orders and contacts: everything the pop reads, several times over."""
     own = CustomerFactory(phone="13812345678")
     others = [ContactPersonFactory(phone="13812345678").customer for _ in range(3)]
     for customer in [own, *others]:
-        make_work_order(customer=customer, agent=agent)
-        make_work_order(customer=customer, agent=agent)
+        WorkOrderFactory(customer=customer, owner=agent, received_at=THREE_DAYS_AGO)
+        WorkOrderFactory(customer=customer, owner=agent, received_at=THREE_DAYS_AGO)
         for day in range(7):
-            make_contact(customer=customer, agent=agent, received_at=NOW - seconds(86400 * (day + 1)))
+            ContactFactory(
+                answered=True,
+                matter="咨询水费",
+                customer=customer,
+                actor=agent,
+                received_at=NOW - seconds(86400 * (day + 1)),
+            )
     return [own, *others]
 
 
@@ -253,7 +265,7 @@ def test_the_pop_runs_a_fixed_small_number_of_queries(
 
 
 def test_the_selector_queries_do_not_grow_with_the_customers_found(
-    agent, post_event, busy_number, make_work_order, django_assert_num_queries, now
+    agent, post_event, busy_number, django_assert_num_queries, now
 ):
     # given the busy number's pop, counted
     post_event(event="ring")
@@ -262,7 +274,11 @@ def test_the_selector_queries_do_not_grow_with_the_customers_found(
         selectors.screen_pop_for(agent)
     # when two more customers share the number
     for _ in range(2):
-        make_work_order(customer=ContactPersonFactory(phone="13812345678").customer, agent=agent)
+        WorkOrderFactory(
+            customer=ContactPersonFactory(phone="13812345678").customer,
+            owner=agent,
+            received_at=THREE_DAYS_AGO,
+        )
     # then the pop still takes the same queries
     with django_assert_num_queries(len(captured.captured_queries)):
         pop = selectors.screen_pop_for(agent)
