@@ -9,7 +9,25 @@ from django.core.exceptions import ValidationError
 
 from kefu.accounts.models import Role
 from kefu.core.models import Policy
-from kefu.core.policies import DEFAULTS, DOMAINS, KIND_NAMES, LOCAL_DEFAULT, get_policy, policy
+from kefu.core.policies import (
+    BOOL,
+    CHOICE,
+    DATE,
+    DEFAULTS,
+    DOMAINS,
+    HOURS,
+    KIND_NAMES,
+    LOCAL_DEFAULT,
+    LONG_TEXT,
+    MINUTES,
+    SECONDS,
+    TEXT,
+    WORKING_DAYS,
+    Rule,
+    get_policy,
+    policies,
+    policy,
+)
 from kefu.core.services import set_policy
 
 ADD_URL = "/admin/core/policy/add/"
@@ -193,3 +211,61 @@ def test_a_rule_naming_a_hotline_category_accepts_an_existing_one(superuser):
 
     # then
     assert get_policy("processes.arrears_category") == "repair"
+
+
+@pytest.mark.parametrize(
+    "rule, given, typed",
+    [
+        (Rule(2, "间隔", kind=HOURS, minimum=1, maximum=72), " 3 ", 3),
+        (Rule(30, "预约提前", kind=MINUTES), "45", 45),
+        (Rule(60, "等待", kind=SECONDS, minimum=10), 90, 90),
+        (Rule(60, "延期", kind=WORKING_DAYS, minimum=1, maximum=366), "5", 5),
+        (Rule("2026-01-01", "启用日期", kind=DATE), "2026-3-9", date(2026, 3, 9)),
+        (Rule(True, "是否提醒"), "否", False),
+        (Rule(False, "是否提醒", kind=BOOL), "true", True),
+        (Rule("sms", "通知方式", kind=CHOICE, choices=(("sms", "短信"), ("call", "电话"))), " call ", "call"),
+        (Rule("您好", "话术", kind=LONG_TEXT), "第一行\r\n第二行", "第一行\n第二行"),
+    ],
+)
+def test_each_kind_reads_its_python_value(rule, given, typed):
+    assert rule.typed(given) == typed
+    assert rule.typed(rule.stored(given)) == typed
+
+
+@pytest.mark.parametrize(
+    "rule, given, bound",
+    [
+        (Rule(2, "间隔", kind=HOURS, minimum=1, maximum=72), "73", "1至72之间的整数（小时）"),
+        (Rule(60, "延期", kind=WORKING_DAYS, minimum=1, maximum=366), "0", "1至366之间的整数（个工作日）"),
+        (Rule("2026-01-01", "启用日期", kind=DATE), "2026-02-30", "日期（YYYY-MM-DD"),
+        (Rule(True, "是否提醒"), "也许", "“是”或“否”"),
+        (
+            Rule("sms", "通知方式", kind=CHOICE, choices=(("sms", "短信"), ("call", "电话"))),
+            "fax",
+            "sms（短信）",
+        ),
+        (Rule("您好", "话术", kind=LONG_TEXT), "x" * 2001, "不超过2000个字符"),
+        (Rule("JSD", "前缀", kind=TEXT), "两\n行", "一行文本"),
+    ],
+)
+def test_each_kind_refuses_what_it_is_not_naming_the_rule(rule, given, bound):
+    with pytest.raises(ValidationError) as refused:
+        rule.typed(given)
+    assert f"规则“{rule.label}”" in refused.value.messages[0] and bound in refused.value.messages[0]
+
+
+def test_durations_carry_their_unit_and_a_rule_of_an_unknown_kind_is_a_programming_error():
+    assert Rule(2, "间隔", kind=HOURS).unit == "小时"
+    assert Rule(2, "延期", kind=WORKING_DAYS).unit == "个工作日"
+    with pytest.raises(ValueError):
+        Rule(2, "间隔", kind="fortnights")
+
+
+def test_policies_reads_several_rules_in_one_query(superuser, django_assert_num_queries):
+    # given
+    set_policy(actor=superuser, key="telephony.pop_ringing_minutes", value=20)
+
+    # when / then
+    with django_assert_num_queries(1):
+        values = policies("telephony.pop_ringing_minutes", "telephony.pop_after_hangup_minutes")
+    assert values == (20, 2)
