@@ -200,3 +200,8 @@ def test_the_print_view_lists_every_rule(client_for, administrator):
     assert response.status_code == 200
     assert response.templates[0].name == "core/rules_print.html"
     assert sum(len(rows) for _, rows in response.context["groups"]) == len(DEFAULTS)
+
+
+def test_the_navigation_leads_those_who_may_view_the_rules_to_them(client_for, administrator, agent):
+    assert 'href="/rules/"' in client_for(administrator).get("/").content.decode()
+    assert 'href="/rules/"' not in client_for(agent).get("/").content.decode()
