@@ -16,6 +16,7 @@ from django.utils import timezone
 from kefu.hotline import classifier
 from kefu.hotline.classifier import training
 from kefu.hotline.models import Category, Contact
+from kefu.hotline.tests.factories import ContactFactory
 
 HARD_PAIRS = [
     # A planned, announced outage is a question; an unexplained one is a fault.
@@ -79,18 +80,15 @@ def starter_model(settings, no_model_file):
 
 
 def make_contacts(category, matters, agent):
+    """Calls the agent answered under `category`, one a day going back, recorded as calls are."""
     now = timezone.now()
     for i, matter in enumerate(matters, start=1):
-        Contact.objects.create(
-            number=f"T{category.code[:6]}{i:04d}",
-            received_on=now.date() - dt.timedelta(days=i),
-            sequence=i,
-            received_at=now - dt.timedelta(days=i),
-            agent=agent,
-            matter=matter,
-            original_matter=matter,
+        ContactFactory(
+            actor=agent,
             category=category,
             disposition=Contact.Disposition.ANSWERED,
+            matter=matter,
+            received_at=now - dt.timedelta(days=i),
         )
 
 

@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 from kefu.accounts.models import Role
 from kefu.accounts.tests.factories import ServiceAreaFactory, UnitFactory
 from kefu.customers.tests.factories import CustomerFactory
-from kefu.hotline.models import Category, Contact
-from kefu.hotline.services.contacts import correct_contact, open_contact
+from kefu.hotline.models import Contact
+from kefu.hotline.services.contacts import correct_contact
+from kefu.hotline.tests.factories import ContactFactory
 
 H2_HEADER = (
     "序号",
@@ -34,22 +35,13 @@ def area(db):
 
 
 def consult(agent, matter="请问阶梯水价怎么算", **kwargs) -> Contact:
-    return open_contact(
-        actor=agent,
-        matter=matter,
-        category=Category.objects.get(code="consult"),
-        disposition="answered",
-        result="已告知阶梯水价标准",
-        **kwargs,
-    )
+    return ContactFactory(actor=agent, answered=True, matter=matter, result="已告知阶梯水价标准", **kwargs)
 
 
 def transferred_repair(agent, area, matter="文三路水管爆裂") -> Contact:
-    return open_contact(
+    return ContactFactory(
         actor=agent,
         matter=matter,
-        category=Category.objects.get(code="repair"),
-        disposition="transferred",
         customer=CustomerFactory(service_area=area, name="李秀英"),
         phone="13912345678",
     )

@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 from kefu.accounts.models import Role
 from kefu.accounts.tests.factories import ServiceAreaFactory, UnitFactory
 from kefu.customers.tests.factories import CustomerFactory
-from kefu.hotline.models import Alert, Callback, Category, WorkOrder
+from kefu.hotline.models import Alert, Callback, WorkOrder
 from kefu.hotline.services import follow_up, work_orders
-from kefu.hotline.services.contacts import open_contact
+from kefu.hotline.tests.factories import ContactFactory
 
 
 @pytest.fixture
@@ -37,14 +37,8 @@ def unit_staff(make_user, branch):
 
 
 def repair(agent, area, matter="家里没水了", **kwargs) -> WorkOrder:
-    customer = CustomerFactory(service_area=area)
-    contact = open_contact(
-        actor=agent,
-        matter=matter,
-        category=Category.objects.get(code="repair"),
-        disposition="transferred",
-        customer=customer,
-        **kwargs,
+    contact = ContactFactory(
+        actor=agent, matter=matter, customer=CustomerFactory(service_area=area), **kwargs
     )
     return WorkOrder.objects.get(contact=contact)
 
