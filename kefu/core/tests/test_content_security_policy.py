@@ -71,6 +71,18 @@ def test_the_api_docs_use_the_bundled_swagger_ui_not_a_cdn(client_for, administr
     assert "cdn" not in page.lower()
 
 
+def test_the_api_docs_name_no_other_host_and_their_files_are_served_by_kefu(client_for, administrator):
+    # given the docs page as a member of staff sees it
+    client = client_for(administrator)
+    page = client.get("/api/docs").content.decode()
+    # when every file it loads is read off the page
+    addresses = re.findall(r'(?:src|href)="([^"]+)"', page)
+    # then none is on another host, and kefu serves each (scripts, stylesheet, icons) itself
+    assert addresses and not [a for a in addresses if "//" in a]
+    assert {client.get(a).status_code for a in addresses} == {200}
+    assert "http" not in page.split('id="swagger-settings"')[1].split("</script>")[0]
+
+
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
 INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
 
