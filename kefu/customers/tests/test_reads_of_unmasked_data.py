@@ -118,21 +118,13 @@ def transferred_repair(db, agent):
     """A repair for a customer of the east branch, transferred to the branch; the branch's repairer."""
     from kefu.accounts.models import Role
     from kefu.accounts.tests.factories import ServiceAreaFactory, UnitFactory, UserFactory
-    from kefu.hotline.models import Category
-    from kefu.hotline.services.contacts import open_contact
+    from kefu.hotline.tests.factories import ContactFactory
 
     branch = UnitFactory(name="城东供水分公司")
     customer = CustomerFactory(
         name="王建国", phone="13912345678", service_area=ServiceAreaFactory(branch=branch)
     )
-    contact = open_contact(
-        actor=agent,
-        matter="水表井漏水",
-        category=Category.objects.get(code="repair"),
-        disposition="transferred",
-        customer=customer,
-        phone="13912345678",
-    )
+    contact = ContactFactory(actor=agent, matter="水表井漏水", customer=customer, phone="13912345678")
     repairer = UserFactory(role=Role.UNIT_STAFF, username="east", name="城东维修员", unit=branch)
     return contact.work_order, repairer
 
