@@ -20,6 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from kefu.core import params, periods
 from kefu.core.excel import XLSX, export_workbook, set_widths, styled_cells
 from kefu.core.permissions import can, require
+from kefu.core.responses import bad_request
 from kefu.processes import reports
 
 PERMISSION = "processes.view_process"
@@ -77,12 +78,7 @@ def daily(request):
     try:
         day = _parse_day(value, today)
     except ValidationError as error:
-        return render(
-            request,
-            "processes/reports/daily.html",
-            {**context, "error": "；".join(error.messages)},
-            status=400,
-        )
+        return bad_request(request, "processes/reports/daily.html", error, **context)
     report = reports.daily_report(day)
     if _wants_xlsx(request):
         return _download(_daily_workbook(report), f"{day:%Y年%m月%d日}用水申请日报.xlsx")
@@ -113,12 +109,7 @@ def monthly(request, report: str):
             "month_value": value,
             "kind": report,
         }
-        return render(
-            request,
-            "processes/reports/monthly.html",
-            {**context, "error": "；".join(error.messages)},
-            status=400,
-        )
+        return bad_request(request, "processes/reports/monthly.html", error, **context)
     month_value = f"{period.start:%Y-%m}"
     if report == "collections" and _wants_xlsx(request):
         # The collection app's workbook is the collections report; do not write a second one.

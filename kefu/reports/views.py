@@ -10,16 +10,13 @@ from django.views.decorators.http import require_GET
 from kefu.core import periods
 from kefu.core.excel import xlsx_response
 from kefu.core.permissions import can
+from kefu.core.responses import bad_request
 from kefu.customers.masking import Masker
 from kefu.reports import exports, selectors
 from kefu.reports.permissions import REPORTS_PERMISSION, is_unit_staff, require_reports
 from kefu.reports.tables import monthly_tables, timeliness_table, weekly_tables
 
 TEAM_REPORTS = "reports.view_team_report"
-
-
-def _bad_request(request, template: str, error: ValidationError, **context):
-    return render(request, template, {"error": "；".join(error.messages), **context}, status=400)
 
 
 @require_GET
@@ -53,7 +50,7 @@ def monthly(request):
     try:
         period = periods.parse_month(value)
     except ValidationError as error:
-        return _bad_request(request, "reports/monthly.html", error, month_value=value)
+        return bad_request(request, "reports/monthly.html", error, month_value=value)
     summary = selectors.monthly_summary(period)
     context = {
         "period": period,
@@ -74,7 +71,7 @@ def monthly_xlsx(request):
     try:
         period = periods.parse_month(value)
     except ValidationError as error:
-        return _bad_request(request, "reports/monthly.html", error, month_value=value)
+        return bad_request(request, "reports/monthly.html", error, month_value=value)
     masker = Masker(request.user)
 
     def write(output):
@@ -90,7 +87,7 @@ def weekly(request):
     try:
         period = periods.parse_week(value)
     except ValidationError as error:
-        return _bad_request(request, "reports/weekly.html", error, week_value=value)
+        return bad_request(request, "reports/weekly.html", error, week_value=value)
     summary = selectors.weekly_summary(period)
     context = {
         "period": period,
@@ -113,7 +110,7 @@ def weekly_xlsx(request):
     try:
         period = periods.parse_week(value)
     except ValidationError as error:
-        return _bad_request(request, "reports/weekly.html", error, week_value=value)
+        return bad_request(request, "reports/weekly.html", error, week_value=value)
     filename = f"督办反馈回访周汇总-{period.start}.xlsx"
     return xlsx_response(lambda output: exports.weekly_workbook(period, output), filename)
 
@@ -135,7 +132,7 @@ def timeliness(request):
     try:
         period, by = _timeliness_input(request)
     except ValidationError as error:
-        return _bad_request(request, "reports/timeliness.html", error, form=_form(request))
+        return bad_request(request, "reports/timeliness.html", error, form=_form(request))
     result = selectors.transfer_timeliness(period, by=by)
     form = {"from": period.start.isoformat(), "to": period.last_day.isoformat(), "by": by}
     return render(
@@ -151,7 +148,7 @@ def timeliness_xlsx(request):
     try:
         period, by = _timeliness_input(request)
     except ValidationError as error:
-        return _bad_request(request, "reports/timeliness.html", error, form=_form(request))
+        return bad_request(request, "reports/timeliness.html", error, form=_form(request))
     result = selectors.transfer_timeliness(period, by=by)
     filename = f"转办及时率-{period.start}至{period.last_day}.xlsx"
     return xlsx_response(lambda output: exports.timeliness_workbook(result, output), filename)

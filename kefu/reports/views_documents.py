@@ -73,7 +73,6 @@ def _list(request, kinds, form, *, status: int = 200):
     page = Paginator(reports.order_by("-created_at", "-id"), PER_PAGE).get_page(request.GET.get("page"))
     for report in page:
         report.kind_label = codes[report.kind].label
-    query = urlencode({k: v for k, v in (("kind", kind), ("month", month)) if v})
     return render(
         request,
         "reports/documents/list.html",
@@ -83,7 +82,6 @@ def _list(request, kinds, form, *, status: int = 200):
             "form": form,
             "kind_value": kind,
             "month_value": month,
-            "query": query,
             "error": "；".join(errors),
         },
         status=400 if errors else status,
