@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from kefu.core.documents import DAY, MONTH, Document, ReportKind, Table
 from kefu.core.periods import Period
+from kefu.core.policies import policy
 from kefu.processes.reports import daily_report, monthly_report
 
 PROCESSES = "processes.view_process"
@@ -43,7 +44,7 @@ def counter_daily(period: Period, unit=None) -> Document:
             ),
             Table(title="在办业务", headers=["在办业务", "其中超期"], rows=[[in_hand, overdue]]),
         ],
-        notes=[made + "；每日17:00报送（营业窗口工作制度1.5）。"],
+        notes=[made + f"；每日{policy('processes.daily_report_time'):%H:%M}报送（供水手册第六章1.5）。"],
         figures=figures([("受理业务", report.started_total), ("在办", in_hand), ("超期", overdue)]),
     )
 
