@@ -8,7 +8,8 @@ from kefu.accounts.models import Role
 from kefu.core.navigation import soon
 from kefu.core.registry import platform
 
-# (label, url name, permissions any one of which shows it): the navigation as it was before the registry.
+# (label, url name, permissions any one of which shows it): the navigation as it was before the registry
+# (and 业务规则, new with it).
 BEFORE = [
     ("首页", "home", None),
     ("热线受理", "hotline:workspace", ("hotline.add_contact",)),
@@ -28,6 +29,8 @@ BEFORE = [
     ("报表", "reports:index", ("hotline.export_register", "reports.view_team_report")),
     ("组织人员", "accounts:staff_list", ("accounts.view_user",)),
     ("工作日历", "core:calendar", ("core.view_calendarday",)),
+    # added by issue 12 with the rules catalogue
+    ("业务规则", "core:rules", ("core.view_policy",)),
 ]
 
 
