@@ -15,9 +15,6 @@ from kefu.core.policies import (
     WHOLE_KINDS,
 )
 
-# The one join of a refusal's reasons lives in kefu.core.responses; re-exported for form users.
-from kefu.core.responses import error_text as error_text
-
 
 def validate_day(value) -> None:
     check_day(value)

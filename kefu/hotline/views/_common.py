@@ -11,7 +11,6 @@ from kefu.core.events import verb_label
 from kefu.core.excel import XLSX
 from kefu.core.params import object_id, page_number
 from kefu.core.policies import policies
-from kefu.core.responses import error_text
 from kefu.hotline import selectors
 from kefu.hotline.models import Contact, WorkOrder
 from kefu.hotline.policies import CENTER_PLACEHOLDER
@@ -41,11 +40,6 @@ def _page(request) -> int:
 
 def _int(value) -> int | None:
     return object_id(value)
-
-
-def _form_errors_text(form) -> str:
-    # The one join lives in kefu.core.responses; kept under this name until work_orders.py calls it.
-    return error_text(form)
 
 
 def _count_label(queryset) -> str:

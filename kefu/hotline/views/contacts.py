@@ -6,8 +6,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kefu.core.events import events_for
-from kefu.core.forms import add_service_errors, error_text
+from kefu.core.forms import add_service_errors
 from kefu.core.permissions import require
+from kefu.core.responses import error_text
 from kefu.customers.masking import Masker
 from kefu.customers.services import SearchRateLimited
 from kefu.hotline import exports, forms, selectors

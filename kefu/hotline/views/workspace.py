@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from kefu.accounts.models import ServiceArea, Unit
-from kefu.core.forms import add_service_errors, error_text
+from kefu.core.forms import add_service_errors
 from kefu.core.permissions import can, require
 from kefu.core.policies import get_policy
+from kefu.core.responses import error_text
 from kefu.customers.masking import Masker
 from kefu.customers.models import ArchiveAccess, Customer
 from kefu.customers.permissions import get_customer_for
