@@ -282,7 +282,7 @@ class Chain:
         application = StageDefinition.objects.get(definition__code="new_connection", code="application")
         step("facts", self.action(process_id, {"action": "facts", "facts": CLEAR_FACTS}))
         for doc in application.documents_for(customer.kind):
-            step("document", self.action(process_id, {"action": "document", "document": doc["code"]}))
+            step("document", self.action(process_id, {"action": "documents", "documents": [doc["code"]]}))
         step("advance", self.action(process_id, {"action": "advance", "reason": ""}))
         step("advance_unit", self.action(process_id, {"action": "advance", "reason": ""}))
         process = Process.objects.select_related("current_stage").get(pk=process_id)
@@ -321,9 +321,9 @@ class Chain:
         process = Process.objects.select_related("definition", "customer", "current_stage").get(pk=process_id)
         if payload["action"] == "facts":
             return lambda: services.set_facts(actor=self.clerk, process=process, facts=payload["facts"])
-        if payload["action"] == "document":
+        if payload["action"] == "documents":
             return lambda: services.receive_document(
-                actor=self.clerk, process=process, code=payload["document"]
+                actor=self.clerk, process=process, code=payload["documents"][0]
             )
         return lambda: services.advance(actor=self.clerk, process=process, note=payload["reason"])
 
@@ -349,7 +349,7 @@ def bench_writes(users, rng, args) -> list[Result]:
         labels = {
             "start": "start new_connection: POST /api/processes" if http else "start: services.start_process",
             "facts": "facts: POST …/transitions action=facts" if http else "facts: services.set_facts",
-            "document": "document: POST …/transitions action=document"
+            "document": "document: POST …/transitions action=documents"
             if http
             else "document: services.receive_document",
             "advance": "advance (gate clear): POST …/transitions advance"
