@@ -4,11 +4,18 @@ Each action name is the one vocabulary (`ProcessAction`): the page's URL and the
 same words. An entry gives the action's form (validation only) and the step (a service call and its
 success message). The process is fetched, and its visibility checked, by `get_process_for` before
 `perform` is called; who may take each step (the counter, or the unit holding the stage) is checked by
-the service, with its Chinese refusal, for both callers alike."""
+the service, with its Chinese refusal, for both callers alike.
+
+A leader's decision on an approval (`decide`) is a step of this table too, not of a table of its own:
+an approval belongs to one process and deciding it moves that process (a longer deadline, a
+suspension), so its target is the process and the approval is named in the form. The approvals
+page's and the API's approval paths take the approval from their address and its process as the
+target; the service checks `processes.approve_process` and "never one's own request"."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from kefu.core.actions import unknown_action, validated
@@ -26,6 +33,7 @@ class ProcessAction(models.TextChoices):
     EXTEND = "extend", "申请延期"
     SUSPEND = "suspend", "申请暂停"
     RESUME = "resume", "恢复办理"
+    DECIDE = "decide", "审批（批准或不批准）"
 
 
 A = ProcessAction
@@ -102,6 +110,17 @@ def _resume(actor, process, data) -> Done:
     return Done(process, "业务已恢复办理，本环节重新计时")
 
 
+def _decide(actor, process, data) -> Done:
+    approval = process.approvals.filter(pk=data["approval"]).first()
+    if approval is None:
+        raise ValidationError({"approval": "该业务没有这项审批"})
+    approval = services.decide(
+        actor=actor, approval=approval, approve=data["decision"] == "approve", note=data["note"]
+    )
+    process.refresh_from_db()  # an approved extension or suspension changed it
+    return Done(process, f"{approval.get_kind_display()}申请{approval.get_status_display()}")
+
+
 ACTIONS: dict[ProcessAction, Entry] = {
     A.ADVANCE: Entry(forms.NoteForm, _advance),
     A.RETURN: Entry(forms.ReturnForm, _return),
@@ -112,6 +131,7 @@ ACTIONS: dict[ProcessAction, Entry] = {
     A.EXTEND: Entry(forms.ApprovalForm, _approval(A.EXTEND)),
     A.SUSPEND: Entry(forms.ApprovalForm, _approval(A.SUSPEND)),
     A.RESUME: Entry(None, _resume),
+    A.DECIDE: Entry(forms.DecisionForm, _decide),
 }
 
 

@@ -150,14 +150,20 @@ class ProcessTransitionIn(Schema):
     stage: str = Field("", max_length=40, description="return：退回到的环节")
     reason: str = Field("", max_length=1000)
     note: str = Field(
-        "", max_length=1000, description="advance：办理说明（旧客户端用 reason，仍可用一个版本）"
+        "",
+        max_length=1000,
+        description="advance：办理说明（旧客户端用 reason，仍可用一个版本）；decide：审批说明",
     )
     facts: dict = {}
     documents: list[str] = Field([], description="documents：收到的材料编码")
     document: str = Field("", max_length=40, description="documents：一份材料的编码（旧写法）")
     # A text too, so that "一百" is refused by the fee form in the page's words, not by the schema.
     amount: Decimal | str | None = Field(None, description="fee：收费金额（元）")
-    days: int = Field(0, ge=0, le=services.MAX_APPROVAL_DAYS, description="extend：延期工作日")
+    # A text too, so that "三" is refused by the approval form in the page's words; the range is the
+    # service's check, for both callers.
+    days: int | float | str | None = Field(None, description="extend：延期工作日")
+    approval: int | str | None = Field(None, description="decide：审批编号")
+    decision: str = Field("", description="decide：approve（批准）或 decline（不批准）")
 
 
 def _form_data(payload: ProcessTransitionIn) -> dict:
@@ -172,6 +178,8 @@ def _form_data(payload: ProcessTransitionIn) -> dict:
         "code": [*payload.documents, *([payload.document] if payload.document else [])],
         "amount": payload.amount,
         "days": payload.days,
+        "approval": payload.approval,
+        "decision": payload.decision,
     }
     return {name: value for name, value in data.items() if value is not None}
 
@@ -205,8 +213,18 @@ def upload_document(
 
 
 class DecisionIn(Schema):
-    approve: bool
-    note: str = Field("", max_length=500)
+    # Checked by the action decide's form, so that a missing or unknown decision, or a long note, is
+    # refused in the approvals page's words.
+    decision: str = Field("", description="approve（批准）或 decline（不批准）")
+    approve: bool | None = Field(
+        None, description="旧写法：true 批准、false 不批准；decision 的别名，保留一个版本"
+    )
+    note: str = Field("", description="审批说明（至多500字）")
+
+    def as_decision(self) -> str:
+        if self.decision or self.approve is None:
+            return self.decision
+        return "approve" if self.approve else "decline"
 
 
 class ApprovalOut(Schema):
@@ -227,5 +245,9 @@ def pending_approvals(request):
 
 @router.post("/approvals/{int:approval_id}/decision", response=ApprovalOut, summary="领导审批")
 def decide(request, approval_id: int, payload: DecisionIn):
+    """The action decide of the table (as on the approvals page), the approval taken from the address."""
     approval = get_approval_for(request.user, approval_id)
-    return services.decide(actor=request.user, approval=approval, approve=payload.approve, note=payload.note)
+    data = {"approval": approval.pk, "decision": payload.as_decision(), "note": payload.note}
+    actions.perform(request.user, approval.process, ProcessAction.DECIDE, data)
+    approval.refresh_from_db()
+    return approval

@@ -58,6 +58,27 @@ class ApprovalForm(Form):
         return self.cleaned_data["days"] or 0
 
 
+class DecisionForm(Form):
+    """A leader's decision on an approval of the process: which approval (the page's and the API's
+    approval paths give it from their address), approve or decline, and a note."""
+
+    approval = forms.IntegerField(
+        label="审批编号",
+        min_value=1,
+        error_messages={
+            "required": "请指明要审批的申请",
+            "invalid": "审批编号应为整数",
+            "min_value": "审批编号应为正整数",
+        },
+    )
+    decision = forms.ChoiceField(
+        label="审批意见",
+        choices=[("approve", "批准"), ("decline", "不批准")],
+        error_messages={"required": "请选择批准或不批准", "invalid_choice": "请选择批准或不批准"},
+    )
+    note = forms.CharField(label="审批说明", max_length=500, required=False)
+
+
 def approval_action(data) -> str:
     """The detail page asks for either approval in one form, the kind in a select: the action's name."""
     kind = data.get("kind", "")

@@ -211,21 +211,15 @@ def approvals(request):
 
 @require_POST
 def decide(request, approval_id: int):
+    """The action decide of the table, the approval taken from the address (as the API's)."""
     approval = get_approval_for(request.user, approval_id)
-    choice = request.POST.get("decision")
+    data = {**request.POST.dict(), "approval": approval.pk}
     try:
-        if choice not in ("approve", "decline"):
-            raise ValidationError({"decision": "请选择批准或不批准"})
-        approval = services.decide(
-            actor=request.user,
-            approval=approval,
-            approve=choice == "approve",
-            note=request.POST.get("note", ""),
-        )
+        done = actions.perform(request.user, approval.process, ProcessAction.DECIDE, data)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, f"{approval.get_kind_display()}申请{approval.get_status_display()}")
+        messages.success(request, done.message)
     back = request.POST.get("next", "")
     # only back to a counter page: a posted address must not send the leader elsewhere
     return redirect(back if back.startswith("/processes/") else "processes:approvals")
