@@ -59,6 +59,8 @@ ORG_READ = [
     "accounts.view_department",
     "accounts.view_team",
     "core.view_calendarday",
+    # Leaders read the rules they work by (业务规则, read-only); the administrator changes them.
+    "core.view_policy",
 ]
 
 DEFAULT_PERMISSIONS: dict[str, list[str]] = {

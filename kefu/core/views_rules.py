@@ -59,9 +59,12 @@ def rule_rows(query: str = "") -> list[RuleRow]:
     """Every rule (matching the search, by label, key or source), in domain order, in two queries:
     the administrators' values, and the last change of each rule that has none (restored)."""
     query = query.strip().lower()
+    # Domains in the order the apps are installed (the archive before the hotline before the counter),
+    # which is the order they declared their rules; rules by key within a domain.
+    domain_order = {domain: index for index, domain in enumerate(dict.fromkeys(DOMAINS.values()))}
     keys = [
         key
-        for key in sorted(DEFAULTS, key=lambda k: (DOMAINS.get(k, ""), k))
+        for key in sorted(DEFAULTS, key=lambda k: (domain_order.get(DOMAINS.get(k, ""), 0), k))
         if not query
         or query in key.lower()
         or query in DEFAULTS[key].label.lower()

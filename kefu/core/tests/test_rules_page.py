@@ -205,3 +205,18 @@ def test_the_print_view_lists_every_rule(client_for, administrator):
 def test_the_navigation_leads_those_who_may_view_the_rules_to_them(client_for, administrator, agent):
     assert 'href="/rules/"' in client_for(administrator).get("/").content.decode()
     assert 'href="/rules/"' not in client_for(agent).get("/").content.decode()
+
+
+def test_the_department_head_reads_the_rules_but_only_the_administrator_changes_them(
+    client_for, department_head
+):
+    # when the head, who works by the rules, opens the page
+    client = client_for(department_head)
+    response = client.get(LIST)
+
+    # then every rule is there to read, and nothing can be changed
+    assert response.status_code == 200
+    assert 'data-rule="hotline.callback_hours"' in response.content.decode()
+    assert "/rules/hotline.callback_hours/restore/" not in response.content.decode()
+    assert client.post(edit_url("hotline.callback_hours"), {"value": "1"}).status_code == 403
+    assert not Policy.objects.exists()
