@@ -7,6 +7,9 @@
   var listUrl = JSON.parse(document.getElementById("kpi-urls").textContent).list;
   var base = figures.filters.query;
   var charts = [];
+  // The callback rule's hours as the administrator set them (hotline.callback_hours), named by the page.
+  var unitChart = document.getElementById("chart-unit");
+  var callbackLabel = (unitChart && unitChart.dataset.callbackLabel) || "回电率";
 
   function go(metric, extra) {
     var params = new URLSearchParams(base);
@@ -81,18 +84,18 @@
 
   var units = figures.by_unit;
   draw("chart-unit", {
-    legend: { data: ["工单", "按期办结率", "24小时回电率"] },
+    legend: { data: ["工单", "按期办结率", callbackLabel] },
     grid: { left: 50, right: 50, top: 30, bottom: 60 },
     xAxis: { type: "category", data: labels(units), axisLabel: { interval: 0, rotate: units.length > 8 ? 30 : 0 } },
     yAxis: [{ type: "value", name: "件" }, { type: "value", name: "%", min: 0, max: 100 }],
     series: [
       { name: "工单", type: "bar", data: units.map(function (r) { return r.orders; }) },
       { name: "按期办结率", type: "line", yAxisIndex: 1, data: units.map(function (r) { return pct(r.completion_rate); }) },
-      { name: "24小时回电率", type: "line", yAxisIndex: 1, data: units.map(function (r) { return pct(r.callback_rate); }) },
+      { name: callbackLabel, type: "line", yAxisIndex: 1, data: units.map(function (r) { return pct(r.callback_rate); }) },
     ],
   }, function (p) {
     var key = units[p.dataIndex].key;
-    var metric = p.seriesName === "按期办结率" ? "orders_closed_late" : p.seriesName === "24小时回电率" ? "callbacks_late" : "contacts";
+    var metric = p.seriesName === "按期办结率" ? "orders_closed_late" : p.seriesName === callbackLabel ? "callbacks_late" : "contacts";
     go(metric, { unit: key });
   });
 
