@@ -11,21 +11,21 @@ class AccountsConfig(AppConfig):
 
         from kefu.accounts import demo
         from kefu.accounts.roles import ensure_role_groups
-        from kefu.core.registry import platform
-
-        post_migrate.connect(ensure_role_groups, sender=self)
-        platform.add_seeder(demo.SEEDER)
-
-        # Its place in the top navigation and its home tile (the same permissions as its pages).
         from kefu.core.navigation import any_permission
-        from kefu.core.registry import NavEntry
+        from kefu.core.registry import NavEntry, platform
 
-        platform.add_nav(
-            NavEntry(
-                "组织人员",
-                "accounts:staff_list",
-                160,
-                any_permission("accounts.view_user"),
-                tile="组织架构、员工与角色",
-            )
+        # The role groups are made after every app's migrate, from the defaults the apps registered.
+        post_migrate.connect(ensure_role_groups, sender=self)
+        platform.register_app(
+            self,
+            seeder=demo.SEEDER,
+            nav=[
+                NavEntry(
+                    "组织人员",
+                    "accounts:staff_list",
+                    160,
+                    any_permission("accounts.view_user"),
+                    tile="组织架构、员工与角色",
+                ),
+            ],
         )

@@ -7,22 +7,21 @@ class CollectionConfig(AppConfig):
     verbose_name = "收费"
 
     def ready(self):
-        # What this app tells the platform (kefu.core.registry): its rules and its roles' defaults.
+        # What this app tells the platform (kefu.core.registry; docs/ARCHITECTURE.md "Registries").
         from kefu.collection import roles
-        from kefu.core.registry import platform
-
-        platform.add_role_permissions(roles.DEFAULT_PERMISSIONS)
-
-        # Its place in the top navigation and its home tile (the same permissions as its pages).
         from kefu.core.navigation import any_permission
-        from kefu.core.registry import NavEntry
+        from kefu.core.registry import NavEntry, platform
 
-        platform.add_nav(
-            NavEntry(
-                "收费",
-                "collection:index",
-                60,
-                any_permission("collection.view_payment"),
-                tile="收费、凭证与作废",
-            )
+        platform.register_app(
+            self,
+            roles=roles.DEFAULT_PERMISSIONS,
+            nav=[
+                NavEntry(
+                    "收费",
+                    "collection:index",
+                    60,
+                    any_permission("collection.view_payment"),
+                    tile="收费、凭证与作废",
+                ),
+            ],
         )

@@ -86,6 +86,35 @@ class Registry:
     def add_nav(self, entry: NavEntry) -> None:
         self.nav.append(entry)
 
+    def register_app(
+        self,
+        app_config,
+        *,
+        rules: dict | None = None,
+        roles: dict[str, list[str]] | None = None,
+        jobs: list[Job] = (),
+        seeder: Seeder | None = None,
+        report_kinds: list = (),
+        nav: list[NavEntry] = (),
+    ) -> None:
+        """Everything one app tells the platform, in one call from its AppConfig.ready(): its rules
+        (grouped under the app's verbose name on the 业务规则 page), its roles' default permissions, its
+        background jobs, its demo seeder, its report kinds (each with a `code`) and its menu entries."""
+        from kefu.core.policies import declare_rules
+
+        if rules:
+            declare_rules(str(app_config.verbose_name), rules)
+        if roles:
+            self.add_role_permissions(roles)
+        for job in jobs:
+            self.add_job(job)
+        if seeder is not None:
+            self.add_seeder(seeder)
+        for kind in report_kinds:
+            self.add_report_kind(kind.code, kind)
+        for entry in nav:
+            self.add_nav(entry)
+
     def ordered_jobs(self) -> list[Job]:
         return sorted(self.jobs.values(), key=lambda job: (job.order, job.name))
 
