@@ -13,14 +13,13 @@ $PY manage.py seed_demo --customers "${KEFU_DEMO_CUSTOMERS:-10000}"
 $PY manage.py worker --interval "${KEFU_WORKER_INTERVAL:-30}" &
 WORKER_PID=$!
 trap 'kill $WORKER_PID 2>/dev/null || true' EXIT INT TERM
+echo
+echo "kefu 已启动：http://127.0.0.1:8000/   （按 Ctrl+C 停止）"
+# Every demo login, from the one list the demo organisation is made from (kefu/accounts/demo.py).
+$PY manage.py shell -v 0 -c "from kefu.accounts.demo import DEMO_PASSWORD, demo_logins
+print(f'演示账号（密码均为 {DEMO_PASSWORD}）：')
+print('\n'.join(f'  {user:<12}{role}' for user, role in demo_logins()))"
 cat <<'TXT'
-
-kefu 已启动：http://127.0.0.1:8000/   （按 Ctrl+C 停止）
-演示账号（密码均为 Kefu@2026）：
-  admin       系统管理员        director   中心主任        head      客服部主任
-  leader1     班长              agent11    话务员          qa1       质检员
-  clerk1      窗口营业员        unit11     城东供水分公司  inspector1 稽查员
-  meterstore  表库管理员        archivist  档案员           unit21    城西供水分公司
 热线工作台：http://127.0.0.1:8000/hotline/   （后台工单时限扫描已随之启动）
 接口文档：http://127.0.0.1:8000/api/docs    健康检查：http://127.0.0.1:8000/api/health
 

@@ -215,6 +215,7 @@ def demo_logins() -> list[tuple[str, str]]:
         ("qa1", "质检员"),
         ("clerk1", "窗口营业员"),
         ("unit11", "城东供水分公司"),
+        ("unit21", "城西供水分公司"),
         ("design1", "设计室"),
         ("inspector1", "稽查员"),
         ("meterstore", "表库管理员"),

@@ -89,56 +89,117 @@ def seed_hotline(count: int = 240, seed: int = 2026) -> SeedResult:
         agent = rng.choice(agents)
         # Spread over the last three weeks, older first, so that the numbers follow the clock.
         received = now - timedelta(minutes=(count - n) * 120 + rng.randint(0, 90))
-        contact = open_contact(
-            actor=agent,
-            matter=matter,
-            category=categories[code],
-            disposition=disposition,
-            customer=customer,
-            phone="" if customer else f"139{rng.randint(10000000, 99999999)}",
-            address="" if customer else "西湖区文三路",
-            result=answer,
-            priority=Priority.IMPORTANT if code == "supervision" else Priority.NORMAL,
-            received_at=received,
+        # The agent saves (and so transfers) a few minutes into the call; now and then one is slow,
+        # so that 转办及时率 is a real center's figure, not 100%.
+        saved = received + timedelta(
+            minutes=rng.randint(35, 80) if rng.random() < 0.03 else rng.randint(1, 12)
         )
+        with at(saved):
+            contact = open_contact(
+                actor=agent,
+                matter=matter,
+                category=categories[code],
+                disposition=disposition,
+                customer=customer,
+                phone="" if customer else f"139{rng.randint(10000000, 99999999)}",
+                address="" if customer else "西湖区文三路",
+                result=answer,
+                priority=Priority.IMPORTANT if code == "supervision" else Priority.NORMAL,
+                received_at=received,
+            )
         result.created += 1
-        if hasattr(contact, "work_order") and contact.work_order and n < count - 30:
-            _advance(contact.work_order, agent, rng)
+        if hasattr(contact, "work_order") and contact.work_order:
+            _advance(contact.work_order, agent, rng, start=saved, now=now)
     return result
 
 
-def _advance(order, agent, rng) -> None:
-    """Move older orders along: most get replied, called back and closed; some stay with the unit."""
-    unit_person = User.objects.filter(role=Role.UNIT_STAFF, unit_id=order.unit_id, is_active=True).first()
+def at(moment):
+    """Write as if it were `moment`: the services read the clock for every time they record (transfer,
+    accept, reply, callback, event), and the demo's history must carry the times it would have had,
+    not the minute the seed ran, or every report on the demo is wrong (a month of orders "transferred"
+    today). The clock stands still at `moment` inside the block."""
+    import time_machine
+
+    return time_machine.travel(moment, tick=False)
+
+
+class _Later:
+    """The times of one order's story, each a little after the last; None once it would be in the
+    future (the story stops there and the order stays where a real one would be now)."""
+
+    def __init__(self, start, now, rng):
+        self.moment, self.now, self.rng = start, now, rng
+
+    def after(self, low_minutes: int, high_minutes: int):
+        self.moment = self.moment + timedelta(minutes=self.rng.randint(low_minutes, high_minutes))
+        return self.moment if self.moment < self.now - timedelta(minutes=1) else None
+
+
+def _advance(order, agent, rng, *, start, now) -> None:
+    """Move the order along as a center's week would: most are replied within their deadline, called
+    back within the callback hours and closed; a few are late, a few callbacks miss, some return visits
+    are only basically satisfied and a few dissatisfied. Recent orders are still with the unit."""
+    clock = _Later(start, now, rng)
     if order.unit_id is None:
-        work_orders.reply(actor=agent, work_order=order, result="已查明并致电客户答复")
-        work_orders.close(actor=agent, work_order=order)
+        # The agent's own follow-up: answered within the day.
+        if (moment := clock.after(30, 300)) is None:
+            return
+        with at(moment):
+            work_orders.reply(actor=agent, work_order=order, result="已查明并致电客户答复")
+            work_orders.close(actor=agent, work_order=order)
         return
-    if unit_person is None or rng.random() < 0.15:
+    unit_person = User.objects.filter(role=Role.UNIT_STAFF, unit_id=order.unit_id, is_active=True).first()
+    if unit_person is None or (moment := clock.after(5, 90)) is None:
         return
-    work_orders.accept(actor=unit_person, work_order=order)
-    if rng.random() < 0.1:
+    with at(moment):
+        work_orders.accept(actor=unit_person, work_order=order)
+    order.refresh_from_db()
+    # Most units reply within hours, so that the 24-hour callback finds an answer; some take longer but
+    # stay within the deadline; about one order in ten runs late.
+    window = max(int((order.deadline - moment).total_seconds() // 60), 60)
+    draw = rng.random()
+    if draw < 0.1:
+        low, high = window + 30, window + 2880
+    elif draw < 0.25:
+        low, high = min(1200, window // 2), max(window * 9 // 10, min(1200, window // 2) + 1)
+    else:
+        low, high = 20, max(min(window * 2 // 3, 1000), 21)
+    if (moment := clock.after(low, high)) is None:
         return
-    work_orders.reply(actor=unit_person, work_order=order, result=rng.choice(REPLIES))
+    with at(moment):
+        work_orders.reply(actor=unit_person, work_order=order, result=rng.choice(REPLIES))
+    _call_back_and_close(order, agent, rng, clock)
+
+
+def _call_back_and_close(order, agent, rng, clock) -> None:
     callback = order.callbacks.filter(done_at__isnull=True).first()
-    if callback is None:
+    if callback is None or (moment := clock.after(20, 240)) is None:
         return
-    if rng.random() < 0.15:
-        follow_up.record_callback(actor=agent, callback=callback, reached=False)
+    if rng.random() < 0.12:
+        with at(moment):  # not reached: the next attempt is scheduled, a few hours later
+            follow_up.record_callback(actor=agent, callback=callback, reached=False)
+        callback = order.callbacks.filter(done_at__isnull=True).first()
+        if callback is None or rng.random() < 0.3 or (moment := clock.after(120, 300)) is None:
+            return  # still to be reached: it stays on the callback list
+    with at(moment):
+        follow_up.record_callback(
+            actor=agent, callback=callback, reached=True, feedback="客户确认已处理", satisfied=True
+        )
+    if (moment := clock.after(5, 60)) is None:
         return
-    follow_up.record_callback(
-        actor=agent, callback=callback, reached=True, feedback="客户确认已处理", satisfied=True
-    )
-    work_orders.close(actor=agent, work_order=order)
-    if rng.random() < 0.6:
-        result = rng.choices(
-            [
-                ReturnVisit.Result.SATISFIED,
-                ReturnVisit.Result.BASICALLY_SATISFIED,
-                ReturnVisit.Result.DISSATISFIED,
-            ],
-            weights=[80, 15, 5],
-        )[0]
+    with at(moment):
+        work_orders.close(actor=agent, work_order=order)
+    if rng.random() >= 0.6 or (moment := clock.after(600, 2880)) is None:
+        return
+    result = rng.choices(
+        [
+            ReturnVisit.Result.SATISFIED,
+            ReturnVisit.Result.BASICALLY_SATISFIED,
+            ReturnVisit.Result.DISSATISFIED,
+        ],
+        weights=[80, 15, 5],
+    )[0]
+    with at(moment):
         follow_up.record_return_visit(
             actor=agent,
             work_order=order,
