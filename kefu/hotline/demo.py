@@ -69,7 +69,7 @@ class SeedResult:
     existing: int = 0
 
 
-def seed_hotline(count: int = 240, seed: int = 2026) -> SeedResult:
+def seed_hotline(count: int = 420, seed: int = 2026) -> SeedResult:
     existing = Contact.objects.count()
     if existing:
         return SeedResult(existing=existing)
@@ -82,13 +82,11 @@ def seed_hotline(count: int = 240, seed: int = 2026) -> SeedResult:
     now = timezone.now()
     codes = list(WEIGHTS)
     result = SeedResult()
-    for n in range(count):
+    for received in _received_times(count, now, rng):
         code = rng.choices(codes, weights=[WEIGHTS[c] for c in codes])[0]
         matter, disposition, answer = rng.choice(MATTERS[code])
         customer = rng.choice(customers) if customers and code != "invalid" else None
         agent = rng.choice(agents)
-        # Spread over the last three weeks, older first, so that the numbers follow the clock.
-        received = now - timedelta(minutes=(count - n) * 120 + rng.randint(0, 90))
         # The agent saves (and so transfers) a few minutes into the call; now and then one is slow,
         # so that 转办及时率 is a real center's figure, not 100%.
         saved = received + timedelta(
@@ -111,6 +109,29 @@ def seed_hotline(count: int = 240, seed: int = 2026) -> SeedResult:
         if hasattr(contact, "work_order") and contact.work_order:
             _advance(contact.work_order, agent, rng, start=saved, now=now)
     return result
+
+
+# How a water hotline's calls fall over the day (per hour, 0–23): quiet at night, a morning peak from
+# 9 to 11 and an afternoon one from 14 to 16; weekends bring about two thirds of a weekday's calls.
+HOURLY = [2, 1, 1, 1, 1, 2, 4, 8, 12, 15, 14, 11, 8, 9, 13, 13, 11, 9, 7, 6, 5, 4, 3, 2]
+WEEKEND_SHARE = 0.65
+DEMO_DAYS = 35  # the month before and the days of this one, so last month's report is a whole month
+
+
+def _received_times(count: int, now, rng) -> list:
+    """`count` moments over the last DEMO_DAYS days, shaped like a hotline's traffic, oldest first (so
+    the day's numbers follow the clock), none in the last ten minutes."""
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    moments = []
+    while len(moments) < count:
+        day = today - timedelta(days=rng.randrange(DEMO_DAYS))
+        if day.weekday() >= 5 and rng.random() > WEEKEND_SHARE:
+            continue
+        hour = rng.choices(range(24), weights=HOURLY)[0]
+        moment = day + timedelta(hours=hour, minutes=rng.randrange(60), seconds=rng.randrange(60))
+        if moment < now - timedelta(minutes=10):
+            moments.append(moment)
+    return sorted(moments)
 
 
 def at(moment):
@@ -218,7 +239,7 @@ REPLIES = [
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--contacts", type=int, default=240, help="演示来电登记条数（仅在没有登记时添加）")
+    parser.add_argument("--contacts", type=int, default=420, help="演示来电登记条数（仅在没有登记时添加）")
 
 
 def seed_demo_contacts(options: dict) -> list[str]:
