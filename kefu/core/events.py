@@ -59,19 +59,26 @@ def events_for(target: models.Model):
     ).select_related("actor")
 
 
-@cache
 def verb_labels() -> dict[str, str]:
-    """Every verb of every app with its Chinese label. The apps' `events.py` are imported here
-    (core names no domain): a customer's history shows a payment recorded by collection in words."""
-    autodiscover_modules("events")
-    labels: dict[str, str] = {}
-    for verbs in EventVerbs.__subclasses__():
-        labels.update((value, str(label)) for value, label in verbs.choices)
-    return labels
+    """Every verb of every app with its Chinese label (in the active language)."""
+    return {verb: str(label) for verb, label in _catalogue().items()}
 
 
 def verb_label(verb: str) -> str:
-    return verb_labels().get(verb, verb)
+    # One lookup per timeline row: the catalogue is gathered once, the label translated when shown.
+    label = _catalogue().get(verb)
+    return verb if label is None else str(label)
+
+
+@cache
+def _catalogue() -> dict[str, Any]:
+    """verb -> lazy label, gathered once: the apps' `events.py` are imported here (core names no
+    domain), so a customer's history shows a payment recorded by collection in words."""
+    autodiscover_modules("events")
+    labels: dict[str, Any] = {}
+    for verbs in EventVerbs.__subclasses__():
+        labels.update(zip(verbs.values, verbs.labels, strict=True))
+    return labels
 
 
 class CoreEvents(EventVerbs):
