@@ -9,7 +9,12 @@ simply not in them. Each app registers:
 - its background jobs (`Job`: a name, how often, a function of the current time);
 - its report kinds (`ReportKind`), read by `kefu.reports`;
 - its demo seeder (`Seeder`, with an order: the organisation before customers before contacts);
-- its navigation entry and home tile (`NavEntry`).
+- its navigation entry and home tile (`NavEntry`);
+- its alert kinds (`alert_kinds`: code → Chinese label, read by the alerts page and the bell);
+- its part of a customer's 360 timeline (`timeline`: a function of customer and viewer);
+- its part of each person's home page (`home_panels`: functions of the user giving their open items);
+- its notices for the caller on the hotline workspace (`caller_panels`: functions of the user and the
+  caller, such as an open incident in the caller's area).
 
 The registries are filled once at start-up and only read afterwards.
 """
@@ -70,6 +75,10 @@ class Registry:
     role_permissions: list[dict[str, list[str]]] = field(default_factory=list)
     report_kinds: dict[str, Any] = field(default_factory=dict)
     nav: list[NavEntry] = field(default_factory=list)
+    alert_kinds: dict[str, str] = field(default_factory=dict)
+    timeline_sources: list[Callable[..., Any]] = field(default_factory=list)
+    home_panels: list[Callable[..., Any]] = field(default_factory=list)
+    caller_panels: list[Callable[..., Any]] = field(default_factory=list)
 
     def add_job(self, job: Job) -> None:
         _add_once(self.jobs, job.name, job, "job")
@@ -96,10 +105,15 @@ class Registry:
         seeder: Seeder | None = None,
         report_kinds: list = (),
         nav: list[NavEntry] = (),
+        alert_kinds: dict[str, str] | None = None,
+        timeline: Callable[..., Any] | None = None,
+        home_panels: list[Callable[..., Any]] = (),
+        caller_panels: list[Callable[..., Any]] = (),
     ) -> None:
         """Everything one app tells the platform, in one call from its AppConfig.ready(): its rules
         (grouped under the app's verbose name on the 业务规则 page), its roles' default permissions, its
-        background jobs, its demo seeder, its report kinds (each with a `code`) and its menu entries."""
+        background jobs, its demo seeder, its report kinds (each with a `code`), its menu entries, its alert
+        kinds, its part of the customer timeline, its home-page panels and its workspace caller panels."""
         from kefu.core.policies import declare_rules
 
         if rules:
@@ -114,6 +128,12 @@ class Registry:
             self.add_report_kind(kind.code, kind)
         for entry in nav:
             self.add_nav(entry)
+        for code, label in (alert_kinds or {}).items():
+            _add_once(self.alert_kinds, code, label, "alert kind")
+        if timeline is not None:
+            self.timeline_sources.append(timeline)
+        self.home_panels.extend(home_panels)
+        self.caller_panels.extend(caller_panels)
 
     def ordered_jobs(self) -> list[Job]:
         return sorted(self.jobs.values(), key=lambda job: (job.order, job.name))
