@@ -179,6 +179,16 @@ class Contact(TimeStampedModel):
     idempotency_key = models.CharField(_("幂等键"), max_length=64, blank=True, default="", editable=False)
     # Space-separated search tokens (words and character bigrams) kept by the services; see kefu.fulltext.
     search_text = models.TextField(editable=False, blank=True, default="")
+    # 重复来电 (H1, W1): the open order this contact was about, when the same number or customer called
+    # again within hotline.repeat_window_days; the contact is linked to it instead of opening a new order.
+    repeat_of = models.ForeignKey(
+        "WorkOrder",
+        verbose_name=_("重复来电所属工单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repeat_contacts",
+    )
 
     objects = ContactQuerySet.as_manager()
 
@@ -318,6 +328,11 @@ class WorkOrder(TimeStampedModel):
     due_soon_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
     overdue_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
     reopen_count = models.PositiveSmallIntegerField(_("重新打开次数"), default=0)
+    # The last time the order was reopened (W4): its deadline then counts again from here.
+    reopened_at = models.DateTimeField(_("重新打开时间"), null=True, blank=True)
+    # Contacts linked to this order as repeats (Contact.repeat_of), kept by kefu.hotline.services.repeats
+    # so that lists show the count without a subquery per row.
+    repeat_count = models.PositiveSmallIntegerField(_("重复来电次数"), default=0)
 
     objects = WorkOrderQuerySet.as_manager()
 
