@@ -14,7 +14,10 @@ simply not in them. Each app registers:
 - its part of a customer's 360 timeline (`timeline`: a function of customer and viewer);
 - its part of each person's home page (`home_panels`: functions of the user giving their open items);
 - its notices for the caller on the hotline workspace (`caller_panels`: functions of the user and the
-  caller, such as an open incident in the caller's area).
+  caller, such as an open incident in the caller's area);
+- what a member of staff holds in it and how to hand it to a colleague (`holdings`, `Holding`), so that
+  accounts can refuse to deactivate someone who still holds work and hand it over without importing
+  the apps above it.
 
 The registries are filled once at start-up and only read afterwards.
 """
@@ -68,6 +71,22 @@ class NavEntry:
     tile: str = ""  # the home tile's one-line description; empty for no tile
 
 
+@dataclass(frozen=True)
+class Holding:
+    """Work a member of staff personally holds in one app (A3, H7: open orders and the callbacks on
+    them, processes taken in), read before the person is deactivated and moved by the hand-over page.
+
+    `held(user)` -> list of (Chinese label, count, url or "") for what they hold now, counts above 0 only;
+    `refuse(successor)` -> "" or a Chinese reason the successor cannot take this app's work (role, unit);
+    `hand_over(*, actor, from_user, to_user, reason)` -> how many things moved, each recorded on its
+    own record and the customers' archives. Accounts checks the actor's permission before calling."""
+
+    name: str
+    held: Callable[[Any], list[tuple[str, int, str]]]
+    hand_over: Callable[..., int]
+    refuse: Callable[[Any], str] = lambda successor: ""
+
+
 @dataclass
 class Registry:
     jobs: dict[str, Job] = field(default_factory=dict)
@@ -79,6 +98,7 @@ class Registry:
     timeline_sources: list[Callable[..., Any]] = field(default_factory=list)
     home_panels: list[Callable[..., Any]] = field(default_factory=list)
     caller_panels: list[Callable[..., Any]] = field(default_factory=list)
+    holdings: list[Holding] = field(default_factory=list)
 
     def add_job(self, job: Job) -> None:
         _add_once(self.jobs, job.name, job, "job")
@@ -109,6 +129,7 @@ class Registry:
         timeline: Callable[..., Any] | None = None,
         home_panels: list[Callable[..., Any]] = (),
         caller_panels: list[Callable[..., Any]] = (),
+        holdings: list[Holding] = (),
     ) -> None:
         """Everything one app tells the platform, in one call from its AppConfig.ready(): its rules
         (grouped under the app's verbose name on the 业务规则 page), its roles' default permissions, its
@@ -134,6 +155,7 @@ class Registry:
             self.timeline_sources.append(timeline)
         self.home_panels.extend(home_panels)
         self.caller_panels.extend(caller_panels)
+        self.holdings.extend(holdings)
 
     def ordered_jobs(self) -> list[Job]:
         return sorted(self.jobs.values(), key=lambda job: (job.order, job.name))
