@@ -98,7 +98,9 @@ class ContactQuerySet(models.QuerySet):
         if user.role == Role.UNIT_STAFF:
             if not user.unit_id:
                 return self.none()
-            return self.filter(work_order__in=WorkOrder.objects.visible_to(user).values("pk"))
+            # A repeat contact (repeat_of) is the unit's to read when the order it was linked to is.
+            orders = WorkOrder.objects.visible_to(user).values("pk")
+            return self.filter(Q(work_order__in=orders) | Q(repeat_of__in=orders))
         return self
 
 
@@ -110,6 +112,8 @@ class Contact(TimeStampedModel):
         FOLLOW_UP = "follow_up", _("坐席跟进后答复")
         TRANSFERRED = "transferred", _("已转办")
         CLOSED = "closed", _("记录后关闭")
+        # 重复来电 (H16): linked to the caller's open order (repeat_of) instead of opening another.
+        REPEAT = "repeat", _("并入在办工单")
 
     number = models.CharField(_("受理编号"), max_length=20, unique=True)
     received_on = models.DateField(_("受理日期"))

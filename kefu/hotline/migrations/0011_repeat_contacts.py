@@ -11,6 +11,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Choices only (no change in the database): a contact linked to the caller's open order.
+        migrations.AlterField(
+            model_name='contact',
+            name='disposition',
+            field=models.CharField(choices=[('answered', '已当即答复'), ('follow_up', '坐席跟进后答复'), ('transferred', '已转办'), ('closed', '记录后关闭'), ('repeat', '并入在办工单')], max_length=12, verbose_name='处理方式'),
+        ),
         migrations.AddField(
             model_name='contact',
             name='repeat_of',
