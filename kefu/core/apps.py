@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Core's own entries of the navigation (kefu.core.navigation); the apps register theirs.
         from kefu.core.navigation import CORE_ENTRIES
+        from kefu.core.policies import RULES
         from kefu.core.registry import platform
 
-        for entry in CORE_ENTRIES:
-            platform.add_nav(entry)
+        platform.register_app(self, rules=RULES, nav=CORE_ENTRIES)

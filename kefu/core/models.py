@@ -145,3 +145,47 @@ class JobClaim(models.Model):
 
     def __str__(self):
         return f"{self.period} {self.job}"
+
+
+class Alert(models.Model):
+    """A notice to one person (提醒): an order due soon or overdue, an escalation, a mention, an incident.
+
+    Written by `kefu.core.alerts.send_alert` in the caller's transaction; `kind` is a dotted code whose
+    Chinese label the app registers (`platform.alert_kinds`), `subject` the stable key of the thing it is
+    about ("hotline.workorder:123"). Each person hears about one subject once per kind and level."""
+
+    MESSAGE_MAX_LENGTH = 300
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.PROTECT, related_name="notices"
+    )
+    kind = models.CharField(_("类型"), max_length=64)
+    level = models.PositiveSmallIntegerField(_("级别"), default=0)
+    subject = models.CharField(_("对象"), max_length=100, blank=True)
+    message = models.CharField(_("内容"), max_length=MESSAGE_MAX_LENGTH)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # The worker may scan the same order twice; each alert reaches each person once.
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "subject", "level"], name="core_alert_once_per_level"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="core_alert_inbox_idx"),
+        ]
+
+    def __str__(self):
+        return self.message
+
+    @property
+    def kind_label(self) -> str:
+        from kefu.core.registry import platform
+
+        return platform.alert_kinds.get(self.kind, self.kind)

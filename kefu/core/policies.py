@@ -331,3 +331,17 @@ get_policy = policy
 
 def get_decimal_policy(key: str) -> Decimal:
     return Decimal(str(get_policy(key)))
+
+
+# Core's own rules (declared by kefu.core.apps like every app's RULES).
+RULES: dict[str, PolicyDefault] = {
+    "core.alert_outside_kinds": PolicyDefault(
+        "hotline.overdue,hotline.escalated,hotline.reported_after,incidents.declared,"
+        "processes.suspension_overdue",
+        "发往短信/微信等外部渠道的提醒类型",
+        "本地默认；供水手册请示报告制度：紧急情况及时报告。其余提醒只在系统内（右上角铃铛）",
+        kind=LIST,
+        check="kefu.core.alerts.check_kinds",
+        help="逗号分隔的提醒类型编码，例如 hotline.overdue,hotline.escalated；编码见提醒页的类型筛选",
+    ),
+}

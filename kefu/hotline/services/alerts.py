@@ -8,6 +8,29 @@ from kefu.accounts.models import Role, User
 from kefu.hotline.events import work_order_escalated_event
 from kefu.hotline.models import Alert, WorkOrder
 
+
+class AlertKind:
+    """The hotline's alert kinds (codes of kefu.core.alerts.send_alert; labels registered in apps.py)."""
+
+    DUE_SOON = "hotline.due_soon"
+    OVERDUE = "hotline.overdue"
+    ESCALATED = "hotline.escalated"
+    REPORTED_AFTER = "hotline.reported_after"
+    RETURNED = "hotline.returned"
+    REOPENED = "hotline.reopened"
+    CALLBACK_DUE = "hotline.callback_due"
+
+
+ALERT_KINDS = {
+    AlertKind.DUE_SOON: "工单即将到期",
+    AlertKind.OVERDUE: "工单已超期",
+    AlertKind.ESCALATED: "上报督办",
+    AlertKind.REPORTED_AFTER: "越级上报事后报告",
+    AlertKind.RETURNED: "工单被退回",
+    AlertKind.REOPENED: "回访不满意重新打开",
+    AlertKind.CALLBACK_DUE: "回电到期",
+}
+
 LEVEL_ROLES = {1: Role.TEAM_LEADER, 2: Role.DEPARTMENT_HEAD, 3: Role.CENTER_DIRECTOR}
 LEVEL_NAMES = {0: "未上报", 1: "班长", 2: "客服部主任", 3: "中心主任"}
 
