@@ -11,6 +11,7 @@ class HotlineConfig(AppConfig):
         from kefu.core.navigation import any_permission
         from kefu.core.registry import NavEntry, platform
         from kefu.hotline import demo, jobs, policies, roles
+        from kefu.hotline.services import notes
         from kefu.hotline.services.alerts import ALERT_KINDS
 
         platform.register_app(
@@ -19,7 +20,7 @@ class HotlineConfig(AppConfig):
             roles=roles.DEFAULT_PERMISSIONS,
             jobs=jobs.JOBS,
             seeder=demo.SEEDER,
-            alert_kinds=ALERT_KINDS,
+            alert_kinds={**ALERT_KINDS, **notes.ALERT_KINDS},
             nav=[
                 NavEntry(
                     "热线受理",

@@ -26,6 +26,10 @@ class HotlineEvents(EventVerbs):
     INTERIM_REPLY_RECORDED = "interim_reply.recorded", _("阶段答复")
     CALLBACK_RECORDED = "callback.recorded", _("回电")
     RETURN_VISIT_RECORDED = "return_visit.recorded", _("回访")
+    SUPERVISION_ISSUED = "supervision.issued", _("督办意见")
+    INSTRUCTION_RECORDED = "instruction.recorded", _("领导批示")
+    INSTRUCTION_ACKNOWLEDGED = "instruction.acknowledged", _("签收督办")
+    NOTE_ADDED = "work_order_note.added", _("内部备注")
     CATEGORY_CREATED = "category.created", _("新建诉求类别")
     CATEGORY_CHANGED = "category.changed", _("修改诉求类别")
 
@@ -106,6 +110,32 @@ def return_visit_recorded_event(*, actor, work_order, changes: dict[str, Any], n
     return record_event(
         actor=actor, target=work_order, verb=HotlineEvents.RETURN_VISIT_RECORDED, changes=changes, note=note
     )
+
+
+def instruction_written_event(*, actor, instruction, changes: dict[str, Any], note: str = ""):
+    """A leader's 督办意见 or 批示, on the order's timeline with its text (H17)."""
+    verb = (
+        HotlineEvents.SUPERVISION_ISSUED
+        if instruction.kind == "supervision"
+        else HotlineEvents.INSTRUCTION_RECORDED
+    )
+    return record_event(actor=actor, target=instruction.work_order, verb=verb, changes=changes, note=note)
+
+
+def instruction_acknowledged_event(*, actor, instruction, changes: dict[str, Any], note: str = ""):
+    return record_event(
+        actor=actor,
+        target=instruction.work_order,
+        verb=HotlineEvents.INSTRUCTION_ACKNOWLEDGED,
+        changes=changes,
+        note=note,
+    )
+
+
+def note_added_event(*, actor, note, changes: dict[str, Any]):
+    """An internal note: the timeline says that one was added (and its attachments and mentions), not
+    what it says; the text stays in the notes, which no customer-facing print shows."""
+    return record_event(actor=actor, target=note.work_order, verb=HotlineEvents.NOTE_ADDED, changes=changes)
 
 
 def category_saved_event(*, actor, category, created: bool, changes: dict[str, Any]):

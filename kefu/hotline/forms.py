@@ -254,3 +254,42 @@ class EscalateForm(Form):
     )
     reason = forms.CharField(label="原因", max_length=300, error_messages={"required": "请填写上报原因"})
     emergency = forms.BooleanField(label="紧急情况，越级上报", required=False)
+
+
+# --- 督办意见, 批示 and internal notes (W1, H17): kefu.hotline.services.notes --------------------------
+
+
+class InstructionForm(Form):
+    text = forms.CharField(
+        label="内容",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "请填写督办意见或批示内容", "max_length": "内容不能超过2000字"},
+    )
+    reply_by = MomentField(
+        label="要求答复时间（可不填）",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"invalid": "要求答复时间格式应为 YYYY-MM-DD HH:MM"},
+    )
+
+
+class AcknowledgeForm(Form):
+    reply = forms.CharField(
+        label="签收回复（可不填）",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        error_messages={"max_length": "签收回复不能超过2000字"},
+    )
+
+
+class WorkOrderNoteForm(Form):
+    text = forms.CharField(
+        label="备注内容",
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "内部备注，不打印给客户；@用户名 或 @姓名 可提醒同事"}
+        ),
+        max_length=2000,
+        error_messages={"required": "请填写备注内容", "max_length": "备注内容不能超过2000字"},
+    )

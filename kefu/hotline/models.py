@@ -531,3 +531,120 @@ class Alert(models.Model):
 
     def __str__(self):
         return self.message
+
+
+# --- Work-order collaboration (W1, H9, H17): leaders' instructions and internal notes ---------------
+
+
+class LeaderInstruction(TimeStampedModel):
+    """A leader's written instruction on a work order (H17, 002 请示报告制度 7 "对上级指示要详细记载"):
+    a 督办意见 written on any order the leader may see, or the 批示 a leader records on an order
+    escalated to them. The unit that holds the order (its owner when no unit does) signs for it (签收),
+    optionally with a reply; until then it shows on the unit's queue."""
+
+    class Kind(models.TextChoices):
+        SUPERVISION = "supervision", _("督办意见")
+        ESCALATION = "escalation", _("上报批示")
+
+    work_order = models.ForeignKey(
+        WorkOrder, verbose_name=_("工单"), on_delete=models.PROTECT, related_name="instructions"
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.SUPERVISION)
+    # The escalation level the 批示 answers (0 for a 督办意见).
+    level = models.PositiveSmallIntegerField(_("上报级别"), default=0)
+    text = models.TextField(_("内容"))
+    reply_by = models.DateTimeField(_("要求答复时间"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("批示人"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Who is to sign for it: the order's unit when written (None: the order's owner signs).
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("签收单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # instruction_pending_idx leads with unit
+    )
+    acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签收人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acknowledgement = models.TextField(_("签收回复"), blank=True)
+
+    class Meta:
+        verbose_name = _("领导督办与批示")
+        verbose_name_plural = _("领导督办与批示")
+        ordering = ["-created_at", "-id"]
+        permissions = [("supervise_workorder", _("对工单写督办意见、批示"))]
+        indexes = [
+            # The unit's queue: its instructions not yet signed for.
+            models.Index(
+                fields=["unit", "created_at"],
+                name="instruction_pending_idx",
+                condition=Q(acknowledged_at=None),
+            ),
+            # The weekly summary (W5) counts the week's instructions.
+            models.Index(fields=["created_at"], name="instruction_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.work_order} {self.get_kind_display()}"
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+
+class WorkOrderNote(TimeStampedModel):
+    """An internal note on a work order (W1): for the center's and the units' staff only, never on a
+    customer-facing print or export. It may @-mention colleagues, who are alerted."""
+
+    work_order = models.ForeignKey(
+        WorkOrder, verbose_name=_("工单"), on_delete=models.PROTECT, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("作者"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("内容"))
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("提及"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("工单内部备注")
+        verbose_name_plural = _("工单内部备注")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.work_order} 备注"
+
+
+def note_attachment_path(instance, filename):
+    # Never under a public URL: served by a view that checks the order (hotline:note_attachment).
+    return f"hotline/notes/{instance.note.work_order_id}/{filename}"
+
+
+class NoteAttachment(TimeStampedModel):
+    """A photo of the leak or a scan attached to a note."""
+
+    note = models.ForeignKey(
+        WorkOrderNote, verbose_name=_("备注"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(_("文件"), upload_to=note_attachment_path, max_length=200)
+    name = models.CharField(_("文件名"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"), default=0)
+
+    class Meta:
+        verbose_name = _("备注附件")
+        verbose_name_plural = _("备注附件")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name

@@ -58,6 +58,12 @@ RULES: dict[str, Rule] = {
         minimum=10,
         maximum=600,
     ),
+    "hotline.note_upload_max_mb": Rule(
+        10, "工单备注附件大小上限（MB）", LOCAL_DEFAULT, kind=INT, minimum=1, maximum=100, unit="MB"
+    ),
+    "hotline.note_attachments_max": Rule(
+        5, "工单备注附件个数上限", LOCAL_DEFAULT, kind=INT, minimum=1, maximum=20, unit="个"
+    ),
     # H11: the scripts the workspace shows the agent, editable wording.
     "hotline.script_greeting": Rule(
         f"您好，{CENTER_PLACEHOLDER}，请讲",

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from kefu.hotline import views
 from kefu.hotline.actions import WorkOrderAction
+from kefu.hotline.views import notes
 
 app_name = "hotline"
 
@@ -20,6 +21,20 @@ urlpatterns = [
     path("orders/<int:pk>/print/", views.work_order_print, name="work_order_print"),
     re_path(
         rf"^orders/(?P<pk>[0-9]+)/(?P<action>{ACTIONS})/$", views.work_order_action, name="work_order_action"
+    ),
+    # 督办意见, 批示 and internal notes (W1, H17)
+    path("orders/<int:pk>/supervise/", notes.supervise, name="supervise"),
+    path("orders/<int:pk>/instruct/", notes.instruct, name="instruct"),
+    path(
+        "orders/<int:pk>/instructions/<int:instruction_id>/acknowledge/",
+        notes.acknowledge,
+        name="acknowledge_instruction",
+    ),
+    path("orders/<int:pk>/notes/", notes.add_note, name="add_note"),
+    path(
+        "orders/<int:pk>/notes/attachments/<int:attachment_id>/",
+        notes.note_attachment,
+        name="note_attachment",
     ),
     path("contacts/", views.contacts, name="contacts"),
     path("contacts/<int:pk>/", views.contact, name="contact"),

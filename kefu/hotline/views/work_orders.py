@@ -19,7 +19,9 @@ from kefu.hotline import actions, exports, forms, selectors
 from kefu.hotline.actions import WorkOrderAction
 from kefu.hotline.permissions import get_work_order_for
 from kefu.hotline.services.alerts import LEVEL_NAMES
+from kefu.hotline.services.notes import pending_by_order, pending_for_unit
 from kefu.hotline.views._common import EXPORT_LIMIT, _event_lines, _page, _queue_tabs, _xlsx_response
+from kefu.hotline.views.notes import collaboration_context
 
 # --- 2. work order lists ----------------------------------------------------------------------------
 
@@ -61,6 +63,11 @@ def work_orders(request):
     for row in page.rows:
         contact = row.work_order.contact if name == "callbacks" else row.contact
         row.phone_shown = masker.phone(contact.phone)
+    if name != "callbacks":
+        # 督办 not yet signed for: a badge on the row (one query for the page, W1/H17).
+        pending = pending_by_order(row.pk for row in page.rows)
+        for row in page.rows:
+            row.pending_instructions = pending.get(row.pk, 0)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
@@ -77,6 +84,7 @@ def work_orders(request):
             "query": query.urlencode(),
             "can_export": user.has_perm("hotline.export_register"),
             "now": timezone.now(),
+            "unit_pending_instructions": pending_for_unit(user.unit_id).count() if user.unit_id else 0,
         },
     )
 
@@ -109,8 +117,12 @@ def _action_forms(user, work_order, pending_callback, co_units) -> list[dict]:
 
 
 def work_order(request, pk: int):
-    user = request.user
-    order = get_work_order_for(user, pk)
+    order = get_work_order_for(request.user, pk)
+    return render(request, "hotline/work_order.html", detail_context(request.user, order))
+
+
+def detail_context(user, order) -> dict:
+    """What the order's page shows; the notes' and instructions' views draw it again with a 400."""
     masker = Masker(user)
     callbacks = list(order.callbacks.select_related("done_by"))
     pending = next((cb for cb in callbacks if cb.done_at is None), None)
@@ -129,8 +141,10 @@ def work_order(request, pk: int):
         "actions": _action_forms(user, order, pending, co_units),
         "level_name": LEVEL_NAMES.get(order.escalation_level, ""),
         "can_view_customer": user.has_perm("customers.view_customer"),
+        # 督办意见, 批示 and internal notes (W1, H17): never on the printed form.
+        **collaboration_context(user, order),
     }
-    return render(request, "hotline/work_order.html", context)
+    return context
 
 
 @require_POST
