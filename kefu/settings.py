@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kefu.reports",
     "kefu.collection",
     "kefu.processes",
+    "kefu.incidents",
     "kefu.kpi",
 ]
 
@@ -107,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kefu.core.context_processors.navigation",
+                "kefu.core.context_processors.alerts",
             ],
         },
     },
@@ -198,7 +200,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The default outside channel of alerts (kefu.core.channels.LoggingChannel): one line per alert.
+    "loggers": {"kefu.alerts": {"level": os.environ.get("ALERTS_LOG_LEVEL", "INFO")}},
 }
+
+# Where alerts of the kinds in rule core.alert_outside_kinds go besides the bell: dotted paths of
+# classes with send(alert) (kefu.core.channels). An SMS or WeChat gateway adapter is added here.
+KEFU_ALERT_CHANNELS = ["kefu.core.channels.LoggingChannel"]
 
 NINJA_PAGINATION_PER_PAGE = 20
 

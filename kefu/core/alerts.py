@@ -97,14 +97,6 @@ def mark_all_read(*, user, kind: str = "") -> int:
     return unread.update(read_at=timezone.now())
 
 
-@transaction.atomic
-def mark_subject_read(*, user, subject: str) -> int:
-    """When someone opens the thing an alert was about (a work order), its alerts are read."""
-    return Alert.objects.filter(recipient=user, subject=subject, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-
-
 def check_kinds(codes) -> None:
     """The rule core.alert_outside_kinds names registered kinds only."""
     unknown = [code for code in codes if code not in platform.alert_kinds]

@@ -1,14 +1,17 @@
-"""Health check and the working-day calendar (W2) over HTTP."""
+"""Health check, the working-day calendar (W2) and the person's own alerts (H9, W3) over HTTP."""
 
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
-from ninja import Router, Status
+from ninja import Field, Query, Router, Status
 
+from kefu.core import alerts as alert_service
 from kefu.core.calendar import SHANGHAI, WorkingCalendar
 from kefu.core.params import check_moment
+from kefu.core.registry import platform
 from kefu.core.schemas import Day, Schema
 
 router = Router(tags=["基础"])
@@ -98,3 +101,83 @@ def day(request, date: Day):
         "calendar_complete": info.known,
         "warnings": warnings,
     }
+
+
+# ---- alerts (提醒): a person sees and marks only their own (kefu.core.alerts.alerts_for) -------------
+
+ALERTS_PER_PAGE = 50
+
+
+class AlertOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    level: int
+    subject: str
+    message: str
+    url: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class AlertPage(Schema):
+    page: int
+    has_next: bool
+    unread: int
+    results: list[AlertOut]
+
+
+class AlertCount(Schema):
+    unread: int
+
+
+class MarkedOut(Schema):
+    marked: int
+
+
+class MarkAllIn(Schema):
+    kind: str = Field("", max_length=64, description="只标记这一类型；空为全部")
+
+
+def _alert_kind(kind: str, field: str = "kind") -> str:
+    if kind and kind not in platform.alert_kinds:
+        raise ValidationError({field: [f"提醒类型“{kind[:40]}”不存在"]})
+    return kind
+
+
+@router.get("/alerts", response=AlertPage, summary="我的提醒（新的在前）")
+def list_alerts(
+    request,
+    unread: bool = False,
+    kind: str = Query("", max_length=64),
+    page: int = Query(1, ge=1, le=10000),
+):
+    mine = alert_service.alerts_for(request.user)
+    rows = mine.filter(read_at__isnull=True) if unread else mine
+    if _alert_kind(kind):
+        rows = rows.filter(kind=kind)
+    start = (page - 1) * ALERTS_PER_PAGE
+    chunk = list(rows.order_by("-created_at", "-id")[start : start + ALERTS_PER_PAGE + 1])
+    return {
+        "page": page,
+        "has_next": len(chunk) > ALERTS_PER_PAGE,
+        "unread": mine.filter(read_at__isnull=True).count(),
+        "results": chunk[:ALERTS_PER_PAGE],
+    }
+
+
+@router.get("/alerts/count", response=AlertCount, summary="未读提醒数（铃铛）")
+def count_alerts(request):
+    return {"unread": alert_service.unread_count(request.user)}
+
+
+@router.post("/alerts/read", response=MarkedOut, summary="全部标为已读")
+def read_all_alerts(request, payload: MarkAllIn | None = None):
+    kind = _alert_kind(payload.kind if payload else "")
+    return {"marked": alert_service.mark_all_read(user=request.user, kind=kind)}
+
+
+@router.post("/alerts/{int:alert_id}/read", response=AlertOut, summary="标为已读")
+def read_alert(request, alert_id: int):
+    alert = get_object_or_404(alert_service.alerts_for(request.user), pk=alert_id)
+    return alert_service.mark_read(user=request.user, alert=alert)

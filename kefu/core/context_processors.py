@@ -1,6 +1,8 @@
 """The navigation bar and the home tiles: the modules of the center this user may open, from the
 entries the apps register (kefu.core.navigation)."""
 
+from django.utils.functional import SimpleLazyObject
+
 from kefu.core.navigation import entries_for
 
 
@@ -9,3 +11,19 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"nav": entries_for(user, request.path)}
+
+
+def alerts(request):
+    """The bell's unread count on every page: one query, only when a page shows it, once per request."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def count():
+        if not hasattr(request, "_kefu_alerts_unread"):
+            from kefu.core.alerts import unread_count
+
+            request._kefu_alerts_unread = unread_count(user)
+        return request._kefu_alerts_unread
+
+    return {"alerts_unread": SimpleLazyObject(count)}

@@ -147,6 +147,10 @@ class JobClaim(models.Model):
         return f"{self.period} {self.job}"
 
 
+# The last part of the kinds shown in red on the bell's page ("hotline.overdue", "incidents.declared").
+URGENT_ALERT_ENDINGS = ("overdue", "escalated", "declared", "suspension_overdue")
+
+
 class Alert(models.Model):
     """A notice to one person (提醒): an order due soon or overdue, an escalation, a mention, an incident.
 
@@ -189,3 +193,8 @@ class Alert(models.Model):
         from kefu.core.registry import platform
 
         return platform.alert_kinds.get(self.kind, self.kind)
+
+    @property
+    def urgent(self) -> bool:
+        """Shown in red: something late, escalated or declared; the rest in amber."""
+        return self.kind.rsplit(".", 1)[-1] in URGENT_ALERT_ENDINGS

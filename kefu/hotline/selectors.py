@@ -3,16 +3,17 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models import BigIntegerField, Q
+from django.db.models.functions import Cast, Coalesce, Substr
 from django.utils import timezone
 
 from kefu.accounts.models import Role
+from kefu.core.alerts import alerts_for as core_alerts_for
 from kefu.core.events import events_for
 from kefu.core.permissions import require
 from kefu.customers.masking import Masker
 from kefu.customers.models import Customer
-from kefu.hotline.models import Alert, Callback, Category, Contact, WorkOrder
+from kefu.hotline.models import Callback, Category, Contact, WorkOrder
 
 PAGE_SIZE = 50
 QUEUES = {
@@ -156,7 +157,11 @@ def timeline(work_order: WorkOrder):
 
 
 def alerts_for(user, *, unread_only: bool = False):
-    alerts = Alert.objects.filter(recipient=user).select_related("work_order")
+    """The user's own alerts about work orders (kefu.core alerts of subject hotline.workorder:<pk>),
+    each with its order's work_order_id."""
+    prefix = "hotline.workorder:"
+    alerts = core_alerts_for(user).filter(subject__startswith=prefix)
+    alerts = alerts.annotate(work_order_id=Cast(Substr("subject", len(prefix) + 1), BigIntegerField()))
     return alerts.filter(read_at__isnull=True) if unread_only else alerts
 
 

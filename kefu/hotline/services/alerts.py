@@ -2,11 +2,13 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from kefu.accounts.models import Role, User
+from kefu.core.alerts import mark_all_read, send_alert
 from kefu.hotline.events import work_order_escalated_event
-from kefu.hotline.models import Alert, WorkOrder
+from kefu.hotline.models import WorkOrder
 
 
 class AlertKind:
@@ -51,19 +53,22 @@ def unit_staff(work_order: WorkOrder) -> list[User]:
     return list(User.objects.filter(is_active=True, role=Role.UNIT_STAFF, unit_id=work_order.unit_id))
 
 
+def subject_of(work_order: WorkOrder) -> str:
+    """The stable key of an order's alerts (kefu.core.alerts: one per person, kind, subject and level)."""
+    return f"hotline.workorder:{work_order.pk}"
+
+
 def notify(recipients, work_order: WorkOrder, kind: str, message: str, level: int = 0) -> int:
-    """One alert per person, kind and level; a repeated scan adds nothing (unique constraint)."""
-    already = Alert.objects.filter(work_order=work_order, kind=kind, level=level)
-    told = set(already.values_list("recipient_id", flat=True))
-    rows = [
-        Alert(recipient=person, work_order=work_order, kind=kind, level=level, message=message[:300])
-        for person in {p.pk: p for p in recipients}.values()
-        if person.pk not in told
-    ]
-    # bulk_create returns every row it was given, written or not: count the new ones ourselves (a
-    # concurrent scan may still win a race, which the unique constraint then absorbs).
-    Alert.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
+    """One alert per active person, kind and level about this order (kefu.core.alerts.send_alert); a
+    repeated scan adds nothing. `kind` is an AlertKind code ("hotline.overdue")."""
+    return send_alert(
+        recipients=recipients,
+        kind=kind if "." in kind else f"hotline.{kind}",
+        message=message,
+        url=reverse("hotline:work_order", args=[work_order.pk]),
+        subject=subject_of(work_order),
+        level=level,
+    )
 
 
 @transaction.atomic
@@ -107,7 +112,7 @@ def raise_level(
     notify(
         level_recipients(work_order, level),
         work_order,
-        Alert.Kind.ESCALATED,
+        AlertKind.ESCALATED,
         f"工单{work_order.number}上报{LEVEL_NAMES[level]}：{reason}",
         level,
     )
@@ -115,7 +120,7 @@ def raise_level(
         notify(
             level_recipients(work_order, passed),
             work_order,
-            Alert.Kind.REPORTED_AFTER,
+            AlertKind.REPORTED_AFTER,
             f"工单{work_order.number}因紧急情况越级上报{LEVEL_NAMES[level]}，特此事后报告：{reason}",
             passed,
         )
@@ -130,4 +135,4 @@ def raise_level(
 
 def mark_alerts_read(*, user) -> int:
     """Alerts are notices to one person, not part of a record's history: reading them is no event."""
-    return Alert.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    return mark_all_read(user=user)

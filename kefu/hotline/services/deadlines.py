@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
+from kefu.core.models import Alert
 from kefu.core.policies import get_policy
-from kefu.hotline.models import Alert, Callback, WorkOrder
-from kefu.hotline.services.alerts import level_recipients, notify, raise_level, unit_staff
+from kefu.hotline.models import Callback, WorkOrder
+from kefu.hotline.services.alerts import AlertKind, level_recipients, notify, raise_level, unit_staff
 
 
 @dataclass
@@ -55,7 +56,7 @@ def _due_soon(now, batch, result):
             due = timezone.localtime(work_order.due_at)
             message = f"工单{work_order.number}将于{due:%m月%d日 %H:%M}到期，请抓紧办理"
             result.alerts += notify(
-                [work_order.owner, *unit_staff(work_order)], work_order, Alert.Kind.DUE_SOON, message
+                [work_order.owner, *unit_staff(work_order)], work_order, AlertKind.DUE_SOON, message
             )
             result.due_soon += 1
 
@@ -69,7 +70,7 @@ def _overdue(now, batch, result):
             due = timezone.localtime(work_order.due_at)
             message = f"工单{work_order.number}已超过办理时限（{due:%m月%d日 %H:%M}）"
             people = [work_order.owner, *unit_staff(work_order), *level_recipients(work_order, 1)]
-            result.alerts += notify(people, work_order, Alert.Kind.OVERDUE, message, 1)
+            result.alerts += notify(people, work_order, AlertKind.OVERDUE, message, 1)
             if work_order.escalation_level < 1:
                 raise_level(actor=None, work_order=work_order, level=1, reason="工单超期，班长督办")
                 result.escalated += 1
@@ -102,7 +103,9 @@ def _callbacks_due(now, batch, result):
     # Only callbacks not yet announced: otherwise the oldest `batch` would fill every scan and the
     # ones behind them would never be announced.
     announced = Alert.objects.filter(
-        work_order=OuterRef("work_order"), kind=Alert.Kind.CALLBACK_DUE, level=OuterRef("attempt")
+        subject=Concat(Value("hotline.workorder:"), Cast(OuterRef("work_order_id"), CharField())),
+        kind=AlertKind.CALLBACK_DUE,
+        level=OuterRef("attempt"),
     )
     due = (
         Callback.objects.filter(done_at__isnull=True, due_at__lte=now)
@@ -114,7 +117,7 @@ def _callbacks_due(now, batch, result):
     for callback in due:
         work_order = callback.work_order
         message = f"工单{work_order.number}第{callback.attempt}次回电已到期，请联系客户听取反馈"
-        added = notify([work_order.owner], work_order, Alert.Kind.CALLBACK_DUE, message, callback.attempt)
+        added = notify([work_order.owner], work_order, AlertKind.CALLBACK_DUE, message, callback.attempt)
         if added:
             result.callbacks_due += 1
             result.alerts += added

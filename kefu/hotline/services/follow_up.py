@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from kefu.core.policies import get_policy
 from kefu.hotline.events import callback_recorded_event, return_visit_recorded_event
-from kefu.hotline.models import Alert, Callback, ReturnVisit, WorkOrder
+from kefu.hotline.models import Callback, ReturnVisit, WorkOrder
 from kefu.hotline.services import work_orders
-from kefu.hotline.services.alerts import level_recipients, notify
+from kefu.hotline.services.alerts import AlertKind, level_recipients, notify
 
 S = WorkOrder.State
 
@@ -60,7 +60,7 @@ def _schedule_retry(work_order: WorkOrder, callback: Callback, now) -> None:
         notify(
             level_recipients(work_order, 1),
             work_order,
-            Alert.Kind.ESCALATED,
+            AlertKind.ESCALATED,
             f"工单{work_order.number}已回电{callback.attempt}次仍未联系上客户，请班长安排",
             1,
         )

@@ -18,8 +18,8 @@ from kefu.hotline.events import (
     work_order_handed_over_event,
     work_order_moved_event,
 )
-from kefu.hotline.models import Alert, Callback, InterimReply, WorkOrder
-from kefu.hotline.services.alerts import notify
+from kefu.hotline.models import Callback, InterimReply, WorkOrder
+from kefu.hotline.services.alerts import AlertKind, notify
 
 S = WorkOrder.State
 
@@ -179,7 +179,7 @@ def return_order(*, actor, work_order: WorkOrder, reason: str) -> WorkOrder:
     notify(
         [work_order.owner],
         work_order,
-        Alert.Kind.RETURNED,
+        AlertKind.RETURNED,
         f"工单{work_order.number}被{work_order.unit}退回：{reason}",
     )
     return work_order
@@ -227,7 +227,7 @@ def reopen(*, actor, work_order: WorkOrder, reason: str) -> WorkOrder:
     notify(
         recipients,
         work_order,
-        Alert.Kind.REOPENED,
+        AlertKind.REOPENED,
         f"工单{work_order.number}重新打开：{reason}",
         work_order.reopen_count,
     )

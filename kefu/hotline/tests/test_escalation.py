@@ -7,7 +7,9 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from kefu.hotline.models import Alert, WorkOrder
+from kefu.core.models import Alert
+from kefu.hotline.models import WorkOrder
+from kefu.hotline.services.alerts import AlertKind, subject_of
 from kefu.hotline.services.deadlines import scan
 
 
@@ -15,8 +17,8 @@ def test_an_important_complaint_goes_up_to_the_department_head_level_by_level(wo
     order = world.record(code="service_complaint", priority="important", matter="抢修人员态度恶劣").work_order
     order.refresh_from_db()
     assert order.escalation_level == 2
-    assert Alert.objects.filter(recipient=world.leader, kind=Alert.Kind.ESCALATED, level=1).exists()
-    assert Alert.objects.filter(recipient=world.head, kind=Alert.Kind.ESCALATED, level=2).exists()
+    assert Alert.objects.filter(recipient=world.leader, kind=AlertKind.ESCALATED, level=1).exists()
+    assert Alert.objects.filter(recipient=world.head, kind=AlertKind.ESCALATED, level=2).exists()
     assert not Alert.objects.filter(recipient=world.director).exists()
 
 
@@ -26,9 +28,9 @@ def test_an_urgent_complaint_skips_to_the_director_and_the_skipped_levels_are_to
     ).work_order
     order.refresh_from_db()
     assert order.escalation_level == 3
-    assert Alert.objects.filter(recipient=world.director, kind=Alert.Kind.ESCALATED, level=3).exists()
+    assert Alert.objects.filter(recipient=world.director, kind=AlertKind.ESCALATED, level=3).exists()
     for person, level in ((world.leader, 1), (world.head, 2)):
-        assert Alert.objects.filter(recipient=person, kind=Alert.Kind.REPORTED_AFTER, level=level).exists()
+        assert Alert.objects.filter(recipient=person, kind=AlertKind.REPORTED_AFTER, level=level).exists()
 
 
 def test_an_ordinary_repair_is_not_escalated(world):
@@ -44,7 +46,7 @@ def test_the_worker_alerts_due_soon_orders_once(world):
         second = scan()
     assert first.due_soon == 1 and second.due_soon == 0
     recipients = set(
-        Alert.objects.filter(kind=Alert.Kind.DUE_SOON).values_list("recipient__username", flat=True)
+        Alert.objects.filter(kind=AlertKind.DUE_SOON).values_list("recipient__username", flat=True)
     )
     assert recipients == {"agent11", "unit21"}
 
@@ -57,7 +59,7 @@ def test_an_overdue_order_alerts_owner_unit_and_team_leader_then_climbs_a_level_
     order.refresh_from_db()
     assert order.escalation_level == 1
     overdue_to = set(
-        Alert.objects.filter(kind=Alert.Kind.OVERDUE).values_list("recipient__username", flat=True)
+        Alert.objects.filter(kind=AlertKind.OVERDUE).values_list("recipient__username", flat=True)
     )
     assert overdue_to == {"agent11", "unit21", "leader1"}
     # 24 hours later the department head, then after 48 the director — never two levels in one step
@@ -91,7 +93,7 @@ def test_a_due_callback_alerts_its_owner(world):
     with time_machine.travel(timezone.now() + timedelta(hours=25), tick=False):
         assert scan().callbacks_due == 1
     assert Alert.objects.filter(
-        recipient=world.agent, kind=Alert.Kind.CALLBACK_DUE, work_order=order
+        recipient=world.agent, kind=AlertKind.CALLBACK_DUE, subject=subject_of(order)
     ).exists()
 
 
@@ -103,7 +105,7 @@ def test_every_due_callback_is_announced_once_even_beyond_one_scans_batch(world)
         third = scan(batch=2)
     assert (first.callbacks_due, second.callbacks_due, third.callbacks_due) == (2, 1, 0)
     assert third.alerts == 0  # a scan that writes nothing new says so
-    announced = Alert.objects.filter(kind=Alert.Kind.CALLBACK_DUE, work_order__in=orders)
+    announced = Alert.objects.filter(kind=AlertKind.CALLBACK_DUE, subject__in=[subject_of(o) for o in orders])
     assert announced.count() == 3
 
 

@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from kefu.core.models import Policy
-from kefu.hotline.models import Alert, Callback, ReturnVisit, WorkOrder
+from kefu.core.models import Alert, Policy
+from kefu.hotline.models import Callback, ReturnVisit, WorkOrder
 from kefu.hotline.services import follow_up, work_orders
+from kefu.hotline.services.alerts import AlertKind, subject_of
 
 S = WorkOrder.State
 
@@ -54,7 +55,9 @@ def test_after_the_last_attempt_the_team_leader_is_told(world, order):
             actor=world.agent, callback=order.callbacks.get(attempt=attempt), reached=False
         )
     assert not order.callbacks.filter(attempt=4).exists()
-    assert Alert.objects.filter(recipient=world.leader, work_order=order, kind=Alert.Kind.ESCALATED).exists()
+    assert Alert.objects.filter(
+        recipient=world.leader, subject=subject_of(order), kind=AlertKind.ESCALATED
+    ).exists()
 
 
 def test_a_callback_is_recorded_once(world, order):
@@ -88,7 +91,7 @@ def test_a_dissatisfied_return_visit_reopens_the_order(world, order):
     )
     closed.refresh_from_db()
     assert closed.state == S.REOPENED and closed.reopen_count == 1
-    assert Alert.objects.filter(recipient=world.west_staff, kind=Alert.Kind.REOPENED).exists()
+    assert Alert.objects.filter(recipient=world.west_staff, kind=AlertKind.REOPENED).exists()
     # and the owner sends it back to the unit
     again = work_orders.transfer(
         actor=world.agent, work_order=closed, unit=world.west, note="回访不满意，再次处理"

@@ -10,8 +10,9 @@ from openpyxl import load_workbook
 
 from kefu.accounts.models import Role
 from kefu.accounts.tests.factories import ServiceAreaFactory, UnitFactory
+from kefu.core.models import Alert
 from kefu.customers.tests.factories import CustomerFactory
-from kefu.hotline.models import Alert, Callback, WorkOrder
+from kefu.hotline.models import Callback, WorkOrder
 from kefu.hotline.services import follow_up, work_orders
 from kefu.hotline.tests.factories import ContactFactory
 
@@ -204,7 +205,7 @@ def test_unit_staff_return_an_order_with_a_reason_and_the_owner_is_alerted(
     assert order.state == "returned"
     # the owner sees the alert on the alerts page, and may mark it read
     client = client_for(agent)
-    page = client.get("/hotline/alerts/").content.decode()
+    page = client.get("/hotline/alerts/", follow=True).content.decode()  # now the shared /alerts/
     assert "地址不在本片区" in page
     client.post("/hotline/alerts/read/")
     assert not Alert.objects.filter(recipient=agent, read_at=None).exists()

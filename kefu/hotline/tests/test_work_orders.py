@@ -4,8 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kefu.core.events import events_for
-from kefu.hotline.models import Alert, WorkOrder
+from kefu.core.models import Alert
+from kefu.hotline.models import WorkOrder
 from kefu.hotline.services import follow_up, work_orders
+from kefu.hotline.services.alerts import AlertKind
 from kefu.hotline.services.work_orders import TransitionError
 
 S = WorkOrder.State
@@ -100,7 +102,7 @@ def test_the_unit_returns_with_a_reason_and_the_owner_reassigns(world, order):
     returned = work_orders.return_order(actor=world.west_staff, work_order=order, reason="地址属城东片区")
     # then the owner is told and sends it to the east branch
     assert returned.state == S.RETURNED
-    assert Alert.objects.filter(recipient=world.agent, kind=Alert.Kind.RETURNED).exists()
+    assert Alert.objects.filter(recipient=world.agent, kind=AlertKind.RETURNED).exists()
     moved = work_orders.reassign(
         actor=world.agent, work_order=returned, unit=world.east, reason="按地址改派城东"
     )
