@@ -1,13 +1,29 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kefu.accounts.models import ApiToken, Center, Department, ServiceArea, Team, Unit, User
+from kefu.accounts.services import refuse_while_holding
 from kefu.core.admin import NoDeleteAdmin
+
+
+class StaffChangeForm(UserChangeForm):
+    def clean_is_active(self):
+        # A3: unticking 在职 is refused while they hold work, as on the staff page (services.update_staff)
+        active = self.cleaned_data.get("is_active")
+        if self.instance.pk and self.instance.is_active and not active:
+            try:
+                refuse_while_holding(self.instance)
+            except ValidationError as error:
+                raise ValidationError(error.messages) from error
+        return active
 
 
 @admin.register(User)
 class StaffAdmin(UserAdmin):
+    form = StaffChangeForm
     list_display = ["username", "name", "employee_no", "role", "department", "team", "unit", "is_active"]
     list_filter = ["role", "is_active", "department", "unit"]
     search_fields = ["username", "name", "employee_no"]

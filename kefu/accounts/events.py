@@ -17,6 +17,7 @@ class AccountEvents(EventVerbs):
     AREA_CREATED = "area.created", _("新建服务片区")
     AREA_UPDATED = "area.updated", _("修改服务片区")
     LOGIN_UNLOCKED = "login.unlocked", _("解除登录锁定")
+    STAFF_HANDED_OVER = "staff.handed_over", _("移交在办事项")
 
 
 def staff_created_event(*, actor, user: models.Model, changes: dict[str, Any]):
@@ -44,3 +45,16 @@ def area_saved_event(*, actor, area: models.Model, created: bool, changes: dict[
 def login_unlocked_event(*, actor, target: models.Model, changes: dict[str, Any]):
     """The target is the locked user, or the lock itself when no such user exists."""
     return record_event(actor=actor, target=target, verb=AccountEvents.LOGIN_UNLOCKED, changes=changes)
+
+
+def staff_handed_over_event(
+    *, actor, user: models.Model, to_user: models.Model, moved: dict[str, int], note: str
+):
+    """A3, H7: everything a departing or absent member of staff held went to a named colleague."""
+    return record_event(
+        actor=actor,
+        target=user,
+        verb=AccountEvents.STAFF_HANDED_OVER,
+        changes={"to": [str(user), str(to_user)], **moved},
+        note=note,
+    )

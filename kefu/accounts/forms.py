@@ -74,3 +74,29 @@ class ServiceAreaForm(forms.ModelForm):
     class Meta:
         model = ServiceArea
         fields = ["code", "name", "branch", "description", "active"]
+
+
+class HandOverForm(forms.Form):
+    """A3, H7: everything a departing or absent member of staff holds goes to one named colleague."""
+
+    to_user = forms.ModelChoiceField(
+        label="接手人",
+        queryset=User.objects.filter(is_active=True).order_by("employee_no", "username"),
+        error_messages={"required": "请选择接手人", "invalid_choice": "接手人不存在或已停用"},
+    )
+    reason = forms.CharField(
+        label="移交原因",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "请填写移交原因（离职、调岗、长假……）",
+            "max_length": "移交原因最多500字",
+        },
+    )
+
+    def __init__(self, *args, member: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = self.fields["to_user"].queryset.exclude(pk=member.pk)
+        self.fields["to_user"].label_from_instance = lambda u: (
+            f"{u.name or u.username}（{u.role_label}{'，' + str(u.unit) if u.unit_id else ''}）"
+        )

@@ -160,6 +160,7 @@ class User(AbstractUser):
         verbose_name = _("员工")
         verbose_name_plural = _("员工")
         ordering = ["employee_no", "username"]
+        permissions = [("hand_over_user", _("移交员工的在办事项（离岗、离职）"))]
 
     def __str__(self):
         return self.name or self.username

@@ -76,6 +76,7 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
         "customers.export_customer",
         "customers.import_customer",
         "customers.view_archiveaccess",
+        "accounts.hand_over_user",
     ],
     Role.CENTER_DIRECTOR: CUSTOMER_READ
     + SENSITIVE
@@ -100,6 +101,7 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
     + CALENDAR_ADMIN
     + LOGIN_LOCKOUTS
     + [
+        "accounts.hand_over_user",
         "customers.import_customer",
         "customers.view_archiveaccess",
     ],

@@ -3,13 +3,14 @@
 from axes.models import AccessAttempt
 from axes.utils import reset as reset_login_failures
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from kefu.accounts.events import (
     area_saved_event,
     login_unlocked_event,
     staff_created_event,
+    staff_handed_over_event,
     staff_password_reset_event,
     staff_updated_event,
     unit_saved_event,
@@ -17,6 +18,7 @@ from kefu.accounts.events import (
 from kefu.accounts.models import Department, Role, ServiceArea, Team, Unit, User
 from kefu.accounts.roles import group_name
 from kefu.core.events import diff
+from kefu.core.registry import platform
 
 
 @transaction.atomic
@@ -68,6 +70,8 @@ def update_staff(*, actor, user: User, **fields) -> User:
     if unknown:
         raise TypeError(f"cannot update {sorted(unknown)}")
     changes = diff(user, fields)
+    if user.is_active and fields.get("is_active") is False:
+        refuse_while_holding(user)
     for field, value in fields.items():
         setattr(user, field, value)
     user.is_staff = user.is_superuser or user.role == Role.ADMINISTRATOR
@@ -143,3 +147,69 @@ def unlock_login(*, actor, username: str, ip_address: str | None = None) -> int:
     )
     reset_login_failures(ip=ip_address or None, username=username)
     return failures
+
+
+# ---- departing staff (A3, H7) ---------------------------------------------------------------------
+
+
+def holdings_of(user: User) -> list[tuple[str, int, str]]:
+    """What this member of staff personally holds, from every app that registered its holdings:
+    (label, count, url) with counts above zero — open work orders, callbacks due, processes taken in."""
+    items = []
+    for holding in platform.holdings:
+        items.extend(item for item in holding.held(user) if item[1])
+    return items
+
+
+def describe_holdings(items: list[tuple[str, int, str]]) -> str:
+    return "、".join(f"{label}{count}件" for label, count, _url in items)
+
+
+def refuse_while_holding(user: User) -> None:
+    items = holdings_of(user)
+    if items:
+        raise ValidationError(
+            {
+                "is_active": f"{user}仍有{describe_holdings(items)}未移交，不能停用；"
+                f"请先在「移交在办事项」中把这些事项交给接手的同事"
+            }
+        )
+
+
+def successor_refusals(successor: User) -> list[str]:
+    """Why this colleague cannot take over (each app's own rule: the role that may own a work order…)."""
+    return [why for holding in platform.holdings if (why := holding.refuse(successor))]
+
+
+@transaction.atomic
+def hand_over_holdings(*, actor, from_user: User, to_user: User, reason: str) -> dict[str, int]:
+    """Everything `from_user` holds goes to `to_user`, app by app; each app records the move on each
+    record and tells the customers' archives who their new contact is; the hand-over itself is an
+    event on the departing person. Returns how many things each app moved."""
+    if not actor.has_perm("accounts.hand_over_user"):
+        raise PermissionDenied("只有客服部主任或系统管理员可以移交员工的在办事项")
+    errors = {}
+    if to_user.pk == from_user.pk:
+        errors["to_user"] = "接手人不能是移交人本人"
+    elif not to_user.is_active:
+        errors["to_user"] = f"接手人{to_user}已停用"
+    else:
+        held = {holding.name for holding in platform.holdings if any(i[1] for i in holding.held(from_user))}
+        refusals = [
+            why for holding in platform.holdings if holding.name in held and (why := holding.refuse(to_user))
+        ]
+        if refusals:
+            errors["to_user"] = "；".join(refusals)
+    if not (reason or "").strip():
+        errors["reason"] = "请填写移交原因（离职、调岗、长假……）"
+    if errors:
+        raise ValidationError(errors)
+    moved = {}
+    for holding in platform.holdings:
+        count = holding.hand_over(actor=actor, from_user=from_user, to_user=to_user, reason=reason.strip())
+        if count:
+            moved[holding.name] = count
+    if not moved:
+        raise ValidationError({"from_user": f"{from_user}没有需要移交的在办事项"})
+    staff_handed_over_event(actor=actor, user=from_user, to_user=to_user, moved=moved, note=reason.strip())
+    return moved

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from kefu.accounts import services
-from kefu.accounts.forms import ServiceAreaForm, StaffForm, UnitForm
+from kefu.accounts.forms import HandOverForm, ServiceAreaForm, StaffForm, UnitForm
 from kefu.accounts.lockout import account_limit, address_limit, cool_off_minutes, current_lockouts
 from kefu.accounts.models import Role, ServiceArea, Unit, User
 from kefu.core.permissions import require
@@ -35,6 +35,7 @@ def staff_list(request):
             "role": role,
             "roles": Role.choices,
             "can_edit": request.user.has_perm("accounts.change_user"),
+            "can_hand_over": request.user.has_perm("accounts.hand_over_user"),
         },
     )
 
@@ -59,12 +60,68 @@ def staff_edit(request, pk: int):
         data = dict(form.cleaned_data)
         data.pop("username")
         password = data.pop("password")
-        services.update_staff(actor=request.user, user=member, **data)
+        try:
+            services.update_staff(actor=request.user, user=member, **data)
+        except ValidationError as error:
+            # 停用 refused while they still hold work (A3): the form again, with the way out
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+            member.refresh_from_db()
+            return render(request, "accounts/form.html", _edit_context(request, form, member), status=400)
         if password:
             services.set_staff_password(actor=request.user, user=member, password=password)
         messages.success(request, f"已更新员工：{member}")
         return redirect("accounts:staff_list")
-    return render(request, "accounts/form.html", {"form": form, "title": f"修改员工：{member}"})
+    return render(request, "accounts/form.html", _edit_context(request, form, member))
+
+
+def _edit_context(request, form, member) -> dict:
+    return {
+        "form": form,
+        "title": f"修改员工：{member}",
+        "member": member,
+        "holdings": services.holdings_of(member),
+        "can_hand_over": request.user.has_perm("accounts.hand_over_user"),
+    }
+
+
+def staff_hand_over(request, pk: int):
+    """A3, H7: what a departing or absent member of staff holds, and the move of all of it to a named
+    colleague (the department head or the administrator); then they may be deactivated."""
+    require(request.user, "accounts.hand_over_user")
+    member = get_object_or_404(User, pk=pk)
+    form = HandOverForm(request.POST or None, member=member)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                moved = services.hand_over_holdings(
+                    actor=request.user,
+                    from_user=member,
+                    to_user=form.cleaned_data["to_user"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                messages.success(
+                    request,
+                    f"已把{member}的在办事项（共{sum(moved.values())}件）移交给{form.cleaned_data['to_user']}",
+                )
+                return redirect("accounts:staff_hand_over", pk=member.pk)
+        return render(
+            request, "accounts/hand_over.html", _hand_over_context(request, form, member), status=400
+        )
+    return render(request, "accounts/hand_over.html", _hand_over_context(request, form, member))
+
+
+def _hand_over_context(request, form, member) -> dict:
+    return {
+        "form": form,
+        "member": member,
+        "holdings": services.holdings_of(member),
+        "can_edit": request.user.has_perm("accounts.change_user"),
+    }
 
 
 def unit_list(request):

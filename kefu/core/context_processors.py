@@ -3,14 +3,15 @@ entries the apps register (kefu.core.navigation)."""
 
 from django.utils.functional import SimpleLazyObject
 
-from kefu.core.navigation import entries_for
+from kefu.core.navigation import entries_for, menu_for
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav": entries_for(user, request.path)}
+    nav = entries_for(user, request.path)
+    return {"nav": nav, "menu": menu_for(nav)}
 
 
 def alerts(request):

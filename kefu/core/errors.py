@@ -5,10 +5,12 @@ operator must be able to find it: the answer carries a request id that the log l
 """
 
 import logging
+import re
 import sys
 import uuid
 
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views import defaults
 
 logger = logging.getLogger("kefu.api")
@@ -45,7 +47,17 @@ def not_found(request, exception):
     """handler404: an unmatched /api/… path (Django's resolver, before ninja) answers JSON too."""
     if is_api(request):
         return _json({"detail": NOT_FOUND}, status=404)
-    return defaults.page_not_found(request, exception)
+    return render(request, "404.html", {"reason": chinese_reason(exception)}, status=404)
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def chinese_reason(exception) -> str:
+    """A reason given in Chinese (「工单不存在」) is shown to the person; Django's own English ones ("No
+    Customer matches the given query.") and a bare Http404 (whose text is its class name) are not."""
+    reason = str(exception.args[0]) if exception is not None and getattr(exception, "args", None) else ""
+    return reason if CJK.search(reason) else ""
 
 
 def server_error(request):

@@ -68,9 +68,39 @@ def entries_for(user, path: str) -> list[dict]:
                 "url": url,
                 "active": bool(url) and _is_active(path, url),
                 "tile": entry.tile,
+                "order": entry.order,
             }
         )
     return items
+
+
+# The top bar groups the modules so that it fits on one line at 1366 px for the roles that see them
+# all (客服部主任, 系统管理员): the daily entries (order below the first group) stand alone, the rest
+# fall into the group whose band their order is in. A group with one entry visible is a plain link.
+GROUPS = [
+    (30, "值班与知识"),
+    (50, "营业与档案"),
+    (80, "其他业务"),
+    (130, "统计报表"),
+    (160, "系统管理"),
+]
+
+
+def menu_for(items: list[dict]) -> list[dict]:
+    """The top bar from `entries_for`'s items: standalone entries and groups ({label, active, items})."""
+    menu = []
+    groups: dict[str, dict] = {}
+    for item in items:
+        group = next((label for start, label in reversed(GROUPS) if item["order"] >= start), None)
+        if group is None:
+            menu.append(item)
+            continue
+        if group not in groups:
+            groups[group] = {"label": group, "items": [], "active": False}
+            menu.append(groups[group])
+        groups[group]["items"].append(item)
+        groups[group]["active"] |= bool(item["active"])
+    return [entry["items"][0] if len(entry.get("items", ())) == 1 else entry for entry in menu]
 
 
 def _url(url_name: str) -> str | None:

@@ -3,8 +3,10 @@
 from datetime import date
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -13,11 +15,29 @@ from kefu.core.calendar import WorkingCalendar, package_years
 from kefu.core.forms import CalendarDayForm, CalendarYearForm
 from kefu.core.models import CalendarDay, CalendarYear
 from kefu.core.permissions import require
+from kefu.core.registry import platform
 
 
 def home(request):
+    """Each person's own open items first (the panels the apps register: my orders, my callbacks due,
+    my unit's queue, approvals waiting), then the modules they may open."""
     today = timezone.localdate()
-    return render(request, "home.html", {"today": today, "today_info": WorkingCalendar().day(today)})
+    items = [
+        {"label": label, "count": count, "url": url}
+        for panel in platform.home_panels
+        for label, count, url in panel(request.user)
+    ]
+    return render(
+        request,
+        "home.html",
+        {"today": today, "today_info": WorkingCalendar().day(today), "my_items": items, "cap": 99},
+    )
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico before reading the page's <link rel="icon">, also on the login page."""
+    return redirect(static("kefu/favicon.svg"), permanent=True)
 
 
 def calendar_year(request):

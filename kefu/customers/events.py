@@ -20,6 +20,7 @@ class CustomerEvents(EventVerbs):
     CONTRACT_ADDED = "customer.contract_added", _("登记合同")
     TRANSFERRED_OUT = "customer.transferred_out", _("过户转出")
     TRANSFERRED_IN = "customer.transferred_in", _("过户转入")
+    STAFF_CONTACT_CHANGED = "customer.staff_contact_changed", _("更换中心联系人")
 
 
 def customer_opened_event(*, actor, customer, changes: dict[str, Any]):
@@ -59,5 +60,18 @@ def customer_transferred_events(*, actor, old_holder, new_holder, moved: dict[st
         target=new_holder,
         verb=CustomerEvents.TRANSFERRED_IN,
         changes={**moved, "from": old_holder.number},
+        note=note,
+    )
+
+
+def customer_staff_contact_changed_event(*, actor, customer, old: str, new: str, what: str, note: str = ""):
+    """A3, H7: the member of staff following the customer's matters (a work order's first-contact owner,
+    a process's clerk) left or was absent and handed them to a colleague; the archive says who the
+    customer's contact at the center is now, for which records (`what`: "工单GD…、GD…")."""
+    return record_event(
+        actor=actor,
+        target=customer,
+        verb=CustomerEvents.STAFF_CONTACT_CHANGED,
+        changes={"staff_contact": [old, new], "records": what},
         note=note,
     )

@@ -10,7 +10,7 @@ class HotlineConfig(AppConfig):
         # What this app tells the platform (kefu.core.registry; docs/ARCHITECTURE.md "Registries").
         from kefu.core.navigation import any_permission
         from kefu.core.registry import NavEntry, platform
-        from kefu.hotline import demo, jobs, policies, roles
+        from kefu.hotline import demo, holdings, home, jobs, policies, roles
         from kefu.hotline.services import notes
         from kefu.hotline.services.alerts import ALERT_KINDS
 
@@ -20,6 +20,8 @@ class HotlineConfig(AppConfig):
             roles=roles.DEFAULT_PERMISSIONS,
             jobs=jobs.JOBS,
             seeder=demo.SEEDER,
+            home_panels=[home.panel],
+            holdings=[holdings.HOLDING],
             alert_kinds={**ALERT_KINDS, **notes.ALERT_KINDS},
             nav=[
                 NavEntry(

@@ -10,7 +10,7 @@ class ProcessesConfig(AppConfig):
         # What this app tells the platform (kefu.core.registry; docs/ARCHITECTURE.md "Registries").
         from kefu.core.navigation import any_permission
         from kefu.core.registry import NavEntry, platform
-        from kefu.processes import demo, jobs, policies, report_kinds, roles
+        from kefu.processes import demo, holdings, home, jobs, policies, report_kinds, roles
 
         platform.register_app(
             self,
@@ -18,6 +18,8 @@ class ProcessesConfig(AppConfig):
             roles=roles.DEFAULT_PERMISSIONS,
             jobs=jobs.JOBS,
             seeder=demo.SEEDER,
+            home_panels=[home.panel],
+            holdings=[holdings.HOLDING],
             report_kinds=report_kinds.KINDS,
             nav=[
                 NavEntry(

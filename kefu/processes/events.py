@@ -27,6 +27,7 @@ class ProcessEvents(EventVerbs):
     DEFINITION_CHANGED = "definition.changed", _("修改业务定义")
     STAGE_CREATED = "stage.created", _("新建业务环节")
     STAGE_CHANGED = "stage.changed", _("修改业务环节")
+    HANDED_OVER = "process.handed_over", _("移交受理人")
 
 
 def form_printed_event(*, actor, process, form_title: str, note: str):
@@ -65,3 +66,14 @@ def definition_saved_event(*, actor, definition, created: bool, changes: dict[st
 def stage_saved_event(*, actor, stage, created: bool, changes: dict[str, Any]):
     verb = ProcessEvents.STAGE_CREATED if created else ProcessEvents.STAGE_CHANGED
     return record_event(actor=actor, target=stage, verb=verb, changes=changes)
+
+
+def process_handed_over_event(*, actor, process, old: str, new: str, note: str):
+    """A3, H7: the clerk who took the process in left or is absent; a colleague follows it now."""
+    return record_event(
+        actor=actor,
+        target=process,
+        verb=ProcessEvents.HANDED_OVER,
+        changes={"started_by": [old, new]},
+        note=note,
+    )

@@ -245,10 +245,25 @@ def hand_over(*, actor, work_order: WorkOrder, new_owner: User, reason: str) -> 
     """The owner changes only by an explicit hand-over (a shift ends, someone leaves), recorded (H7)."""
     work_order = _lock(work_order)
     _require_owner_or_manager(actor, work_order, "移交")
+    return move_owner(actor=actor, work_order=work_order, new_owner=new_owner, reason=reason)
+
+
+def new_owner_refusal(new_owner: User) -> str:
+    """Why this person cannot be an order's first-contact owner, or ""."""
+    if not new_owner.is_active or new_owner.role not in (Role.AGENT, Role.TEAM_LEADER, Role.DEPARTMENT_HEAD):
+        return "首问责任人须为在岗的话务员、班长或客服部主任"
+    return ""
+
+
+@transaction.atomic
+def move_owner(*, actor, work_order: WorkOrder, new_owner: User, reason: str) -> WorkOrder:
+    """The hand-over itself, for a caller that has checked who may do it: `hand_over` (the owner or a
+    leader) and the departing-staff hand-over (accounts.hand_over_user, kefu/hotline/holdings.py)."""
+    work_order = _lock(work_order)
     if not work_order.is_open:
         raise TransitionError(f"工单{work_order.number}已办结，无需移交")
-    if not new_owner.is_active or new_owner.role not in (Role.AGENT, Role.TEAM_LEADER, Role.DEPARTMENT_HEAD):
-        raise ValidationError({"new_owner": "首问责任人须为在岗的话务员、班长或客服部主任"})
+    if refusal := new_owner_refusal(new_owner):
+        raise ValidationError({"new_owner": refusal})
     if not (reason or "").strip():
         raise ValidationError({"reason": "移交必须说明原因"})
     old = work_order.owner
