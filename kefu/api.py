@@ -136,6 +136,7 @@ def _register_routers():
     from kefu.core.api import router as core_router
     from kefu.customers.api import router as customers_router
     from kefu.hotline.api import router as hotline_router
+    from kefu.incidents.api import router as incidents_router
     from kefu.knowledge.api import router as knowledge_router
     from kefu.processes.api import router as processes_router
     from kefu.reports.api import router as reports_router
@@ -151,6 +152,7 @@ def _register_routers():
     api.add_router("/reports", reports_router)
     api.add_router("/collection", collection_router)
     api.add_router("/processes", processes_router)
+    api.add_router("/incidents", incidents_router)
 
 
 _register_routers()

@@ -2,7 +2,7 @@ from django.urls import path, re_path
 
 from kefu.hotline import views
 from kefu.hotline.actions import WorkOrderAction
-from kefu.hotline.views import notes
+from kefu.hotline.views import caller, notes
 
 app_name = "hotline"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("route-preview/", views.route_preview, name="route_preview"),
     path("customer-lookup/", views.customer_lookup, name="customer_lookup"),
     path("customer-history/", views.customer_history, name="customer_history"),
+    path("caller-panels/", caller.caller_panels, name="caller_panels"),
     path("orders/", views.work_orders, name="work_orders"),
     path("orders/<int:pk>/", views.work_order, name="work_order"),
     path("orders/<int:pk>/print/", views.work_order_print, name="work_order_print"),

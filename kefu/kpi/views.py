@@ -10,7 +10,9 @@ from django.views.decorators.http import require_GET
 from kefu.core.db_routing import reporting_reads
 from kefu.core.excel import xlsx_response
 from kefu.core.params import page_number
+from kefu.core.permissions import can
 from kefu.core.responses import bad_request, error_text
+from kefu.incidents import selectors as incident_selectors
 from kefu.kpi import drilldown, exports, filters, rollup, selectors
 
 PAGE_SIZE = 50
@@ -40,8 +42,16 @@ def dashboard(request):
             "figures": figures,
             "choices": selectors.filter_choices(chosen),
             "freshness": rollup.freshness(),
+            "incidents": _incidents(request.user),
         },
     )
+
+
+def _incidents(user) -> dict | None:
+    """The live incidents tile (issue 13 item 5): counted now, like the open orders."""
+    if not can(user, "incidents.view_incident"):
+        return None
+    return incident_selectors.dashboard(user)
 
 
 @require_GET
