@@ -38,5 +38,12 @@ class HotlineConfig(AppConfig):
                     any_permission("hotline.view_workorder"),
                     tile="转办工单的办理、回电、回访与督办",
                 ),
+                NavEntry(
+                    "来电记录",
+                    "hotline:contacts",
+                    25,
+                    any_permission("hotline.view_contact"),
+                    tile="来电来访登记的查询、筛选与导出",
+                ),
             ],
         )
