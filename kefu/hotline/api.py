@@ -13,6 +13,7 @@ from pydantic import Field
 from kefu.accounts.models import ServiceArea, Unit, User
 from kefu.core.params import object_id
 from kefu.core.permissions import require
+from kefu.core.policies import get_policy
 from kefu.core.schemas import Day, Moment, ObjectId, PageNumber, Schema
 from kefu.customers.api import TooManySearchesOut
 from kefu.customers.masking import Masker
@@ -21,7 +22,7 @@ from kefu.hotline import actions, selectors
 from kefu.hotline.actions import WorkOrderAction
 from kefu.hotline.models import Callback, Category, Channel, Contact, Priority, WorkOrder
 from kefu.hotline.permissions import get_callback_for, get_contact_for, get_work_order_for
-from kefu.hotline.services import contacts, work_orders
+from kefu.hotline.services import contacts, repeats, work_orders
 from kefu.hotline.services.alerts import mark_alerts_read
 
 router = Router(tags=["热线与工单"])
@@ -119,6 +120,9 @@ class ContactIn(Schema):
     suggested_category: str | None = None
     suggestion_confidence: float | None = None
     call_id: str = Field("", max_length=64)
+    # 重复来电 (H16): a contact from the number or customer of an open order (within
+    # hotline.repeat_window_days) is linked to that order; true records it as a new matter instead.
+    new_matter: bool = False
 
 
 class WorkOrderRow(Schema):
@@ -136,6 +140,8 @@ class WorkOrderRow(Schema):
     contact_number: str
     phone: str
     matter: str
+    repeat_count: int
+    reopen_count: int
 
 
 class ContactOut(Schema):
@@ -158,6 +164,9 @@ class ContactOut(Schema):
     transferred_at: datetime | None
     transferred_to: str | None
     work_order: WorkOrderRow | None
+    # The open order this contact was linked to as a repeat call, and the agent's notice for it.
+    repeat_of: WorkOrderRow | None
+    repeat_notice: str
 
 
 def _order_row(order: WorkOrder, masker: Masker) -> dict:
@@ -177,6 +186,8 @@ def _order_row(order: WorkOrder, masker: Masker) -> dict:
         "contact_number": contact.number,
         "phone": masker.phone(contact.phone) if contact.phone else "",
         "matter": contact.matter,
+        "repeat_count": order.repeat_count,
+        "reopen_count": order.reopen_count,
     }
 
 
@@ -202,7 +213,19 @@ def _contact_out(contact: Contact, masker: Masker) -> dict:
         "transferred_at": contact.transferred_at,
         "transferred_to": str(contact.transferred_to) if contact.transferred_to_id else None,
         "work_order": _order_row(order, masker) if order else None,
+        "repeat_of": _order_row(contact.repeat_of, masker) if contact.repeat_of_id else None,
+        "repeat_notice": _repeat_notice(contact),
     }
+
+
+def _repeat_notice(contact: Contact) -> str:
+    if not contact.repeat_of_id:
+        return ""
+    match = getattr(contact, "repeat_match", None)
+    if match is not None:
+        return match.notice
+    nth = contact.repeat_of.repeat_contacts.filter(received_at__lte=contact.received_at).count() + 1
+    return f"该客户就工单{contact.repeat_of.number}第{nth}次来电"
 
 
 def _has_order(contact: Contact) -> bool:
@@ -260,6 +283,7 @@ def create_contact(
         suggestion_confidence=payload.suggestion_confidence,
         call_id=payload.call_id,
         idempotency_key=idempotency_key,
+        link_repeat=not payload.new_matter,
     )
     if contact.replayed:
         # The first request's result, as it answered then (status 201 too), flagged for the client.
@@ -310,6 +334,10 @@ def list_contacts(request, filters: Query[ContactFilter]):
         "work_order__category",
         "work_order__owner",
         "work_order__unit",
+        "repeat_of__contact",
+        "repeat_of__category",
+        "repeat_of__owner",
+        "repeat_of__unit",
     )
     page = selectors.paged(rows, filters.page)
     masker = Masker(request.user)
@@ -317,6 +345,44 @@ def list_contacts(request, filters: Query[ContactFilter]):
         "page": page.page,
         "has_next": page.has_next,
         "results": [_contact_out(c, masker) for c in page.rows],
+    }
+
+
+class RepeatCheckOut(Schema):
+    repeat: bool
+    notice: str
+    nth: int | None
+    same_day: bool
+    raises_priority: bool
+    work_order: WorkOrderRow | None
+
+
+@router.get(
+    "/contacts/repeat-check",
+    response={200: RepeatCheckOut, 429: TooManySearchesOut},
+    summary="重复来电核对：此号码或客户是否有在办工单（登记前提示坐席）",
+)
+def repeat_check(request, phone: str = "", customer_id: ObjectId | None = None):
+    require(request.user, "hotline.add_contact")
+    customer = get_customer_for(request.user, customer_id) if customer_id else None
+    match = repeats.check_caller(user=request.user, phone=phone[:40], customer=customer)
+    if match is None:
+        return {
+            "repeat": False,
+            "notice": "",
+            "nth": None,
+            "same_day": False,
+            "raises_priority": False,
+            "work_order": None,
+        }
+    raises = match.same_day and bool(get_policy("hotline.repeat_same_day_raises_priority"))
+    return {
+        "repeat": True,
+        "notice": match.notice,
+        "nth": match.nth,
+        "same_day": match.same_day,
+        "raises_priority": raises,
+        "work_order": _order_row(match.work_order, Masker(request.user)),
     }
 
 
@@ -655,3 +721,10 @@ def my_alerts(request, unread: bool = False):
 def read_alerts(request):
     require(request.user, "hotline.view_workorder")
     return {"marked": mark_alerts_read(user=request.user)}
+
+
+# ---- 督办意见, 批示 and internal notes (W1, H17): kefu/hotline/api_notes.py --------------------------
+
+from kefu.hotline.api_notes import router as notes_router  # noqa: E402
+
+router.add_router("", notes_router)

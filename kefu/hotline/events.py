@@ -23,6 +23,8 @@ class HotlineEvents(EventVerbs):
     WORK_ORDER_ESCALATED = "work_order.escalated", _("上报督办")
     WORK_ORDER_HANDED_OVER = "work_order.handed_over", _("移交首问责任")
     WORK_ORDER_CO_UNITS_CHANGED = "work_order.co_units_changed", _("设置协办单位")
+    WORK_ORDER_REPEAT_CONTACT = "work_order.repeat_contact", _("重复来电")
+    WORK_ORDER_PRIORITY_RAISED = "work_order.priority_raised", _("提高紧急程度")
     INTERIM_REPLY_RECORDED = "interim_reply.recorded", _("阶段答复")
     CALLBACK_RECORDED = "callback.recorded", _("回电")
     RETURN_VISIT_RECORDED = "return_visit.recorded", _("回访")
@@ -91,6 +93,27 @@ def work_order_handed_over_event(*, actor, work_order, changes: dict[str, Any], 
 def work_order_co_units_changed_event(*, actor, work_order, changes: dict[str, Any]):
     return record_event(
         actor=actor, target=work_order, verb=HotlineEvents.WORK_ORDER_CO_UNITS_CHANGED, changes=changes
+    )
+
+
+def work_order_repeat_contact_event(*, actor, work_order, contact, changes: dict[str, Any], note: str = ""):
+    """Another contact about this open order (H16): on the order's timeline, naming the contact."""
+    return record_event(
+        actor=actor,
+        target=work_order,
+        verb=HotlineEvents.WORK_ORDER_REPEAT_CONTACT,
+        changes={"contact": [None, contact.number], **changes},
+        note=note,
+    )
+
+
+def work_order_priority_raised_event(*, actor, work_order, changes: dict[str, Any], note: str = ""):
+    return record_event(
+        actor=actor,
+        target=work_order,
+        verb=HotlineEvents.WORK_ORDER_PRIORITY_RAISED,
+        changes=changes,
+        note=note,
     )
 
 

@@ -63,13 +63,16 @@ class ContactForm(Form):
         error_messages={"required": "请选择类别", "invalid_choice": "所选类别不存在或已停用"},
     )
     priority = forms.ChoiceField(label="紧急程度", choices=Priority.choices, initial=Priority.NORMAL)
+    # 并入在办工单 is not chosen here: the service links a repeat caller's contact itself (H16).
     disposition = forms.ChoiceField(
         label="处理方式",
-        choices=Contact.Disposition.choices,
+        choices=[c for c in Contact.Disposition.choices if c[0] != Contact.Disposition.REPEAT],
         widget=forms.RadioSelect,
         error_messages={"required": "请选择处理方式"},
     )
     result = forms.CharField(label="处理结果", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    # Shown with the repeat notice: the caller of an open order calls about something else.
+    new_matter = forms.BooleanField(label="新问题（不并入在办工单，另行登记）", required=False)
     unit = forms.ModelChoiceField(
         label="责任单位（仅转办时指定）",
         queryset=_units(),

@@ -1,6 +1,6 @@
 """The hotline app's rules: defaults from the seeds, each editable on the 业务规则 page."""
 
-from kefu.core.policies import HOURS, INT, LOCAL_DEFAULT, LONG_TEXT, MINUTES, SECONDS, Rule
+from kefu.core.policies import BOOL, HOURS, INT, LOCAL_DEFAULT, LONG_TEXT, MINUTES, SECONDS, Rule
 
 # Where the greeting names the center: replaced by the organisation's own name when the script is shown.
 CENTER_PLACEHOLDER = "{中心名称}"
@@ -22,6 +22,24 @@ RULES: dict[str, Rule] = {
     ),
     "hotline.callback_max_attempts": Rule(
         3, "回电最多尝试次数（超过后提醒班长）", LOCAL_DEFAULT, kind=INT, minimum=1, maximum=10, unit="次"
+    ),
+    # H16 重复来电: a contact from the number or customer of an open order, within this many days of the
+    # order's last contact, is linked to that order instead of opening another.
+    "hotline.repeat_window_days": Rule(
+        7,
+        "重复来电认定期限（天）：同一号码或客户在此期限内再次来电，并入其在办工单",
+        "本地默认；依据供水手册所附《客服工作手册》第一章客服话术1.1.3"
+        "“当日再次来电，用户表示问题未解决，主动向用户确认问题”，未给出天数",
+        kind=INT,
+        minimum=1,
+        maximum=90,
+        unit="天",
+    ),
+    "hotline.repeat_same_day_raises_priority": Rule(
+        True,
+        "当日再次来电时将工单紧急程度提高一级",
+        "供水手册所附《客服工作手册》第一章客服话术1.1.3：当日再次来电，用户表示问题未解决",
+        kind=BOOL,
     ),
     "hotline.transfer_target_minutes": Rule(
         30,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("route-preview/", views.route_preview, name="route_preview"),
     path("customer-lookup/", views.customer_lookup, name="customer_lookup"),
     path("customer-history/", views.customer_history, name="customer_history"),
+    path("repeat-check/", views.repeat_check, name="repeat_check"),
     path("caller-panels/", caller.caller_panels, name="caller_panels"),
     path("orders/", views.work_orders, name="work_orders"),
     path("orders/<int:pk>/", views.work_order, name="work_order"),

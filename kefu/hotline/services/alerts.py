@@ -31,6 +31,7 @@ ALERT_KINDS = {
     AlertKind.RETURNED: "工单被退回",
     AlertKind.REOPENED: "回访不满意重新打开",
     AlertKind.CALLBACK_DUE: "回电到期",
+    "hotline.repeat_contact": "重复来电",  # kefu.hotline.services.repeats.REPEAT_ALERT
 }
 
 LEVEL_ROLES = {1: Role.TEAM_LEADER, 2: Role.DEPARTMENT_HEAD, 3: Role.CENTER_DIRECTOR}

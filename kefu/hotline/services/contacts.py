@@ -23,7 +23,7 @@ from kefu.hotline.events import (
     work_order_transferred_event,
 )
 from kefu.hotline.models import Callback, Category, Channel, Contact, Priority, WorkOrder
-from kefu.hotline.services import work_orders
+from kefu.hotline.services import repeats, work_orders
 from kefu.hotline.services.alerts import raise_level
 from kefu.hotline.services.numbering import contact_number, next_sequence, work_order_number
 from kefu.hotline.services.routing import area_for_address, area_for_customer, deadline_for, route
@@ -128,8 +128,13 @@ def _record_contact(
     call_id: str = "",
     idempotency_key: str = "",
     received_at: datetime | None = None,
+    link_repeat: bool = False,
 ) -> Contact:
-    """Record one contact; a transfer or follow-up also opens its work order, owned by `actor` (H7)."""
+    """Record one contact; a transfer or follow-up also opens its work order, owned by `actor` (H7).
+
+    With `link_repeat` (the workspace and the API, unless the agent says 新问题), a contact from the
+    number or customer of an open order within hotline.repeat_window_days is linked to that order
+    instead (disposition 并入在办工单, H16): no second order goes to the unit; see services.repeats."""
     now = timezone.now()
     received_at = received_at or now
     matter, result, address = (matter or "").strip(), (result or "").strip(), (address or "").strip()
@@ -147,11 +152,23 @@ def _record_contact(
         errors["category"] = f"类别「{category.name}」已停用"
     if received_at > now + timezone.timedelta(minutes=5):
         errors["received_at"] = "受理时间不能晚于现在"
-    check_disposition(category, disposition, result, errors)
     try:
         phone = normalise_phone(phone) if (phone or "").strip() else (customer.phone if customer else "")
     except ValidationError as exc:
         errors["phone"] = exc.messages[0]
+    repeat = None
+    if link_repeat and not errors:
+        repeat = repeats.find_open_order(user=actor, phone=phone, customer=customer, at=received_at)
+    if repeat is not None:
+        # About the caller's open order: linked to it, whatever the form proposed for a new matter.
+        disposition, unit = D.REPEAT, None
+    elif disposition == D.REPEAT:
+        days = repeats.window_days()
+        errors["disposition"] = (
+            f"此号码或客户{days}天内没有在办工单，不能并入；请选择当即答复、坐席跟进后答复、转办或记录后关闭"
+        )
+    else:
+        check_disposition(category, disposition, result, errors)
     transfer = disposition == D.TRANSFERRED
     if transfer and not phone:
         hours = get_policy("hotline.callback_hours")  # the rule as the administrator set it, not "24"
@@ -203,14 +220,21 @@ def _record_contact(
         transferred_at=now if transfer else None,
         transferred_to=target_unit if transfer else None,
         search_text=search_text_for(matter, caller_name[:100], stored_address, phone, number),
+        repeat_of=repeat.work_order if repeat else None,
     )
     contact_opened_event(
         actor=actor,
         contact=contact,
         changes={"category": [None, category.name], "disposition": [None, contact.get_disposition_display()]},
-        note=routing.reason if routing else "",
+        note=routing.reason if routing else (repeat.notice if repeat else ""),
     )
     contact.replayed = False
+    contact.repeat_match = repeat
+    if repeat is not None:
+        order = repeats.link(actor=actor, contact=contact, match=repeat)
+        contact.repeat_of, contact.raised_priority = order, order.raised_priority
+        if order.raised_priority:
+            _escalate_if_urgent(actor, order)
     if disposition in (D.TRANSFERRED, D.FOLLOW_UP):
         # Cached on the contact, so that callers read the order without another query.
         contact.work_order = _open_work_order(

@@ -20,6 +20,7 @@ from kefu.hotline.events import (
 )
 from kefu.hotline.models import Callback, InterimReply, WorkOrder
 from kefu.hotline.services.alerts import AlertKind, notify
+from kefu.hotline.services.routing import deadline_for
 
 S = WorkOrder.State
 
@@ -27,8 +28,9 @@ S = WorkOrder.State
 TRANSITIONS: dict[str, tuple[set[str], str | None, str]] = {
     "transfer": ({S.NEW, S.RETURNED, S.REOPENED}, S.TRANSFERRED, "转办"),
     "reassign": ({S.TRANSFERRED, S.ACCEPTED, S.RETURNED, S.REOPENED}, S.TRANSFERRED, "改派"),
-    "accept": ({S.TRANSFERRED}, S.ACCEPTED, "受理"),
-    "return": ({S.TRANSFERRED, S.ACCEPTED}, S.RETURNED, "退回"),
+    # A reopened order with a unit is back in that unit's queue (W4): it accepts or returns it again.
+    "accept": ({S.TRANSFERRED, S.REOPENED}, S.ACCEPTED, "受理"),
+    "return": ({S.TRANSFERRED, S.ACCEPTED, S.REOPENED}, S.RETURNED, "退回"),
     "reply": ({S.ACCEPTED}, S.REPLIED, "回复办理结果"),
     "call_back": ({S.REPLIED}, S.CALLED_BACK, "登记回访客户结果"),
     "close": ({S.CALLED_BACK}, S.CLOSED, "办结"),
@@ -210,25 +212,41 @@ def close(*, actor, work_order: WorkOrder, note: str = "") -> WorkOrder:
 
 @transaction.atomic
 def reopen(*, actor, work_order: WorkOrder, reason: str) -> WorkOrder:
+    """A dissatisfied return visit (W4), or a leader by hand, reopens a closed order. It goes back to
+    the unit that handled it, in that unit's queue with its buttons (accept, return, then reply), and
+    with a new deadline counted from now by the category's rule, as at a transfer (W2); the old
+    deadline and promise stay on the timeline in the reopen event. An order no unit held goes back to
+    its owner to reply. The unit and the owner are told; a callback is due again after the unit."""
     work_order = _lock(work_order)
     if not (reason or "").strip():
         raise ValidationError({"reason": "重新打开工单必须说明原因"})
+    now = timezone.now()
+    due = deadline_for(work_order.category, now)
+    # The deadline alerts are about the new deadline now; these are not history, so not recorded.
+    work_order.due_soon_alerted_at = work_order.overdue_alerted_at = None
+    work_order.deadline_warnings = due.warnings
     _move(
         actor,
         work_order,
         "reopen",
-        reason,
+        reason.strip(),
         closed_at=None,
+        reopened_at=now,
         reopen_count=work_order.reopen_count + 1,
-        due_soon_alerted_at=None,
-        overdue_alerted_at=None,
+        deadline=due.deadline,
+        # The earlier promise to the customer was kept or broken before the closure: not the due time now.
+        promised_at=None,
     )
-    recipients = [work_order.owner, *_unit_people(work_order)]
+    if work_order.unit_id:
+        first_callback(work_order, now)
+    deadline = timezone.localtime(due.deadline)
+    where = f"已退回{work_order.unit}重新办理" if work_order.unit_id else "请首问责任人重新答复"
     notify(
-        recipients,
+        [work_order.owner, *_unit_people(work_order)],
         work_order,
         AlertKind.REOPENED,
-        f"工单{work_order.number}重新打开：{reason}",
+        f"工单{work_order.number}重新打开（第{work_order.reopen_count}次），{where}，"
+        f"新办理时限{deadline:%m月%d日 %H:%M}：{reason.strip()}",
         work_order.reopen_count,
     )
     return work_order

@@ -5,7 +5,14 @@ the services. The services' ValidationError / PermissionDenied become form error
 
 from kefu.hotline.views.contacts import alerts, alerts_read, contact, contact_correct, contacts
 from kefu.hotline.views.work_orders import work_order, work_order_action, work_order_print, work_orders
-from kefu.hotline.views.workspace import customer_history, customer_lookup, route_preview, suggest, workspace
+from kefu.hotline.views.workspace import (
+    customer_history,
+    customer_lookup,
+    repeat_check,
+    route_preview,
+    suggest,
+    workspace,
+)
 
 __all__ = [
     "alerts",
@@ -15,6 +22,7 @@ __all__ = [
     "contacts",
     "customer_history",
     "customer_lookup",
+    "repeat_check",
     "route_preview",
     "suggest",
     "work_order",

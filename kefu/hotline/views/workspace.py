@@ -17,9 +17,10 @@ from kefu.core.responses import error_text
 from kefu.customers.masking import Masker
 from kefu.customers.models import ArchiveAccess, Customer
 from kefu.customers.permissions import get_customer_for
-from kefu.customers.services import record_archive_access, search_archive_or_notice
+from kefu.customers.services import SearchRateLimited, record_archive_access, search_archive_or_notice
 from kefu.hotline import forms, selectors
 from kefu.hotline.models import Category, Contact, WorkOrder
+from kefu.hotline.services import repeats
 from kefu.hotline.services.contacts import check_disposition, open_contact
 from kefu.hotline.services.routing import area_for_address, area_for_customer, deadline_for, route
 from kefu.hotline.views._common import (
@@ -45,8 +46,11 @@ def workspace(request):
         form = forms.ContactForm(request.POST)
         form.fields["customer"].queryset = Customer.objects.visible_to(user)
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            # A caller of an open order is linked to it (H16) unless the agent ticks 新问题.
+            new_matter = data.pop("new_matter", False)
             try:
-                contact = open_contact(actor=user, **form.cleaned_data)
+                contact = open_contact(actor=user, link_repeat=not new_matter, **data)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -111,6 +115,8 @@ def _opened_message(contact: Contact) -> str:
     text = f"已登记 {contact.number}（{contact.category.name}，{contact.get_disposition_display()}）"
     if getattr(contact, "replayed", False):
         text = f"重复提交，未再次登记：此来电{text}"
+    if contact.repeat_of_id:
+        return text + repeat_message(contact)
     work_order = WorkOrder.objects.filter(contact=contact).select_related("unit").first()
     if work_order is not None:
         if work_order.unit:
@@ -119,6 +125,45 @@ def _opened_message(contact: Contact) -> str:
         else:
             text += f"；工单 {work_order.number} 由您跟进答复客户"
     return text
+
+
+def repeat_message(contact: Contact) -> str:
+    """The success message's part for a contact linked to the caller's open order (H16)."""
+    order = WorkOrder.objects.select_related("unit").get(pk=contact.repeat_of_id)
+    nth = order.repeat_contacts.filter(received_at__lte=contact.received_at).count() + 1
+    text = f"；该客户就工单{order.number}第{nth}次来电，已并入该工单，未另建工单"
+    if getattr(contact, "raised_priority", False):
+        text += f"；当日再次来电，工单紧急程度已提高为「{order.get_priority_display()}」"
+    if order.unit:
+        text += f"，已提醒{order.unit.name}"
+    return text
+
+
+def repeat_check(request):
+    """htmx: as soon as the agent has a number or a customer, whether the caller has an open order
+    within the repeat window ("该客户就工单GD…第N次来电", H16), with the 新问题 box to record it apart."""
+    require(request.user, "hotline.add_contact")
+    customer = None
+    if _int(request.GET.get("customer")):
+        try:
+            customer = get_customer_for(request.user, request.GET["customer"])
+        except (Http404, PermissionDenied):
+            customer = None
+    context = {"new_matter": request.GET.get("new_matter") in ("on", "1", "true")}
+    try:
+        match = repeats.check_caller(user=request.user, phone=request.GET.get("phone", ""), customer=customer)
+    except SearchRateLimited as limited:
+        context["refusal"] = str(limited)
+        match = None
+    if match is not None:
+        order = match.work_order
+        context.update(
+            match=match,
+            order=order,
+            raises=match.same_day and get_policy("hotline.repeat_same_day_raises_priority"),
+            script=repeats.CONFIRM_SCRIPT,
+        )
+    return render(request, "hotline/_repeat_notice.html", context)
 
 
 def suggest(request):
