@@ -38,7 +38,11 @@ def test_the_branch_is_alerted_when_an_incident_is_declared(world):
 def test_an_agent_may_not_declare_an_incident(world):
     with pytest.raises(PermissionDenied):
         services.declare_incident(
-            actor=world.agent, kind="burst_main", title="x", agreed_answer="y", service_areas=[world.west_area]
+            actor=world.agent,
+            kind="burst_main",
+            title="x",
+            agreed_answer="y",
+            service_areas=[world.west_area],
         )
 
 
