@@ -8,13 +8,14 @@ class CollectionConfig(AppConfig):
 
     def ready(self):
         # What this app tells the platform (kefu.core.registry; docs/ARCHITECTURE.md "Registries").
-        from kefu.collection import roles
+        from kefu.collection import roles, timeline
         from kefu.core.navigation import any_permission
         from kefu.core.registry import NavEntry, platform
 
         platform.register_app(
             self,
             roles=roles.DEFAULT_PERMISSIONS,
+            timeline=timeline.customer_timeline,
             nav=[
                 NavEntry(
                     "收费",

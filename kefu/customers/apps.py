@@ -10,12 +10,13 @@ class CustomersConfig(AppConfig):
         # What this app tells the platform (kefu.core.registry; docs/ARCHITECTURE.md "Registries").
         from kefu.core.navigation import any_permission
         from kefu.core.registry import NavEntry, platform
-        from kefu.customers import demo, policies
+        from kefu.customers import demo, policies, timeline
 
         platform.register_app(
             self,
             rules=policies.RULES,
             seeder=demo.SEEDER,
+            timeline=timeline.customer_timeline,
             nav=[
                 NavEntry(
                     "客户档案",

@@ -14,6 +14,7 @@ class CustomerEvents(EventVerbs):
     SUPPLY_STATUS_CHANGED = "customer.supply_status_changed", _("变更供水状态")
     CONTACT_ADDED = "customer.contact_added", _("添加联系人")
     DOCUMENT_ADDED = "customer.document_added", _("上传资料")
+    CORRESPONDENCE_ADDED = "customer.correspondence_added", _("登记往来函件")
     ACCOUNT_ADDED = "customer.account_added", _("开立账户")
     SERVICE_POINT_ADDED = "customer.service_point_added", _("登记接水点")
     METER_ADDED = "customer.meter_added", _("登记水表")
@@ -44,6 +45,21 @@ def customer_supply_status_changed_event(*, actor, customer, old: str, new: str,
 def customer_part_added_event(*, actor, customer, verb: CustomerEvents, changes: dict[str, Any]):
     """A contact, document, account, service point, meter or contract added to the archive."""
     return record_event(actor=actor, target=customer, verb=verb, changes=changes)
+
+
+def customer_correspondence_added_event(*, actor, customer, document):
+    """A letter, fax, e-mail or a note of a call or meeting put in the archive (002 客户管理制度)."""
+    return record_event(
+        actor=actor,
+        target=customer,
+        verb=CustomerEvents.CORRESPONDENCE_ADDED,
+        changes={
+            "document": document.title,
+            "channel": document.get_channel_display(),
+            "direction": document.get_direction_display(),
+            "dated_on": document.dated_on.isoformat(),
+        },
+    )
 
 
 def customer_transferred_events(*, actor, old_holder, new_holder, moved: dict[str, Any], note: str = ""):

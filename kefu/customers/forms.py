@@ -77,6 +77,59 @@ class DocumentForm(forms.Form):
         return upload
 
 
+class CorrespondenceForm(forms.Form):
+    """A letter, fax or e-mail from or to the customer, or a note of a call or a meeting (validation
+    only; the rules are customers.services.add_correspondence's)."""
+
+    channel = forms.ChoiceField(
+        label="往来方式",
+        choices=[(v, label) for v, label in Document.Channel.choices if v != Document.Channel.UPLOAD],
+        error_messages={"invalid_choice": "往来方式应为信函、传真、电子邮件、长话记录、面谈记录或其他"},
+    )
+    direction = forms.ChoiceField(
+        label="来往",
+        choices=[("incoming", "来（客户来件）"), ("outgoing", "往（发给客户）")],
+        error_messages={"invalid_choice": "请选择来往：来（客户来件）或往（发给客户）"},
+    )
+    dated_on = DayField(
+        label="日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写函件日期", "invalid": "日期格式应为 YYYY-MM-DD"},
+    )
+    title = forms.CharField(
+        label="标题",
+        max_length=100,
+        error_messages={
+            "required": "请填写函件标题，例如“关于水费异议的来信”",
+            "max_length": "标题最多100字",
+        },
+    )
+    summary = forms.CharField(
+        label="摘要",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "摘要最多300字"},
+    )
+    file = forms.FileField(label="附件", required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        try:
+            check_upload(
+                upload,
+                field="file",
+                label="附件",
+                kinds=ARCHIVE_DOCUMENTS,
+                limit_policy="customers.upload_max_mb",
+            )
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["file"]) from error
+        return upload
+
+
 class ContactPersonForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "联系人姓名不能为空"})
     relation = forms.CharField(label="关系/职务", max_length=30, required=False)

@@ -298,6 +298,12 @@ def document_path(instance, filename):
 
 
 class Document(TimeStampedModel):
+    """A paper of the archive: an uploaded document (an ID card copy, a licence…) or a piece of
+    correspondence with the customer — a letter, fax, e-mail, a note of a long-distance call or of a
+    meeting, from the customer (来) or to them (往) — which 002 客户管理制度 wants kept in the archive
+    ("与客户的信函、传真、长话交往…整合在客户档案内"). A note of a call or a meeting may have no file:
+    its summary is the record."""
+
     class Kind(models.TextChoices):
         ID_CARD = "id_card", _("身份证复印件")
         LOW_INCOME = "low_income", _("低保证")
@@ -306,14 +312,33 @@ class Document(TimeStampedModel):
         CONTRACT = "contract", _("合同扫描件")
         DRAWING = "drawing", _("图纸")
         INVOICE = "invoice", _("水费发票")
+        CORRESPONDENCE = "correspondence", _("往来函件")
         OTHER = "other", _("其他")
+
+    class Channel(models.TextChoices):
+        LETTER = "letter", _("信函")
+        FAX = "fax", _("传真")
+        EMAIL = "email", _("电子邮件")
+        PHONE_RECORD = "phone_record", _("长话记录")
+        INTERVIEW = "interview", _("面谈记录")
+        OTHER = "other", _("其他")
+        UPLOAD = "upload", _("上传资料")  # not correspondence: a document handed in or scanned
+
+    class Direction(models.TextChoices):
+        INCOMING = "incoming", _("来")
+        OUTGOING = "outgoing", _("往")
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="documents"
     )
     kind = models.CharField(_("资料类型"), max_length=16, choices=Kind.choices)
+    channel = models.CharField(_("往来方式"), max_length=16, choices=Channel.choices, default=Channel.UPLOAD)
+    direction = models.CharField(_("来往"), max_length=10, choices=Direction.choices, blank=True)
+    # The date on the letter (or of the call, the meeting); for an upload, the day it was uploaded.
+    dated_on = models.DateField(_("日期"))
     title = models.CharField(_("名称"), max_length=100)
-    file = models.FileField(_("文件"), upload_to=document_path)
+    summary = models.CharField(_("摘要"), max_length=300, blank=True)
+    file = models.FileField(_("文件"), upload_to=document_path, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -322,6 +347,26 @@ class Document(TimeStampedModel):
         verbose_name = _("资料")
         verbose_name_plural = _("资料")
         ordering = ["-created_at"]
+        indexes = [
+            # The customer's timeline: their papers newest first (the customer's own FK index serves the
+            # archive page's list).
+            models.Index(fields=["customer", "-dated_on", "-created_at"], name="document_customer_dated"),
+        ]
+        constraints = [
+            # Correspondence goes one way or the other; an upload has no direction.
+            models.CheckConstraint(
+                condition=models.Q(channel="upload", direction="")
+                | (~models.Q(channel="upload") & ~models.Q(direction="")),
+                name="document_direction_with_correspondence",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(file="") | ~models.Q(summary=""), name="document_file_or_summary"
+            ),
+        ]
+
+    @property
+    def is_correspondence(self) -> bool:
+        return self.channel != self.Channel.UPLOAD
 
     def __str__(self):
         return self.title

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 
 from kefu.core.events import events_for, verb_label
 from kefu.core.policies import get_policy
+from kefu.customers.events import CustomerEvents
 from kefu.customers.masking import Masker
 from kefu.customers.models import Account, ContactPerson, Customer, Meter, ServicePoint, branch_scope
 
@@ -196,28 +197,35 @@ class HistoryLine:
 
 def history_for(customer: Customer, masker, limit: int = 50) -> list[HistoryLine]:
     """The archive's change log in words: who did what, and for changes the old and the new value.
-    Phone and ID values are masked here as everywhere else; the event rows keep them whole."""
+    Phone and ID values are masked here as everywhere else; the event rows keep them whole. Only the
+    archive's own changes: a payment is recorded on the customer too, but it is collection's record,
+    on the timeline for those who may see payments (kefu.collection.timeline), not for every reader
+    of the archive."""
+    return [
+        HistoryLine(
+            event.occurred_at,
+            str(event.actor or "系统"),
+            verb_label(event.verb),
+            change_details(event, masker),
+            event.note,
+        )
+        for event in events_for(customer).filter(verb__in=CustomerEvents.values)[:limit]
+    ]
+
+
+def change_details(event, masker) -> list[str]:
+    """An archive event's changes in words ("联系电话：138****5678 → 139****0000"), phone and ID values
+    masked for this viewer (the history table and the timeline alike)."""
     from kefu.customers.validation import FIELD_LABELS
 
     shown = {"phone": masker.phone, "id_number": masker.id_number}
-    lines = []
-    for event in events_for(customer)[:limit]:
-        details = []
-        for key, value in event.changes.items():
-            label = FIELD_LABELS.get(key, key)
-            show = shown.get(key, str)
-            if isinstance(value, list) and len(value) == 2:
-                old = show(str(value[0])) if value[0] not in (None, "") else "（空）"
-                details.append(f"{label}：{old} → {show(str(value[1]))}")
-            else:
-                details.append(f"{label}：{show(str(value))}")
-        lines.append(
-            HistoryLine(
-                event.occurred_at,
-                str(event.actor or "系统"),
-                verb_label(event.verb),
-                details,
-                event.note,
-            )
-        )
-    return lines
+    details = []
+    for key, value in event.changes.items():
+        label = FIELD_LABELS.get(key, key)
+        show = shown.get(key, str)
+        if isinstance(value, list) and len(value) == 2:
+            old = show(str(value[0])) if value[0] not in (None, "") else "（空）"
+            details.append(f"{label}：{old} → {show(str(value[1]))}")
+        else:
+            details.append(f"{label}：{show(str(value))}")
+    return details

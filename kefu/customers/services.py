@@ -3,6 +3,7 @@
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.core.events import diff
+from kefu.core.params import day_problem
 from kefu.core.permissions import TooManyRequests
 from kefu.core.pinyin import name_pinyin
 from kefu.core.policies import get_decimal_policy, get_policy
@@ -19,6 +21,7 @@ from kefu.core.validators import normalise_phone, normalise_resident_id
 from kefu.customers import selectors
 from kefu.customers.events import (
     CustomerEvents,
+    customer_correspondence_added_event,
     customer_opened_event,
     customer_part_added_event,
     customer_supply_status_changed_event,
@@ -156,7 +159,12 @@ def add_contact_person(
 @transaction.atomic
 def add_document(*, actor, customer: Customer, kind: str, title: str, file) -> Document:
     document = Document(
-        customer=customer, kind=kind, title=title.strip() or file.name, file=file, uploaded_by=actor
+        customer=customer,
+        kind=kind,
+        title=title.strip() or file.name,
+        file=file,
+        uploaded_by=actor,
+        dated_on=timezone.localdate(),
     )
     document.full_clean()
     document.save()
@@ -166,6 +174,56 @@ def add_document(*, actor, customer: Customer, kind: str, title: str, file) -> D
         verb=CustomerEvents.DOCUMENT_ADDED,
         changes={"document": document.title, "kind": document.get_kind_display()},
     )
+    return document
+
+
+@transaction.atomic
+def add_correspondence(
+    *,
+    actor,
+    customer: Customer,
+    channel: str,
+    direction: str,
+    dated_on: date,
+    title: str,
+    summary: str = "",
+    file=None,
+) -> Document:
+    """Put a letter, fax or e-mail from or to the customer, or a note of a long-distance call or a
+    meeting, in the archive (002 客户管理制度: 与客户的信函、传真、长话交往…整合在客户档案内). A note
+    may have no file; then its summary is the record. The upload's type and size are the form's check
+    (kefu.core.uploads.check_upload, rule customers.upload_max_mb)."""
+    errors = Errors()
+    if channel not in Document.Channel.values or channel == Document.Channel.UPLOAD:
+        errors.add("channel", "往来方式应为信函、传真、电子邮件、长话记录、面谈记录或其他")
+    if direction not in Document.Direction.values:
+        errors.add("direction", "请选择来往：来（客户来件）或往（发给客户）")
+    if dated_on is None:
+        errors.add("dated_on", "请填写函件日期")
+    elif dated_on > timezone.localdate():
+        errors.add("dated_on", "函件日期不能晚于今天")
+    elif problem := day_problem(dated_on):
+        errors.add("dated_on", f"函件日期：{problem}")
+    title, summary = (title or "").strip(), (summary or "").strip()
+    if not title:
+        errors.add("title", "请填写函件标题，例如“关于水费异议的来信”")
+    if not file and not summary:
+        errors.add("summary", "没有附件时请填写摘要（长话、面谈记录的内容）")
+    errors.raise_if_any()
+    document = Document(
+        customer=customer,
+        kind=Document.Kind.CORRESPONDENCE,
+        channel=channel,
+        direction=direction,
+        dated_on=dated_on,
+        title=title,
+        summary=summary,
+        file=file or "",
+        uploaded_by=actor,
+    )
+    document.full_clean()
+    document.save()
+    customer_correspondence_added_event(actor=actor, customer=customer, document=document)
     return document
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/print/", views.print_view, name="print"),
     path("<int:pk>/documents/", views.add_document, name="add_document"),
+    path("<int:pk>/correspondence/", views.add_correspondence, name="add_correspondence"),
     path("<int:pk>/documents/<int:document_id>/", views.download_document, name="download_document"),
     path("<int:pk>/contacts/", views.add_contact, name="add_contact"),
     path("<int:pk>/access-log/", views.access_log, name="access_log"),

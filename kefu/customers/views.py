@@ -3,17 +3,18 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kefu.core.params import page_number
 from kefu.core.permissions import require
-from kefu.core.responses import error_text
+from kefu.core.responses import bad_request, error_text
+from kefu.core.timeline import MAX_PAGE, customer_timeline, timeline_kinds
 from kefu.customers import selectors, services
 from kefu.customers.exports import customers_workbook
-from kefu.customers.forms import ContactPersonForm, CustomerForm, DocumentForm
+from kefu.customers.forms import ContactPersonForm, CorrespondenceForm, CustomerForm, DocumentForm
 from kefu.customers.masking import Masker
 from kefu.customers.models import ArchiveAccess, Document
 from kefu.customers.permissions import get_customer_for
@@ -38,25 +39,40 @@ def search(request):
 
 
 def detail(request, pk: int):
-    customer = selectors.archive_for(get_customer_for(request.user, pk))
+    customer = get_customer_for(request.user, pk)
+    return render(request, "customers/detail.html", _detail_context(request, customer))
+
+
+def _detail_context(request, customer, **forms) -> dict:
+    """The archive page: the archive, its relationship timeline (A2: every contact, order, callback,
+    counter business, payment, paper and change the viewer may see, newest first, by kind and page),
+    and the forms. Logged as a read of the archive (A3)."""
+    customer = selectors.archive_for(customer)
     services.record_archive_access(
         user=request.user, customers=[customer], channel=ArchiveAccess.Channel.PAGE, request=request
     )
     masker = Masker(request.user)
     masker.apply(customer)
-    return render(
-        request,
-        "customers/detail.html",
-        {
-            "customer": customer,
-            "history": selectors.history_for(customer, masker),
-            "arrears": services.check_arrears(customer),
-            "can_edit": request.user.has_perm("customers.change_customer"),
-            "can_see_log": request.user.has_perm("customers.view_archiveaccess"),
-            "document_form": DocumentForm(),
-            "contact_form": ContactPersonForm(),
-        },
+    kind = request.GET.get("kind", "")
+    kinds = timeline_kinds()
+    chosen = [kind] if kind in {k.code for k in kinds} else None
+    timeline = customer_timeline(
+        customer, request.user, kinds=chosen, page=page_number(request.GET.get("page"), last=MAX_PAGE)
     )
+    return {
+        "customer": customer,
+        "timeline": timeline,
+        "timeline_kinds": kinds,
+        "history": selectors.history_for(customer, masker),
+        "arrears": services.check_arrears(customer),
+        "can_edit": request.user.has_perm("customers.change_customer"),
+        "can_add_document": request.user.has_perm("customers.add_document"),
+        "can_see_log": request.user.has_perm("customers.view_archiveaccess"),
+        "document_form": DocumentForm(),
+        "correspondence_form": CorrespondenceForm(),
+        "contact_form": ContactPersonForm(),
+        **forms,
+    }
 
 
 def print_view(request, pk: int):
@@ -123,6 +139,27 @@ def add_document(request, pk: int):
 
 
 @require_POST
+def add_correspondence(request, pk: int):
+    """A letter, fax, e-mail or a note of a call or meeting into the archive (002 客户管理制度). A bad
+    entry is the archive page again with the reason and what was typed, status 400."""
+    require(request.user, "customers.add_document")
+    customer = get_customer_for(request.user, pk)
+    form = CorrespondenceForm(request.POST, request.FILES)
+    problem: ValidationError | CorrespondenceForm | None = None if form.is_valid() else form
+    if problem is None:
+        try:
+            document = services.add_correspondence(actor=request.user, customer=customer, **form.cleaned_data)
+        except ValidationError as error:
+            problem = error
+    if problem is not None:
+        context = _detail_context(request, customer, correspondence_form=form, correspondence_open=True)
+        return bad_request(request, "customers/detail.html", problem, **context)
+    channel, direction = document.get_channel_display(), document.get_direction_display()
+    messages.success(request, f"已登记{channel}（{direction}）：{document.title}")
+    return redirect("customers:detail", pk=customer.pk)
+
+
+@require_POST
 def add_contact(request, pk: int):
     require(request.user, "customers.add_contactperson")
     customer = get_customer_for(request.user, pk)
@@ -141,6 +178,8 @@ def add_contact(request, pk: int):
 def download_document(request, pk: int, document_id: int):
     customer = get_customer_for(request.user, pk)
     document = get_object_or_404(Document, pk=document_id, customer=customer)
+    if not document.file:
+        raise Http404("该记录没有附件")  # a note of a call or meeting: its summary is the record
     services.record_archive_access(
         user=request.user, customers=[customer], channel=ArchiveAccess.Channel.EXPORT, request=request
     )

@@ -13,6 +13,7 @@ class HotlineConfig(AppConfig):
         from kefu.hotline import demo, holdings, home, jobs, policies, roles
         from kefu.hotline.services import notes
         from kefu.hotline.services.alerts import ALERT_KINDS
+        from kefu.hotline.timeline import customer_timeline
 
         platform.register_app(
             self,
@@ -20,6 +21,7 @@ class HotlineConfig(AppConfig):
             roles=roles.DEFAULT_PERMISSIONS,
             jobs=jobs.JOBS,
             seeder=demo.SEEDER,
+            timeline=customer_timeline,
             home_panels=[home.panel],
             holdings=[holdings.HOLDING],
             alert_kinds={**ALERT_KINDS, **notes.ALERT_KINDS},

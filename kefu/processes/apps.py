@@ -11,6 +11,7 @@ class ProcessesConfig(AppConfig):
         from kefu.core.navigation import any_permission
         from kefu.core.registry import NavEntry, platform
         from kefu.processes import demo, holdings, home, jobs, policies, report_kinds, roles
+        from kefu.processes.timeline import customer_timeline
 
         platform.register_app(
             self,
@@ -18,6 +19,7 @@ class ProcessesConfig(AppConfig):
             roles=roles.DEFAULT_PERMISSIONS,
             jobs=jobs.JOBS,
             seeder=demo.SEEDER,
+            timeline=customer_timeline,
             home_panels=[home.panel],
             holdings=[holdings.HOLDING],
             report_kinds=report_kinds.KINDS,

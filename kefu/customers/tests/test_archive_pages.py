@@ -449,7 +449,9 @@ def test_the_archive_page_costs_the_same_however_many_meters(
     with django_assert_num_queries(len(baseline)):
         response = client.get(f"/customers/{large.pk}/")
     assert response.content.decode().count("DN20") == 24
-    assert len(baseline) <= 20
+    # the page and the archive (about 17) and the relationship timeline's one bounded read per kind of
+    # row (papers, archive changes, contacts, order steps, callbacks, return visits, counter steps, payments)
+    assert len(baseline) <= 26
 
 
 def test_the_print_view_costs_the_same_however_many_meters(
