@@ -36,7 +36,7 @@ def alerts(request):
     kinds = sorted(platform.alert_kinds.items())
     context = {"state": state, "kind": kind, "kinds": kinds, "states": STATES}
     if errors:
-        return bad_request(request, "core/alerts.html", "；".join(errors), **context, page=None)
+        return bad_request(request, "core/alerts.html", "；".join(errors), **context)
     mine = service.alerts_for(request.user)
     rows = mine.filter(read_at__isnull=True) if state == "unread" else mine
     if kind:
