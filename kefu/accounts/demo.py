@@ -217,6 +217,7 @@ def demo_logins() -> list[tuple[str, str]]:
         ("unit11", "城东供水分公司"),
         ("unit21", "城西供水分公司"),
         ("design1", "设计室"),
+        ("budget1", "预算室"),
         ("inspector1", "稽查员"),
         ("meterstore", "表库管理员"),
         ("archivist", "档案员"),

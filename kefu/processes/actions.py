@@ -34,6 +34,7 @@ class ProcessAction(models.TextChoices):
     SUSPEND = "suspend", "申请暂停"
     RESUME = "resume", "恢复办理"
     DECIDE = "decide", "审批（批准或不批准）"
+    SIGN = "sign", "中心负责人审核签字"
 
 
 A = ProcessAction
@@ -121,6 +122,11 @@ def _decide(actor, process, data) -> Done:
     return Done(process, f"{approval.get_kind_display()}申请{approval.get_status_display()}")
 
 
+def _sign(actor, process, data) -> Done:
+    process = services.sign_application(actor=actor, process=process, note=data["note"])
+    return Done(process, "已审核签字")
+
+
 ACTIONS: dict[ProcessAction, Entry] = {
     A.ADVANCE: Entry(forms.NoteForm, _advance),
     A.RETURN: Entry(forms.ReturnForm, _return),
@@ -132,6 +138,7 @@ ACTIONS: dict[ProcessAction, Entry] = {
     A.SUSPEND: Entry(forms.ApprovalForm, _approval(A.SUSPEND)),
     A.RESUME: Entry(None, _resume),
     A.DECIDE: Entry(forms.DecisionForm, _decide),
+    A.SIGN: Entry(forms.NoteForm, _sign),
 }
 
 

@@ -18,6 +18,7 @@ class ProcessesConfig(AppConfig):
             rules=policies.RULES,
             roles=roles.DEFAULT_PERMISSIONS,
             jobs=jobs.JOBS,
+            alert_kinds=jobs.ALERT_KINDS,
             seeder=demo.SEEDER,
             timeline=customer_timeline,
             home_panels=[home.panel],

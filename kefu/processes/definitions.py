@@ -29,7 +29,7 @@ STAGE_FIELDS = [
     "customer_kinds",
     "note",
 ]
-DEFINITION_FIELDS = ["code", "name", "description", "fee_individual", "fee_label", "active"]
+DEFINITION_FIELDS = ["code", "name", "description", "fee_individual", "fee_label", "fee_rule", "active"]
 
 
 def _names(value, known, label: str, field: str, errors: dict) -> None:
@@ -67,6 +67,12 @@ def check_stage(stage: StageDefinition) -> None:
         errors["unit"] = "办理单位为「指定单位」时须选择单位"
     if stage.deadline_unit == DeadlineUnit.APPOINTMENT and "appointment_booked" not in _earlier_rules(stage):
         errors["deadline_unit"] = "按预约时间计时的环节之前须有「已预约」规则（appointment_booked）"
+    if stage.deadline_unit == DeadlineUnit.ROAD_PERMIT and "road_permit_recorded" not in (
+        set(stage.rules) | _earlier_rules(stage)
+    ):
+        errors["deadline_unit"] = (
+            "按破路许可计时的环节（或之前的环节）须有「已登记破路许可」规则（road_permit_recorded）"
+        )
     for field in ("deadline_individual", "deadline_unit_customer"):
         value = getattr(stage, field)
         if value is not None and value < 1:

@@ -27,6 +27,11 @@ class ProcessEvents(EventVerbs):
     DEFINITION_CHANGED = "definition.changed", _("修改业务定义")
     STAGE_CREATED = "stage.created", _("新建业务环节")
     STAGE_CHANGED = "stage.changed", _("修改业务环节")
+    APPLICATION_SIGNED = "process.application_signed", _("中心负责人审核签字")
+    CONNECTION_NUMBER_CALLED = "process.connection_number_called", _("发起发放接水点编号")
+    ARCHIVE_FILED = "process.archive_filed", _("系统建档")
+    ACCOUNT_CARD_OPENED = "process.account_card_opened", _("建立账卡")
+    SUSPENSION_OVERDUE = "process.suspension_overdue", _("暂停用水超期提醒")
     HANDED_OVER = "process.handed_over", _("移交受理人")
 
 
@@ -76,4 +81,57 @@ def process_handed_over_event(*, actor, process, old: str, new: str, note: str):
         verb=ProcessEvents.HANDED_OVER,
         changes={"started_by": [old, new]},
         note=note,
+    )
+
+
+def application_signed_event(*, actor, process, note: str = ""):
+    return record_event(
+        actor=actor,
+        target=process,
+        verb=ProcessEvents.APPLICATION_SIGNED,
+        changes={"center_head_signature": [None, str(actor)]},
+        note=note,
+    )
+
+
+def connection_number_called_event(*, actor, process, child):
+    """The one-stop process started the connection_number business (P1 + P6)."""
+    return record_event(
+        actor=actor,
+        target=process,
+        verb=ProcessEvents.CONNECTION_NUMBER_CALLED,
+        changes={"connection_number_process": [None, child.number]},
+    )
+
+
+def archive_filed_event(*, actor, process, account, point, meter):
+    """What the one-stop process put into the archive (the archive records each part on its side)."""
+    return record_event(
+        actor=actor,
+        target=process,
+        verb=ProcessEvents.ARCHIVE_FILED,
+        changes={
+            "account": [None, account.number],
+            "connection_point_no": [None, point.connection_point_no],
+            "meter": [None, meter.number],
+        },
+    )
+
+
+def account_card_opened_event(*, actor, process, account: str):
+    return record_event(
+        actor=actor,
+        target=process,
+        verb=ProcessEvents.ACCOUNT_CARD_OPENED,
+        changes={"account": [None, account]},
+    )
+
+
+def suspension_overdue_event(*, process, months: int, told: int):
+    """The daily scan told the branch that a suspension passed processes.suspension_max_months (P9)."""
+    return record_event(
+        actor=None,
+        target=process,
+        verb=ProcessEvents.SUSPENSION_OVERDUE,
+        changes={"months": [None, months], "told": [None, told]},
     )

@@ -13,9 +13,22 @@ from django.utils import timezone
 from kefu.core.numbering import next_number, year_period
 from kefu.core.policies import DEFAULTS, get_policy
 from kefu.customers.events import customer_transferred_events
-from kefu.customers.models import Customer
-from kefu.customers.services import add_contract, check_arrears, set_supply_status, update_customer
-from kefu.processes.events import meter_work_requested_event
+from kefu.customers.models import Customer, ServicePoint
+from kefu.customers.services import (
+    add_account,
+    add_contract,
+    add_meter,
+    add_service_point,
+    check_arrears,
+    set_supply_status,
+    update_customer,
+)
+from kefu.processes.events import (
+    account_card_opened_event,
+    archive_filed_event,
+    connection_number_called_event,
+    meter_work_requested_event,
+)
 from kefu.processes.signals import meter_work_requested
 
 Hook = Callable[..., None]
@@ -41,6 +54,7 @@ def run_hooks(process, actor, names: list[str]) -> None:
 
 # NumberSequence keys of the counter's yearly series (kefu.core.numbering).
 CONNECTION_POINT_SERIES = "processes.connection_point"
+ACCOUNT_SERIES = "processes.account"
 SUPPLY_CONTRACT_SERIES = "processes.supply_contract"
 
 
@@ -128,6 +142,95 @@ def issue_connection_point_number(process, actor) -> None:
     process.facts["connection_point_no"] = yearly_number(
         CONNECTION_POINT_SERIES, get_policy("processes.connection_point_prefix"), 6
     )
+
+
+@hook("call_connection_number", "发起发放接水点编号业务")
+def call_connection_number(process, actor) -> None:
+    """P1 + P6 (seed 000 ch.10 §8.3: during construction the branch has the connection point numbered at
+    the center). The one-stop process starts the connection_number business for the same customer, with
+    what it knows already, and links both ways; that business keeps its own gate (drawing = card, every
+    signature, a supply contract, calibers equal) and its gap-free JSD number. Done once: a stage done
+    again after a return keeps the business already started."""
+    from kefu.processes.services import start_process
+
+    if process.facts.get("connection_number_process"):
+        return
+    carried = {
+        name: process.facts[name]
+        for name in ("caliber_applied_dn", "caliber_drawing_dn")
+        if process.facts.get(name) not in (None, "")
+    }
+    child = start_process(
+        actor=actor,
+        definition_code="connection_number",
+        customer=process.customer,
+        facts={**carried, "parent_process": process.number},
+    )
+    process.facts["connection_number_process"] = child.number
+    connection_number_called_event(actor=actor, process=process, child=child)
+
+
+@hook("file_new_connection", "系统建档：接水点、水表和户号入档")
+def file_new_connection(process, actor) -> None:
+    """P1 → A1 (seed 000 ch.10 §9.4: 完成系统建档、归档). The connection point with the number the
+    connection_number business issued, its meter and a new account go into the customer's archive
+    through the customers services (each records its event on the archive); the process records what it
+    filed. Idempotent: a point with that number already in the archive is not filed twice."""
+    from kefu.processes.models import Process
+    from kefu.processes.rules import water_use_label
+
+    if process.facts.get("archive_account"):
+        return
+    child = Process.objects.get(number=process.facts["connection_number_process"])
+    number = child.facts["connection_point_no"]
+    if ServicePoint.objects.filter(connection_point_no=number).exists():
+        raise ValidationError({"connection_point_no": f"接水点编号{number}已在档案中，请核对后再建档"})
+    customer, facts = process.customer, process.facts
+    use = water_use_label(facts.get("water_use_category") or "")
+    water_use = next(code for code, label in ServicePoint.WaterUse.choices if str(label) == use)
+    account = add_account(
+        actor=actor,
+        customer=customer,
+        number=yearly_number(ACCOUNT_SERIES, get_policy("processes.account_prefix"), 6),
+    )
+    point = add_service_point(
+        actor=actor,
+        customer=customer,
+        connection_point_no=number,
+        address=(facts.get("install_address") or "").strip() or customer.address,
+        service_area=customer.service_area,
+        account=account,
+        water_use=water_use,
+    )
+    meter = add_meter(
+        actor=actor,
+        service_point=point,
+        number=facts["meter_number"].strip(),
+        caliber_dn=int(facts["meter_caliber_dn"]),
+        install_date=timezone.localdate(),
+        last_reading=0,
+    )
+    facts.update(
+        archive_account=account.number,
+        archive_service_point=point.connection_point_no,
+        archive_meter=meter.number,
+    )
+    archive_filed_event(actor=actor, process=process, account=account, point=point, meter=meter)
+
+
+@hook("open_account_card", "建立账卡")
+def open_account_card(process, actor) -> None:
+    """Seed 000 ch.10 §9.5: the account card of the account filed at 系统建档 (建卡、入册)."""
+    if process.facts.get("account_card_on"):
+        return
+    process.facts["account_card_on"] = timezone.localdate().isoformat()
+    account_card_opened_event(actor=actor, process=process, account=process.facts["archive_account"])
+
+
+@hook("restore_supply", "恢复供水（复水）")
+def restore_supply(process, actor) -> None:
+    note = f"{process.definition.name}（{process.number}）"
+    set_supply_status(actor=actor, customer=process.customer, status=Customer.Status.ACTIVE, note=note)
 
 
 @hook("archive_supply_contract", "合同登记入档")

@@ -4,6 +4,8 @@ A definition has ordered stages; each stage names its responsible department, a 
 days or hours that depends on the customer type, the documents that gate it, the named rule checks
 that gate it (kefu.processes.rules) and the forms it prints."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -20,6 +22,10 @@ class DeadlineUnit(models.TextChoices):
     CALENDAR_DAYS = "days", _("自然日")
     # Due at the time booked with the customer (facts["appointment_at"]), e.g. a counter appointment.
     APPOINTMENT = "appointment", _("按预约时间")
+    # Working days from the day the customer obtained the road-opening permit (facts["road_permit_date"],
+    # seed 000 ch.10 §7.1: the construction order within 1 working day of the permit); from entering the
+    # stage when no road is opened.
+    ROAD_PERMIT = "road_permit", _("破路许可后工作日")
 
 
 class StageRoute(models.TextChoices):
@@ -37,6 +43,11 @@ class ProcessDefinition(TimeStampedModel):
     description = models.TextField(_("说明"), blank=True)
     fee_individual = models.DecimalField(_("个人客户收费（元）"), max_digits=10, decimal_places=2, default=0)
     fee_label = models.CharField(_("收费项目"), max_length=50, blank=True)
+    # The business rule holding the fee (kefu.processes.policies), when the fee is one of the seeds'
+    # numbers: the 业务规则 page then sets it, and fee_individual is not read.
+    fee_rule = models.CharField(
+        _("收费标准规则"), max_length=60, blank=True, help_text=_("业务规则的编码，例如勘测设计费")
+    )
     active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
@@ -46,6 +57,14 @@ class ProcessDefinition(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def standard_fee(self) -> Decimal:
+        """What an individual customer pays for this business: the named rule's, else the field's."""
+        if self.fee_rule:
+            from kefu.core.policies import get_decimal_policy
+
+            return get_decimal_policy(self.fee_rule)
+        return self.fee_individual
 
 
 class StageDefinition(TimeStampedModel):
@@ -179,6 +198,7 @@ class Process(TimeStampedModel):
         permissions = [
             ("approve_process", _("审批业务的暂停、延期和退费")),
             ("handle_stage", _("办理本单位负责的业务环节")),
+            ("sign_application", _("以客服中心负责人身份审核签字单位、集群用水申请")),
         ]
         indexes = [
             models.Index(

@@ -4,6 +4,10 @@ from decimal import Decimal
 
 from kefu.core.policies import DECIMAL, INT, LIST, LOCAL_DEFAULT, MINUTES, TEXT, TIME, WORKING_DAYS, Rule
 
+# The survey and design fee an individual pays before the design starts (ProcessDefinition.fee_rule of
+# the one-stop new connection names it, so the fee form, the gate and the receipt read one number).
+SURVEY_DESIGN_FEE = "processes.survey_design_fee_yuan"
+
 RULES: dict[str, Rule] = {
     "processes.min_pressure_mpa": Rule(
         "0.12",
@@ -66,5 +70,26 @@ RULES: dict[str, Rule] = {
         "供水手册第六章4.2：严格检查客户申请表上各部门签字是否到位，如有不符规定的不予发号",
         kind=LIST,
         help="某一业务单另记有“须签字部门”时，以该业务单所记为准。",
+    ),
+    SURVEY_DESIGN_FEE: Rule(
+        "42.50",
+        "用水报装：个人客户勘测设计费（元），缴清后方可进入勘测设计",
+        "供水手册第九章二（四）1：居民个人客户用水，需缴纳勘测设计费42.5元；第十章1.6–2.1",
+        kind=DECIMAL,
+        minimum=Decimal("0"),
+        maximum=Decimal("10000"),
+        unit="元",
+    ),
+    "processes.suspension_max_months": Rule(
+        6,
+        "暂停用水：超过此月数未恢复也未销户的，提醒所属分公司",
+        "供水手册第四章5.4：客户申请暂停用水的暂拆水表……6个月后恢复或销户",
+        kind=INT,
+        minimum=1,
+        maximum=60,
+        unit="个月",
+    ),
+    "processes.account_prefix": Rule(
+        "HH", "用水报装建档：新户号前缀（后接年份和6位序号）", LOCAL_DEFAULT, kind=TEXT
     ),
 }

@@ -249,8 +249,9 @@ def application_receipt(process: Process, masker: Masker) -> FormContent:
         ("受理日期", chinese_date(process.created_at)),
         ("受理人", str(process.started_by)),
     ]
-    if process.customer_kind == Customer.Kind.INDIVIDUAL and definition.fee_individual:
-        fields.append((definition.fee_label or "应缴费用", amount_text(definition.fee_individual)))
+    standard = definition.standard_fee()
+    if process.customer_kind == Customer.Kind.INDIVIDUAL and standard:
+        fields.append((definition.fee_label or "应缴费用", amount_text(standard)))
     if process.fee:
         fields.append(("已收费用", amount_text(process.fee)))
     center = _center()

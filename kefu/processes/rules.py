@@ -12,7 +12,7 @@ from kefu.core.calendar import WorkingCalendar
 from kefu.core.params import whole_number
 from kefu.core.policies import get_decimal_policy, get_policy
 from kefu.core.validators import normalise_phone
-from kefu.customers.models import Meter
+from kefu.customers.models import Customer, Meter, ServicePoint
 from kefu.customers.services import check_arrears
 
 ACTIVE_METER_STATES = [Meter.Status.IN_USE, Meter.Status.STOPPED, Meter.Status.STUCK, Meter.Status.UNREADABLE]
@@ -179,8 +179,6 @@ def transfer_matches_archive(process) -> str | None:
 @rule("new_holder_has_contract", "新户已签订供用水合同")
 def new_holder_has_contract(process) -> str | None:
     """Seed 000 ch.6 §6.3: the new holder signs a supply contract before the transfer is done."""
-    from kefu.customers.models import Customer
-
     number = (process.facts.get("new_customer_number") or "").strip()
     new_holder = Customer.objects.filter(number=number).first() if number else None
     if new_holder is None:
@@ -239,6 +237,139 @@ def appointment_booked(process) -> str | None:
     return "；".join(problems) if problems else None
 
 
+def _unit_or_cluster(process) -> bool:
+    return process.customer_kind in (Customer.Kind.UNIT, Customer.Kind.CLUSTER)
+
+
+@rule("design_fee_paid", "勘测设计费已缴清")
+def design_fee_paid(process) -> str | None:
+    """P1 / seed 000 ch.9 二（四）1, ch.10 §1.6–2.1: an individual pays the survey and design fee before
+    the design is commissioned; a unit or cluster pays it with the construction money."""
+    from kefu.core.policies import DEFAULTS
+
+    if _unit_or_cluster(process):
+        return None
+    definition = process.definition
+    standard = definition.standard_fee()
+    if not standard or process.fee >= standard:
+        return None
+    label = definition.fee_label or "本业务收费"
+    named = f"（业务规则“{DEFAULTS[definition.fee_rule].label}”）" if definition.fee_rule else ""
+    return (
+        f"尚未缴清{label}：标准{standard:.2f}元，已收{process.fee:.2f}元{named}。"
+        "请先登记收费，再送设计室勘测设计（供水手册第九章二（四）1）"
+    )
+
+
+@rule("center_head_signed", "单位、集群申请经中心负责人审核签字")
+def center_head_signed(process) -> str | None:
+    """Seed 000 ch.10 §1.5: a unit's or cluster's application is signed by the center's head, by a
+    person holding processes.sign_application on the process page (not a box the clerk ticks)."""
+    if not _unit_or_cluster(process) or process.facts.get("center_head_signature"):
+        return None
+    return (
+        "单位户、集群户的用水申请须由客户服务中心负责人审核签字（一站式服务流程1.5），请中心负责人在本页签字"
+    )
+
+
+# The contents a unit's or cluster's application report must give (seed 000 ch.9 二（二）1): fact,
+# label and whether it is a number that must be above zero.
+APPLICATION_CONTENTS = [
+    ("water_use_category", "用水类别", False),
+    ("water_volume_m3", "用水量", True),
+    ("building_numbers", "楼栋号", False),
+    ("storeys", "层高", True),
+    ("floor_area_m2", "建筑面积", True),
+    ("households", "户数", True),
+]
+
+
+@rule("application_contents_complete", "单位、集群用水申请报告内容齐全")
+def application_contents_complete(process) -> str | None:
+    if not _unit_or_cluster(process):
+        return None
+    missing, not_positive = [], []
+    for name, label, number in APPLICATION_CONTENTS:
+        value = process.facts.get(name)
+        if value in (None, ""):
+            missing.append(label)
+        elif number and Decimal(str(value)) <= 0:
+            not_positive.append(label)
+    problems = []
+    if missing:
+        problems.append("用水申请报告缺少：" + "、".join(missing))
+    if not_positive:
+        problems.append("、".join(not_positive) + "应大于0")
+    if problems:
+        rule = "（用水申请指南二（二）1：申请报告须写明用水类别、用水量、楼栋号、层高、建筑面积、户数）"
+        return "；".join(problems) + rule
+    return None
+
+
+@rule("road_permit_recorded", "已登记破路许可")
+def road_permit_recorded(process) -> str | None:
+    """Seed 000 ch.10 §6.2, §7.1: a customer whose pipe crosses a road obtains the road-opening permit;
+    the construction order goes out within a working day of it, so its date is recorded first."""
+    if not process.facts.get("road_permit_needed"):
+        return None
+    value = process.facts.get("road_permit_date")
+    if not value:
+        return (
+            "该工程须办理破路手续：请登记客户取得破路许可的日期，"
+            "施工通知自该日起1个工作日内下达（一站式服务流程7.1）"
+        )
+    if date.fromisoformat(value) > timezone.localdate():
+        return f"破路许可日期 {value} 晚于今天，请核对"
+    return None
+
+
+@rule("connection_number_issued", "接水点编号已由发号业务发放")
+def connection_number_issued(process) -> str | None:
+    """P1 + P6: the connection point is numbered by the connection_number business the one-stop process
+    started when construction was ordered (hooks.call_connection_number); filing waits for its number."""
+    from kefu.processes.models import Process
+
+    number = process.facts.get("connection_number_process")
+    if not number:
+        return "本业务尚未发起「发放接水点编号」业务，不能建档（一站式服务流程8.3：确定接水点编号）"
+    child = Process.objects.filter(number=number).only("state", "facts").first()
+    if child is None or child.state != Process.State.COMPLETED or not child.facts.get("connection_point_no"):
+        state = child.get_state_display() if child else "不存在"
+        return f"关联的发放接水点编号业务{number}（{state}）尚未发号，请先办结后再建档"
+    return None
+
+
+@rule("meter_recorded", "已登记所装水表")
+def meter_recorded(process) -> str | None:
+    facts, problems = process.facts, []
+    if not (facts.get("meter_number") or "").strip():
+        problems.append("请填写所装水表的表号")
+    caliber = facts.get("meter_caliber_dn")
+    if caliber in (None, ""):
+        problems.append("请填写所装水表的口径（DN）")
+    elif not 15 <= int(caliber) <= 600:
+        problems.append(f"水表口径 DN{caliber} 应在 DN15 至 DN600 之间")
+    if not facts.get("water_use_category"):
+        problems.append("请填写用水类别（居民生活用水、非居民用水、特种行业用水或消防用水）")
+    return "；".join(problems) + "，不能建档" if problems else None
+
+
+@rule("archive_filed", "接水点、水表和户号已入档")
+def archive_filed(process) -> str | None:
+    if not process.facts.get("archive_account"):
+        return "档案中尚未建立该户的接水点、水表和户号，请先完成「系统建档」"
+    return None
+
+
+@rule("supply_suspended", "客户处于暂停用水状态")
+def supply_suspended(process) -> str | None:
+    status = Customer.objects.filter(pk=process.customer_id).values_list("status", flat=True).first()
+    if status != Customer.Status.SUSPENDED:
+        shown = Customer.Status(status).label if status else "未知"
+        return f"客户当前为「{shown}」，不是暂停用水状态，无须办理复水"
+    return None
+
+
 # The application facts the rules read, so that the counter page can ask for exactly those:
 # name: (label, kind) with kind "bool", "decimal", "int", "text" or "list".
 FACTS: dict[str, tuple[str, str]] = {
@@ -269,6 +400,17 @@ FACTS: dict[str, tuple[str, str]] = {
     "contact_phone": ("客户联系电话", "phone"),
     "appointment_at": ("预约办理时间", "datetime"),
     "wanted_business": ("要办理的业务", "text"),
+    "water_use_category": ("用水类别", "water_use"),
+    "water_volume_m3": ("用水量（m³/日）", "decimal"),
+    "building_numbers": ("楼栋号", "text"),
+    "storeys": ("层高（层数）", "int"),
+    "floor_area_m2": ("建筑面积（m²）", "decimal"),
+    "households": ("户数", "int"),
+    "road_permit_needed": ("须办理破路手续", "bool"),
+    "road_permit_date": ("取得破路许可日期", "date"),
+    "meter_number": ("所装水表表号", "text"),
+    "meter_caliber_dn": ("所装水表口径（DN）", "int"),
+    "install_address": ("用水地址（与档案地址不同时填写）", "text"),
 }
 RULE_FACTS: dict[str, list[str]] = {
     "not_illegal_building": ["illegal_building"],
@@ -286,6 +428,9 @@ RULE_FACTS: dict[str, list[str]] = {
     "meter_acceptance_signed": ["acceptance_passed"],
     "temporary_use_period": ["use_until"],
     "appointment_booked": ["contact_phone", "appointment_at", "wanted_business"],
+    "application_contents_complete": [name for name, _label, _number in APPLICATION_CONTENTS],
+    "road_permit_recorded": ["road_permit_needed", "road_permit_date"],
+    "meter_recorded": ["meter_number", "meter_caliber_dn", "water_use_category", "install_address"],
 }
 
 
@@ -350,7 +495,21 @@ def parse_fact(name: str, raw: str):
             raise ValueError(f"{label}：{error.messages[0]}") from None
     if kind == "decimal":
         try:
-            return str(Decimal(raw))
+            number = Decimal(raw)
         except InvalidOperation:
             raise ValueError(f"{label}应为数字") from None
+        if not number.is_finite():
+            raise ValueError(f"{label}应为数字")
+        return str(number)
+    if kind == "water_use":
+        return water_use_label(raw, label)
     return raw
+
+
+def water_use_label(raw: str, label: str = "用水类别") -> str:
+    """The archive's 用水性质, kept in the facts in Chinese (the clerk's word), code or label accepted."""
+    for code, name in ServicePoint.WaterUse.choices:
+        if raw in (code, str(name)):
+            return str(name)
+    names = "、".join(str(name) for _code, name in ServicePoint.WaterUse.choices)
+    raise ValueError(f"{label}应为以下之一：{names}")

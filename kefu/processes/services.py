@@ -2,7 +2,7 @@
 refund approval), suspend and extend with a leader's approval. Each records its event in the same
 transaction, and every refusal names the rule in Chinese."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +15,7 @@ from kefu.core.events import record_event
 from kefu.core.policies import policy
 from kefu.core.uploads import SCANS, check_upload
 from kefu.customers.models import Customer
-from kefu.processes.events import ProcessEvents
+from kefu.processes.events import ProcessEvents, application_signed_event
 from kefu.processes.hooks import branch_of, run_hooks
 from kefu.processes.models import (
     Approval,
@@ -53,6 +53,16 @@ def stage_deadline(process: Process, stage: StageDefinition, at) -> tuple:
     amount = stage.deadline_for(process.customer_kind)
     if amount is None:
         return None, []
+    if stage.deadline_unit == DeadlineUnit.ROAD_PERMIT:
+        # Seed 000 ch.10 §7.1: counted from the day the permit was obtained; no clock while the customer
+        # still has to obtain one (the stage's rule road_permit_recorded asks for the date).
+        if process.facts.get("road_permit_needed"):
+            permit = process.facts.get("road_permit_date")
+            if not permit:
+                return None, []
+            at = timezone.make_aware(datetime.combine(date.fromisoformat(permit), time(0, 0)))
+        deadline = WorkingCalendar().add_working_days(at, amount)
+        return deadline.deadline, deadline.warnings
     if stage.deadline_unit == DeadlineUnit.CALENDAR_DAYS:
         return at + timedelta(days=amount), []
     calendar = WorkingCalendar()
@@ -92,19 +102,21 @@ def _require_clerk(actor) -> None:
 
 
 def may_handle(actor, process: Process) -> bool:
-    """The counter works every stage; a unit's staff (the design office, a branch) only the stage their
-    unit holds now."""
-    if actor.has_perm("processes.change_process"):
-        return True
-    return (
-        actor.has_perm("processes.handle_stage")
-        and bool(process.unit_id)
-        and process.unit_id == actor.unit_id
-    )
+    """Each stage is worked by its holder (issue 13): a stage a unit holds (the 设计室, the 预算室, the
+    customer's branch) by that unit's staff only, not by the counter; the center's own stages by the
+    counter. The page (its buttons) and the API (through the services) ask this one question."""
+    if process.unit_id:
+        return actor.has_perm("processes.handle_stage") and process.unit_id == actor.unit_id
+    return actor.has_perm("processes.change_process")
 
 
 def _require_handler(actor, process: Process) -> None:
     if not may_handle(actor, process):
+        if process.unit_id and process.current_stage_id:
+            holder = process.unit.name if process.unit else process.current_stage.responsible
+            raise PermissionDenied(
+                f"「{process.current_stage.name}」由{holder}办理，您不能办理该业务的当前环节"
+            )
         raise PermissionDenied("您不能办理该业务的当前环节")
 
 
@@ -145,10 +157,24 @@ def set_facts(*, actor, process: Process, facts: dict) -> Process:
     _require_handler(actor, process)
     changes = {k: [process.facts.get(k), v] for k, v in facts.items() if process.facts.get(k) != v}
     process.facts.update(facts)
-    process.save(update_fields=["facts", "updated_at"])
+    fields = ["facts", "updated_at"]
+    if changes and process.state == Process.State.ACTIVE and _deadline_reads_facts(process.current_stage):
+        # the permit's date (or the appointment) moves the current stage's time limit: count again
+        run = process.runs.filter(left_at__isnull=True).order_by("-id").first()
+        if run is not None:
+            due, warnings = stage_deadline(process, process.current_stage, run.entered_at)
+            run.due_at, run.deadline_warnings = due, warnings
+            run.save(update_fields=["due_at", "deadline_warnings", "updated_at"])
+            process.due_at = due
+            fields.append("due_at")
+    process.save(update_fields=fields)
     if changes:
         record_event(actor=actor, target=process, verb=ProcessEvents.FACTS_CHANGED, changes=changes)
     return process
+
+
+def _deadline_reads_facts(stage: StageDefinition | None) -> bool:
+    return stage is not None and stage.deadline_unit in (DeadlineUnit.ROAD_PERMIT, DeadlineUnit.APPOINTMENT)
 
 
 def check_scan(file) -> None:
@@ -303,7 +329,7 @@ def record_fee(*, actor, process: Process, amount: Decimal) -> Process:
     process = _lock(process)
     if amount <= 0:
         raise ValidationError({"amount": "收费金额必须大于0"})
-    standard = process.definition.fee_individual
+    standard = process.definition.standard_fee()
     if process.customer_kind == Customer.Kind.INDIVIDUAL and standard and process.fee + amount > standard:
         # a second click must not charge the customer twice
         label = process.definition.fee_label or "本业务收费"
@@ -317,6 +343,31 @@ def record_fee(*, actor, process: Process, amount: Decimal) -> Process:
         verb=ProcessEvents.FEE_PAID,
         changes={"fee": [str(old), str(process.fee)]},
     )
+    return process
+
+
+@transaction.atomic
+def sign_application(*, actor, process: Process, note: str = "") -> Process:
+    """Seed 000 ch.10 §1.5: the center's head reviews and signs a unit's or cluster's application (rule
+    center_head_signed reads the signature). Kept in the facts with the signer and the time; a second
+    signature is refused rather than overwriting the first."""
+    if not actor.has_perm("processes.sign_application"):
+        raise PermissionDenied("只有客服中心负责人可以审核签字单位、集群用水申请")
+    process = _lock(process)
+    _require_active(process)
+    if process.customer_kind == Customer.Kind.INDIVIDUAL:
+        raise ValidationError({"customer": "个人客户的用水申请无须中心负责人审核签字"})
+    if process.facts.get("center_head_signature"):
+        signed = process.facts["center_head_signature"]
+        raise ValidationError({"state": f"该申请已由{signed['name']}于{signed['at'][:10]}审核签字"})
+    at = timezone.localtime()
+    process.facts["center_head_signature"] = {
+        "user_id": actor.pk,
+        "name": str(actor),
+        "at": at.isoformat(timespec="minutes"),
+    }
+    process.save(update_fields=["facts", "updated_at"])
+    application_signed_event(actor=actor, process=process, note=note)
     return process
 
 

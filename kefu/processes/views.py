@@ -12,6 +12,7 @@ from kefu.core.params import page_number
 from kefu.core.permissions import require
 from kefu.core.responses import error_text
 from kefu.customers.masking import Masker
+from kefu.customers.models import Customer
 from kefu.customers.permissions import get_customer_for
 from kefu.processes import actions, forms, services
 from kefu.processes.actions import ProcessAction
@@ -94,6 +95,18 @@ def detail(request, pk: int):
         if active and s.order < process.current_stage.order and s.applies_to(process.customer_kind)
     ]
     is_counter = request.user.has_perm("processes.change_process")
+    related = {
+        name: Process.objects.filter(number=process.facts[key]).first()
+        for name, key in (("parent", "parent_process"), ("linked", "connection_number_process"))
+        if process.facts.get(key)
+    }
+    can_sign = (
+        active
+        and process.customer_kind != Customer.Kind.INDIVIDUAL
+        and not process.facts.get("center_head_signature")
+        and request.user.has_perm("processes.sign_application")
+        and any("center_head_signed" in stage.rules for stage in stages)
+    )
     return render(
         request,
         "processes/detail.html",
@@ -108,6 +121,9 @@ def detail(request, pk: int):
             "can_work": active and services.may_handle(request.user, process),
             "is_counter": is_counter,
             "can_resume": is_counter and process.state == Process.State.SUSPENDED,
+            "can_sign": can_sign,
+            "standard_fee": process.definition.standard_fee(),
+            **related,
             "approvals": process.approvals.select_related("requested_by", "decided_by"),
             "printable": printable_forms(process),
             "now": timezone.now(),

@@ -27,3 +27,12 @@ def time_left(due_at, now=None):
         return format_html('<span class="badge red">已超期{}</span>', _span(-seconds))
     css = "badge amber" if seconds < 86400 else "badge"
     return format_html('<span class="{}">剩余{}</span>', css, _span(seconds))
+
+
+@register.filter
+def rule_labels(names) -> str:
+    """A stage's rules as a clerk reads them (无欠费、无违章用水), never their codes (issue 13 point 8)."""
+    from kefu.processes.rules import RULES
+
+    labels = [getattr(RULES.get(name), "label", "") or "未知规则" for name in names or []]
+    return "、".join(labels) or "—"

@@ -26,7 +26,7 @@ def test_definitions_list_the_shipped_new_connection_with_its_stages(clerk_clien
     survey = new_connection["stages"][2]
     assert (survey["deadline_individual"], survey["deadline_unit_customer"]) == (5, 10)
     assert survey["route"] == "unit"  # held by the design office
-    # all ten shipped businesses, with their codes
+    # all twelve shipped businesses, with their codes
     assert {d["code"] for d in definitions} == {
         "new_connection",
         "low_income",
@@ -38,6 +38,8 @@ def test_definitions_list_the_shipped_new_connection_with_its_stages(clerk_clien
         "capacity_change",
         "temporary_use",
         "counter_appointment",
+        "resumption",
+        "renovation_cancellation",
     }
     transfer = next(d for d in definitions if d["code"] == "transfer")
     assert transfer["stages"][0]["hooks"] == ["notify_branch_of_arrears"]

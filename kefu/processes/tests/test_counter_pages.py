@@ -42,6 +42,7 @@ def hand_in(actor, process):
 def to_design(clerk) -> Process:
     process = start(clerk, area_pressure_mpa="0.3")
     hand_in(clerk, process)
+    services.record_fee(actor=clerk, process=process, amount=process.definition.standard_fee())
     services.advance(actor=clerk, process=process)
     return services.advance(actor=clerk, process=process)
 

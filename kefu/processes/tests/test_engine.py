@@ -14,11 +14,21 @@ from kefu.core.events import events_for
 from kefu.customers.models import Customer
 from kefu.customers.tests.factories import AccountFactory, CustomerFactory
 from kefu.processes import services
+from kefu.processes.demo import walk_new_connection
 from kefu.processes.models import Approval, Process, StageDefinition
 from kefu.processes.services import GateRefused
 
 SH = ZoneInfo("Asia/Shanghai")
 GOOD_FACTS = {"area_pressure_mpa": "0.28"}
+METER = {"meter_number": "26000000123", "meter_caliber_dn": 20, "water_use_category": "居民生活用水"}
+UNIT_CONTENTS = {
+    "water_use_category": "非居民用水",
+    "water_volume_m3": "30",
+    "building_numbers": "5栋",
+    "storeys": 6,
+    "floor_area_m2": "4200",
+    "households": 1,
+}
 
 
 @pytest.fixture
@@ -88,45 +98,40 @@ def test_arrears_refuse_the_application_until_paid(clerk):
 @pytest.mark.parametrize(
     "kind, due", [(Customer.Kind.INDIVIDUAL, "2026-10-10"), (Customer.Kind.UNIT, "2026-10-16")]
 )
-def test_survey_and_design_takes_5_or_10_working_days_across_national_day(clerk, kind, due):
+def test_survey_and_design_takes_5_or_10_working_days_across_national_day(clerk, director, kind, due):
     # given an application that reaches survey and design on Monday 2026-09-28
-    process = start(clerk, CustomerFactory(kind=kind, household_count=1))
-    hand_in_everything(clerk, process)
-    services.advance(actor=clerk, process=process)  # → design commission
-    process = services.advance(actor=clerk, process=process)  # → survey and design
+    process = start(clerk, CustomerFactory(kind=kind, household_count=1), **UNIT_CONTENTS)
+    process = walk_new_connection(clerk, process, until="survey_design", signer=director)
     # then: 09-29, 09-30, (10-01..07 holiday), 10-08, 10-09, 10-10 (调休 Saturday) = 5 working days
     assert process.current_stage.code == "survey_design"
     assert process.due_at.astimezone(SH).date().isoformat() == due
 
 
-def test_an_individual_goes_through_every_stage_to_completion_skipping_the_unit_only_ones(clerk):
-    process = start(clerk, CustomerFactory())
-    hand_in_everything(clerk, process)
+def test_an_individual_goes_through_every_stage_to_completion_skipping_the_unit_only_ones(clerk, offices):
+    process = start(clerk, CustomerFactory(), **METER)
     visited = []
     while process.state == Process.State.ACTIVE:
         visited.append(process.current_stage.code)
-        process = services.advance(actor=clerk, process=process)
+        process = walk_new_connection(clerk, process, steps=1)
     assert "project_team" not in visited and "technical_briefing" not in visited
     assert visited[0] == "application" and visited[-1] == "settlement"
     assert process.state == Process.State.COMPLETED and process.completed_at
     assert process.runs.filter(outcome="advanced").count() == len(visited)
 
 
-def test_a_unit_customer_has_the_project_team_and_briefing_stages(clerk):
-    process = start(clerk, CustomerFactory(kind=Customer.Kind.UNIT, household_count=1))
-    hand_in_everything(clerk, process)
+def test_a_unit_customer_has_the_project_team_and_briefing_stages(clerk, offices, director):
+    process = start(
+        clerk, CustomerFactory(kind=Customer.Kind.UNIT, household_count=1), **{**METER, **UNIT_CONTENTS}
+    )
     visited = []
     while process.state == Process.State.ACTIVE:
         visited.append(process.current_stage.code)
-        process = services.advance(actor=clerk, process=process)
+        process = walk_new_connection(clerk, process, steps=1, signer=director)
     assert "project_team" in visited and "technical_briefing" in visited
 
 
-def test_return_to_an_earlier_stage_needs_a_reason_and_cannot_go_forward(clerk):
-    process = start(clerk, CustomerFactory())
-    hand_in_everything(clerk, process)
-    for _ in range(3):
-        process = services.advance(actor=clerk, process=process)
+def test_return_to_an_earlier_stage_needs_a_reason_and_cannot_go_forward(clerk, offices):
+    process = walk_new_connection(clerk, start(clerk, CustomerFactory()), until="budget")
     assert process.current_stage.code == "budget"
     with pytest.raises(ValidationError):
         services.return_to(actor=clerk, process=process, stage_code="survey_design", reason=" ")

@@ -23,6 +23,7 @@ from kefu.customers.tests.factories import (
 )
 from kefu.hotline.models import WorkOrder
 from kefu.processes import services
+from kefu.processes.demo import walk_new_connection
 from kefu.processes.models import Process, StageDefinition
 from kefu.processes.permissions import get_process_for, visible_processes
 from kefu.processes.services import GateRefused
@@ -33,6 +34,17 @@ SH = ZoneInfo("Asia/Shanghai")
 @pytest.fixture
 def clerk(make_user):
     return make_user(Role.COUNTER_CLERK, username="clerk1")
+
+
+# What a unit's or cluster's application report gives (seed 000 ch.9 二（二）1).
+UNIT_CONTENTS = {
+    "water_use_category": "非居民用水",
+    "water_volume_m3": "120",
+    "building_numbers": "1-3栋",
+    "storeys": 18,
+    "floor_area_m2": "36000",
+    "households": 486,
+}
 
 
 def start(clerk, code, customer, **facts):
@@ -163,8 +175,8 @@ def test_a_suspension_is_refused_while_the_customer_owes(clerk):
     assert "客户有欠费" in refusal(clerk, process)["no_arrears"]
 
 
-@pytest.mark.parametrize("kind, days", [(Customer.Kind.INDIVIDUAL, 10), (Customer.Kind.UNIT, 20)])
-def test_a_cancellation_gives_the_branch_10_or_20_working_days_and_cancels_supply(
+@pytest.mark.parametrize("kind, days", [(Customer.Kind.INDIVIDUAL, 10), (Customer.Kind.UNIT, 10)])
+def test_a_cancellation_gives_the_branch_10_working_days_whoever_the_customer_and_cancels_supply(
     clerk, make_user, kind, days
 ):
     stage = StageDefinition.objects.get(definition__code="cancellation", code="meter_removal")
@@ -183,16 +195,18 @@ def test_a_cancellation_gives_the_branch_10_or_20_working_days_and_cancels_suppl
     assert customer.status == Customer.Status.CANCELLED
 
 
-def test_a_capacity_change_is_not_accepted_before_the_old_meter_is_returned(clerk):
+def test_a_capacity_change_is_not_accepted_before_the_old_meter_is_returned(clerk, make_user):
     customer = holder_with_meter()
     process = start(clerk, "capacity_change", customer, removes_old_meter=True)
-    for _ in range(3):  # application, meter collection, installation
-        hand_in(clerk, process)
+    branch_staff = make_user(Role.UNIT_STAFF, username="branch1", unit=customer.service_area.branch)
+    for _ in range(3):  # application, meter collection, installation (the branch's)
+        actor = branch_staff if process.unit_id else clerk
+        hand_in(actor, process)
         if process.current_stage.code == "installation":
-            message = refusal(clerk, process)["old_meter_returned"]
+            message = refusal(actor, process)["old_meter_returned"]
             assert "旧表须在验收前交回" in message
-            services.set_facts(actor=clerk, process=process, facts={"old_meter_returned": True})
-        process = services.advance(actor=clerk, process=process)
+            services.set_facts(actor=actor, process=process, facts={"old_meter_returned": True})
+        process = services.advance(actor=actor, process=process)
     assert process.current_stage.code == "acceptance"
     assert "验收人员" in refusal(clerk, process)["meter_acceptance_signed"]
 
@@ -257,6 +271,7 @@ def test_the_design_office_sees_and_works_only_the_survey_and_design_stage(clerk
     designer = make_user(Role.UNIT_STAFF, username="designer", unit=design_office)
     process = start(clerk, "new_connection", holder_with_meter(), area_pressure_mpa="0.3")
     hand_in(clerk, process)
+    services.record_fee(actor=clerk, process=process, amount=Decimal("42.50"))
     process = services.advance(actor=clerk, process=process)  # → design commission (center)
     # then the design office sees nothing yet
     assert not visible_processes(designer).exists()
@@ -330,13 +345,12 @@ def test_low_income_registration_marks_the_archive(clerk):
     ],
 )
 def test_the_budget_takes_2_or_4_working_days_across_spring_festival_and_its_working_saturday(
-    clerk, kind, due
+    clerk, offices, director, kind, due
 ):
     customer = CustomerFactory(kind=kind, household_count=486 if kind == Customer.Kind.CLUSTER else 1)
-    process = start(clerk, "new_connection", customer, area_pressure_mpa="0.3")
-    for _ in range(3):  # application, design commission, survey and design
-        hand_in(clerk, process)
-        process = services.advance(actor=clerk, process=process)
+    process = start(clerk, "new_connection", customer, area_pressure_mpa="0.3", **UNIT_CONTENTS)
+    # application, design commission (the fee, or the center head's signature), survey and design
+    process = walk_new_connection(clerk, process, until="budget", signer=director)
     assert process.current_stage.code == "budget"
     assert process.due_at.astimezone(SH).date().isoformat() == due
 

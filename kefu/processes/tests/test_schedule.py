@@ -30,6 +30,7 @@ def waiting_for_design(make_user):
     stage = StageDefinition.objects.get(definition=process.definition, code="application")
     for doc in stage.documents_for(process.customer_kind):
         services.receive_document(actor=clerk, process=process, code=doc["code"])
+    services.record_fee(actor=clerk, process=process, amount=process.definition.standard_fee())
     return services.advance(actor=clerk, process=process)
 
 
