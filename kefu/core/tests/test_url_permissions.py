@@ -100,6 +100,8 @@ def _value(name: str, route: str, objects: dict) -> str:
         "process_id",
         "approval_id",
         "generated_id",
+        "instruction_id",
+        "attachment_id",
     ):
         return str(objects["pk"])
     if name == "form_code":
