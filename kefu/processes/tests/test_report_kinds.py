@@ -5,7 +5,8 @@ from kefu.reports.documents import KINDS
 
 
 def test_the_counter_registers_its_report_kinds_with_its_own_builders():
-    assert list(KINDS) == [
+    # the apps after the counter (incidents…) add theirs after it
+    assert list(KINDS)[:7] == [
         "daily_workload",
         "weekly_supervision",
         "monthly_register",
