@@ -17,6 +17,7 @@ from kefu.core.events import events_for
 from kefu.customers.models import Account
 from kefu.customers.tests.factories import AccountFactory, CustomerFactory
 from kefu.processes import services
+from kefu.processes.demo import issue_connection_number
 from kefu.processes.models import Process
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -50,6 +51,7 @@ def shipped_businesses(db):
         "0002_new_connection",
         "0003_low_income_contract_connection_number",
         "0007_transfer_p9_appointment",
+        "0013_one_stop_to_archive_resumption",
     ):
         import_module(f"kefu.processes.migrations.{name}").create(apps, None)
 
@@ -69,7 +71,28 @@ def counter(shipped_businesses):
         role=Role.UNIT_STAFF,
         unit=Unit.objects.get(code="design_office"),
     )
+    UserFactory(
+        username="budgeter",
+        name="预算员老郑",
+        role=Role.UNIT_STAFF,
+        unit=Unit.objects.get(code="budget_office"),
+    )
     return {"customer": customer, "account": account}
+
+
+def complete_stage(page, stage: str, following: str | None) -> None:
+    """Register the stage's own documents, if any, and complete it."""
+    messages = page.locator(".messages")
+    expect(page.locator("#current-stage")).to_contain_text(stage)
+    expect(page.locator("#gate")).to_have_count(0)
+    unticked = page.locator("#checklist input[name=code]:not([disabled])")
+    if unticked.count():
+        for box in unticked.all():
+            box.check()
+        page.locator("#checklist").get_by_role("button", name="登记收件").click()
+        expect(messages).to_contain_text("已收取")
+    page.get_by_role("button", name=f"完成「{stage}」，进入下一环节").click()
+    expect(messages).to_contain_text(f"已进入「{following}」" if following else "业务已办结")
 
 
 def log_out(page) -> None:
@@ -189,23 +212,45 @@ def test_a_clerk_takes_a_new_connection_from_the_arrears_refusal_to_completed_an
     page.goto(f"{live_server.url}/processes/queue/")
     expect(page.locator("body")).to_contain_text("目前没有待办的业务环节")
 
-    # when the clerk takes it through every remaining stage
+    # when the clerk opens it, the budget is the 预算室's: nothing to complete at the counter
     log_out(page)
     log_in("clerk")
     page.goto(process_url)
-    expect(current_stage).to_contain_text("编制预算")
-    remaining = INDIVIDUAL_STAGES[INDIVIDUAL_STAGES.index("编制预算") :]
-    for stage, following in zip(remaining, remaining[1:] + [None], strict=True):
-        expect(current_stage).to_contain_text(stage)
-        expect(page.locator("#gate")).to_have_count(0)
-        unticked = page.locator("#checklist input[name=code]:not([disabled])")
-        if unticked.count():  # a stage with documents of its own: register them first
-            for box in unticked.all():
-                box.check()
-            page.locator("#checklist").get_by_role("button", name="登记收件").click()
-            expect(messages).to_contain_text("已收取")
-        page.get_by_role("button", name=f"完成「{stage}」，进入下一环节").click()
-        expect(messages).to_contain_text(f"已进入「{following}」" if following else "业务已办结")
+    expect(current_stage).to_contain_text("编制预算（预算室）")
+    expect(page.locator("#advance")).to_have_count(0)
+
+    # when the budget office completes the budget and the hand-over of the papers
+    log_out(page)
+    log_in("budgeter")
+    page.goto(process_url)
+    complete_stage(page, "编制预算", "资料移交（一式五份）")
+    complete_stage(page, "资料移交（一式五份）", "通知客户（核价、破路手续）")
+
+    # when the clerk takes it through the counter's stages, recording the meter before the filing
+    log_out(page)
+    log_in("clerk")
+    page.goto(process_url)
+    counter_stages = INDIVIDUAL_STAGES[INDIVIDUAL_STAGES.index("通知客户（核价、破路手续）") : -1]
+    for stage, following in zip(counter_stages, counter_stages[1:] + ["工程结算"], strict=True):
+        if stage == "系统建档":
+            # the numbering business the construction order started is done at its own desk
+            process.refresh_from_db()
+            issue_connection_number(User.objects.get(username="clerk"), process)
+            page.fill("#facts input[name=meter_number]", "XZ26E2E0001")
+            page.fill("#facts input[name=meter_caliber_dn]", "20")
+            page.fill("#facts input[name=water_use_category]", "居民生活用水")
+            page.locator("#facts").get_by_role("button", name="保存申请信息").click()
+            expect(messages).to_contain_text("申请信息已保存")
+        complete_stage(page, stage, following)
+
+    # and the budget office settles the project
+    log_out(page)
+    log_in("budgeter")
+    page.goto(process_url)
+    complete_stage(page, "工程结算", None)
+    log_out(page)
+    log_in("clerk")
+    page.goto(process_url)
 
     # then the business is completed, with nothing left to do on it
     expect(page.locator("#process-state")).to_contain_text("已办结")
@@ -264,6 +309,7 @@ def test_the_design_office_lands_on_a_page_it_may_see_after_completing_its_stage
     for code in ("application", "property_certificate", "owner_id", "nearby_receipt"):
         services.receive_document(actor=clerk, process=process, code=code)
     services.set_facts(actor=clerk, process=process, facts={"area_pressure_mpa": "0.30"})
+    services.record_fee(actor=clerk, process=process, amount=Decimal("42.50"))
     for _ in range(2):
         process = services.advance(actor=clerk, process=process)
     assert process.current_stage.code == "survey_design"
