@@ -87,7 +87,8 @@ GROUPS = [
 
 
 def menu_for(items: list[dict]) -> list[dict]:
-    """The top bar from `entries_for`'s items: standalone entries and groups ({label, active, items})."""
+    """The top bar from `entries_for`'s items: standalone entries and groups ({label, active, entries};
+    not "items", which a template would read as the dict's own method)."""
     menu = []
     groups: dict[str, dict] = {}
     for item in items:
@@ -96,11 +97,11 @@ def menu_for(items: list[dict]) -> list[dict]:
             menu.append(item)
             continue
         if group not in groups:
-            groups[group] = {"label": group, "items": [], "active": False}
+            groups[group] = {"label": group, "entries": [], "active": False}
             menu.append(groups[group])
-        groups[group]["items"].append(item)
+        groups[group]["entries"].append(item)
         groups[group]["active"] |= bool(item["active"])
-    return [entry["items"][0] if len(entry.get("items", ())) == 1 else entry for entry in menu]
+    return [entry["entries"][0] if len(entry.get("entries", ())) == 1 else entry for entry in menu]
 
 
 def _url(url_name: str) -> str | None:

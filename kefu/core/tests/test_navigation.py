@@ -96,7 +96,7 @@ def test_the_top_menu_groups_the_modules_for_the_head(client_for, department_hea
     labels = [entry["label"] for entry in menu]
     assert "系统管理" in labels and "统计报表" in labels and "营业与档案" in labels
     assert len(menu) <= 9
-    flat = [sub["label"] for entry in menu for sub in entry.get("items", [entry])]
+    flat = [sub["label"] for entry in menu for sub in entry.get("entries", [entry])]
     assert flat == [item["label"] for item in response.context["nav"]]
     page = response.content.decode()
     assert 'class="navgroup' in page and "系统管理 ▾" in page
@@ -106,7 +106,7 @@ def test_a_group_of_one_visible_entry_is_a_plain_link(client_for, make_user):
     agent = make_user(Role.AGENT, username="agent_menu")
     menu = client_for(agent).get("/").context["menu"]
     for entry in menu:
-        assert "items" not in entry or len(entry["items"]) > 1
+        assert "entries" not in entry or len(entry["entries"]) > 1
 
 
 def test_the_404_page_speaks_chinese_not_http404(client_for, administrator, settings):
