@@ -70,12 +70,19 @@ def send_alert(
 
 
 def unread_count(user) -> int:
-    return Alert.objects.filter(recipient=user, read_at__isnull=True).count()
+    return alerts_for(user).filter(read_at__isnull=True).count()
 
 
 def alerts_for(user):
-    """Visibility rule for alerts, shared by the page and the API: a person sees only their own."""
+    """Visibility rule for alerts, shared by the page and the API: a person sees only their own, and
+    an account not yet given a role has none to see (it may open nothing but the home page)."""
+    if not has_inbox(user):
+        raise PermissionDenied("您的账号尚未分配角色，没有提醒")
     return Alert.objects.filter(recipient=user)
+
+
+def has_inbox(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and getattr(user, "role", ""))
 
 
 @transaction.atomic
@@ -91,7 +98,7 @@ def mark_read(*, user, alert: Alert) -> Alert:
 
 @transaction.atomic
 def mark_all_read(*, user, kind: str = "") -> int:
-    unread = Alert.objects.filter(recipient=user, read_at__isnull=True)
+    unread = alerts_for(user).filter(read_at__isnull=True)
     if kind:
         unread = unread.filter(kind=kind)
     return unread.update(read_at=timezone.now())

@@ -16,8 +16,10 @@ def navigation(request):
 
 def alerts(request):
     """The bell's unread count on every page: one query, only when a page shows it, once per request."""
+    from kefu.core.alerts import has_inbox
+
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not has_inbox(user):
         return {}
 
     def count():
@@ -27,4 +29,4 @@ def alerts(request):
             request._kefu_alerts_unread = unread_count(user)
         return request._kefu_alerts_unread
 
-    return {"alerts_unread": SimpleLazyObject(count)}
+    return {"alerts_bell": True, "alerts_unread": SimpleLazyObject(count)}

@@ -32,12 +32,12 @@ def _filters(request):
 
 
 def alerts(request):
+    mine = service.alerts_for(request.user)
     state, kind, errors = _filters(request)
     kinds = sorted(platform.alert_kinds.items())
     context = {"state": state, "kind": kind, "kinds": kinds, "states": STATES}
     if errors:
         return bad_request(request, "core/alerts.html", "；".join(errors), **context)
-    mine = service.alerts_for(request.user)
     rows = mine.filter(read_at__isnull=True) if state == "unread" else mine
     if kind:
         rows = rows.filter(kind=kind)

@@ -279,3 +279,10 @@ def test_the_api_lists_counts_and_marks_ones_own(client_for, told):
     assert client.post("/api/alerts/read", {}, content_type="application/json").json() == {"marked": 1}
     assert client.get("/api/alerts/count").json() == {"unread": 0}
     assert client.get("/api/alerts?kind=bogus").status_code == 400
+
+
+def test_an_account_without_a_role_has_no_bell_and_no_alerts_page(client_for, outsider):
+    client = client_for(outsider)
+    assert 'id="bell"' not in client.get("/").content.decode()
+    assert client.get("/alerts/").status_code == 403
+    assert client.get("/api/alerts/count").status_code == 403

@@ -102,6 +102,7 @@ def _value(name: str, route: str, objects: dict) -> str:
         "generated_id",
         "instruction_id",
         "attachment_id",
+        "alert_id",
     ):
         return str(objects["pk"])
     if name == "form_code":

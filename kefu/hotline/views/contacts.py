@@ -156,11 +156,13 @@ def contact_correct(request, pk: int):
 
 def alerts(request):
     """The hotline's old address of the alerts page: every alert is on /alerts/ now (kefu.core)."""
+    require(request.user, "hotline.view_workorder")
     return redirect("core:alerts")
 
 
 @require_POST
 def alerts_read(request):
+    require(request.user, "hotline.view_workorder")
     count = mark_alerts_read(user=request.user)
     messages.success(request, f"已将{count}条提醒标为已读" if count else "没有未读提醒")
     return redirect("core:alerts")
