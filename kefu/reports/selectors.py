@@ -31,7 +31,15 @@ from kefu.hotline.measures import (
     transferred_within,
     wait_minutes,
 )
-from kefu.hotline.models import Callback, Category, Channel, Contact, ReturnVisit, WorkOrder
+from kefu.hotline.models import (
+    Callback,
+    Category,
+    Channel,
+    Contact,
+    LeaderInstruction,
+    ReturnVisit,
+    WorkOrder,
+)
 
 D = Contact.Disposition
 S = WorkOrder.State
@@ -570,6 +578,76 @@ ESCALATION_LEVELS = {1: "班长", 2: "客服部主任", 3: "中心主任"}
 
 
 @dataclass
+class InstructionRow:
+    """One unit's leaders' instructions of the week (H17): 督办意见 and 批示, signed for or not."""
+
+    label: str
+    supervisions: int = 0
+    escalations: int = 0
+    acknowledged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.supervisions + self.escalations
+
+    @property
+    def outstanding(self) -> int:
+        return self.total - self.acknowledged
+
+    def as_dict(self) -> dict:
+        return {
+            "unit": self.label,
+            "supervisions": self.supervisions,
+            "escalations": self.escalations,
+            "total": self.total,
+            "acknowledged": self.acknowledged,
+            "outstanding": self.outstanding,
+        }
+
+
+@dataclass
+class InstructionFigures:
+    by_unit: list[InstructionRow] = field(default_factory=list)
+
+    @property
+    def total(self) -> InstructionRow:
+        row = InstructionRow("合计")
+        for r in self.by_unit:
+            row.supervisions += r.supervisions
+            row.escalations += r.escalations
+            row.acknowledged += r.acknowledged
+        return row
+
+    def as_dict(self) -> dict:
+        return {**self.total.as_dict(), "by_unit": [r.as_dict() for r in self.by_unit]}
+
+
+NO_UNIT = "未转办（首问责任人签收）"
+
+
+def instruction_figures(start: datetime, end: datetime, cut_off: datetime) -> InstructionFigures:
+    """The week's 督办意见 and 批示 per unit, and how many were signed for by the cut-off (one grouped
+    query on instruction_created_idx)."""
+    K = LeaderInstruction.Kind
+    rows = (
+        LeaderInstruction.objects.filter(created_at__gte=start, created_at__lt=end)
+        .order_by()
+        .values("unit_id", "unit__name")
+        .annotate(
+            supervisions=Count("id", filter=Q(kind=K.SUPERVISION)),
+            escalations=Count("id", filter=Q(kind=K.ESCALATION)),
+            acknowledged=Count("id", filter=Q(acknowledged_at__lt=cut_off)),
+        )
+    )
+    by_unit = [
+        InstructionRow(r["unit__name"] or NO_UNIT, r["supervisions"], r["escalations"], r["acknowledged"])
+        for r in rows
+    ]
+    by_unit.sort(key=lambda r: (-r.outstanding, -r.total, r.label))
+    return InstructionFigures(by_unit)
+
+
+@dataclass
 class WeeklySummary:
     period: Period
     contacts: int
@@ -580,6 +658,8 @@ class WeeklySummary:
     reopened: int
     overdue_at_end: int
     cut_off: datetime
+    # Leaders' 督办意见 and 批示 written in the week, per unit, signed for or outstanding (H17).
+    instructions: InstructionFigures = field(default_factory=InstructionFigures)
 
     def as_dict(self) -> dict:
         return {
@@ -593,6 +673,7 @@ class WeeklySummary:
             "reopened": self.reopened,
             "overdue_at_end": self.overdue_at_end,
             "cut_off": self.cut_off.isoformat(),
+            "instructions": self.instructions.as_dict(),
         }
 
 
@@ -655,6 +736,7 @@ def weekly_summary(period: Period, *, now: datetime | None = None) -> WeeklySumm
         reopened=reopened,
         overdue_at_end=overdue_at(cut_off),
         cut_off=cut_off,
+        instructions=instruction_figures(start, end, cut_off),
     )
 
 

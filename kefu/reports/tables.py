@@ -104,6 +104,24 @@ def monthly_tables(s: MonthlySummary) -> list[Table]:
     ]
 
 
+def _instruction_cells(r) -> list[int]:
+    return [r.supervisions, r.escalations, r.acknowledged, r.outstanding]
+
+
+def _instructions(s: WeeklySummary) -> Table:
+    """Leaders' 督办意见 and 批示 of the week per unit, signed for or outstanding (H17); a unit with
+    some still unsigned is flagged."""
+    figures = s.instructions
+    return Table(
+        title="领导督办意见与批示（按责任单位）",
+        headers=["责任单位", "督办意见", "上报批示", "已签收", "未签收"],
+        rows=[[r.label, *_instruction_cells(r)] for r in figures.by_unit],
+        footer=["合计", *_instruction_cells(figures.total)],
+        note="本周写出的督办意见和批示；已签收、未签收按统计截止时的状态",
+        flagged={i for i, r in enumerate(figures.by_unit) if r.outstanding},
+    )
+
+
 def weekly_tables(s: WeeklySummary) -> list[Table]:
     sup = s.supervision
     escalations = [[f"上报{name}", sup.escalated.get(level, 0)] for level, name in ESCALATION_LEVELS.items()]
@@ -120,6 +138,7 @@ def weekly_tables(s: WeeklySummary) -> list[Table]:
                 ["其中仍未办结", sup.escalated_open],
             ],
         ),
+        _instructions(s),
         _callbacks(s.callbacks, "反馈（回电客户）"),
         _visits(s.return_visits, "回访"),
         Table(
