@@ -143,13 +143,13 @@ def bursts(now: datetime) -> list[Burst]:
 
 
 def dashboard(user) -> dict:
-    """The KPI dashboard's tile: live incidents and the calls linked to them."""
+    """The KPI dashboard's tile: live incidents and the calls linked to them, in one query."""
     live = Incident.objects.visible_to(user).live()
-    return {
-        "open": live.filter(state=Incident.State.OPEN).count(),
-        "suspected": live.filter(state=Incident.State.SUSPECTED).count(),
-        "linked": IncidentContact.objects.filter(incident__in=live.values("pk")).count(),
-    }
+    return live.aggregate(
+        open=Count("id", filter=Q(state=Incident.State.OPEN), distinct=True),
+        suspected=Count("id", filter=Q(state=Incident.State.SUSPECTED), distinct=True),
+        linked=Count("links"),
+    )
 
 
 def register(period: Period, user=None) -> list[Incident]:

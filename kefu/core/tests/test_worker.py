@@ -38,7 +38,13 @@ def recorded(monkeypatch):
 def test_each_app_registers_its_jobs_in_the_order_they_must_run():
     names = [job.name for job in platform.ordered_jobs()]
     # the rollups before the documents that read them; the counter's figures before its day report
-    assert names == ["hotline.deadlines", "kpi.refresh", "processes.daily", "reports.documents"]
+    assert names == [
+        "hotline.deadlines",
+        "incidents.detect",
+        "kpi.refresh",
+        "processes.daily",
+        "reports.documents",
+    ]
 
 
 @pytest.mark.django_db
@@ -51,7 +57,13 @@ def test_a_single_pass_runs_every_job_and_prints_the_scan_s_counts():
 def test_a_single_pass_runs_every_registered_job_once_in_order(recorded):
     ran, _ = recorded
     out, _ = worker("--once")
-    assert ran == ["hotline.deadlines", "kpi.refresh", "processes.daily", "reports.documents"]
+    assert ran == [
+        "hotline.deadlines",
+        "incidents.detect",
+        "kpi.refresh",
+        "processes.daily",
+        "reports.documents",
+    ]
     assert out.splitlines() == [f"{name} 完成" for name in ran]
 
 
@@ -66,7 +78,13 @@ def test_a_failing_job_is_reported_and_the_others_still_run(recorded, monkeypatc
     out, err = worker("--once")
 
     # then the jobs after it ran, and the failure is said in Chinese
-    assert ran == ["hotline.deadlines", "kpi.refresh", "processes.daily", "reports.documents"]
+    assert ran == [
+        "hotline.deadlines",
+        "incidents.detect",
+        "kpi.refresh",
+        "processes.daily",
+        "reports.documents",
+    ]
     assert "reports.documents 完成" in out
     assert "指标汇总（kpi.refresh）失败：磁盘已满" in err
 
@@ -99,7 +117,7 @@ def test_sigterm_lets_the_pass_finish_and_then_the_worker_leaves(recorded, monke
     worker("--interval", "60")
 
     # then the pass was finished, no second pass began, and the old handler is back
-    assert ran == ["stop asked", "kpi.refresh", "processes.daily", "reports.documents"]
+    assert ran == ["stop asked", "incidents.detect", "kpi.refresh", "processes.daily", "reports.documents"]
     assert signal.getsignal(signal.SIGTERM) == before
 
 
