@@ -23,6 +23,8 @@ FIELDS = {
     "number": "客户编号",
 }
 PER_PAGE = 20
+# The archive's own verbs, for its history table (a payment recorded on the customer is collection's).
+OWN_VERBS = CustomerEvents.values
 _ID_LIKE = re.compile(r"^\d{6,17}[\dX]?$")
 
 
@@ -209,7 +211,7 @@ def history_for(customer: Customer, masker, limit: int = 50) -> list[HistoryLine
             change_details(event, masker),
             event.note,
         )
-        for event in events_for(customer).filter(verb__in=CustomerEvents.values)[:limit]
+        for event in events_for(customer).filter(verb__in=OWN_VERBS)[:limit]
     ]
 
 
