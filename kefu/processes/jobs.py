@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kefu.accounts.models import User
 from kefu.core import claims
+from kefu.core.models import JobClaim
 from kefu.core.alerts import send_alert
 from kefu.core.numbering import day_period
 from kefu.core.policies import DEFAULTS, policy
@@ -64,7 +65,11 @@ def alert_overdue_suspensions(now: datetime) -> list[str]:
     """Once a day: each overdue suspension alerts the staff of the customer's branch (one alert per
     person and suspension, however many days it stays overdue) to resume the supply or cancel."""
     today = timezone.localdate(now)
-    if claims.claim(SUSPENSION_SCAN, day_period(today)) is None:
+    period = day_period(today)
+    # the worker passes every minute: read before claiming, so that a day's claim is not retried
+    if JobClaim.objects.filter(job=SUSPENSION_SCAN, period=period).exists() or (
+        claims.claim(SUSPENSION_SCAN, period) is None
+    ):
         return []
     months = int(policy("processes.suspension_max_months"))
     rule = DEFAULTS["processes.suspension_max_months"].label

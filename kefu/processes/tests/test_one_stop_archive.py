@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from kefu.accounts.models import Role
+from kefu.accounts.models import Role, User
 from kefu.core.events import events_for
 from kefu.core.models import Alert, Policy
 from kefu.customers.models import Account, Customer, Meter, ServicePoint
@@ -366,3 +366,41 @@ def test_the_counter_page_names_businesses_and_rules_in_chinese_not_by_their_cod
     assert "无欠费、无违章用水" in page and "勘测设计费已缴清" in page
     for code in ("no_arrears", "new_connection", "design_fee_paid", "pressure_sufficient"):
         assert code not in page, code
+
+
+# --- 6. the demo ---------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_a_new_connection_in_the_archive_and_a_long_suspension_alerted(db):
+    from kefu.accounts.demo import seed_organisation
+    from kefu.customers.demo import seed_customers
+    from kefu.processes.demo import seed_processes
+
+    # given the demo's organisation and customers
+    seed_organisation({})
+    seed_customers(60, seed=7, batch_size=500)
+
+    # when the counter's demo is seeded
+    result = seed_processes()
+
+    # then a finished new connection has its point, meter and account in the customer's archive
+    finished = Process.objects.get(definition__code="new_connection", state=Process.State.COMPLETED)
+    point = ServicePoint.objects.get(connection_point_no=finished.facts["archive_service_point"])
+    assert point.customer == finished.customer and point.account.number == finished.facts["archive_account"]
+    assert point.meters.get().number == finished.facts["archive_meter"]
+    numbering = Process.objects.get(number=finished.facts["connection_number_process"])
+    assert numbering.state == Process.State.COMPLETED
+    # written over weeks, not at the minute the seed ran
+    runs = list(finished.runs.order_by("id").values_list("left_at", flat=True))
+    assert (runs[-1] - runs[0]).days >= 20
+    # and a suspension held past the rule alerted its branch
+    alerts = Alert.objects.filter(kind="processes.suspension_overdue").select_related("recipient__unit")
+    assert alerts and all(a.recipient.unit.kind == "branch" and "复水或销户" in a.message for a in alerts)
+    assert any("已办结并入档" in note for note in result.notes)
+    # the unit waiting for the center head's signature, and the budget office's login
+    assert Process.objects.filter(
+        definition__code="new_connection",
+        customer__kind=Customer.Kind.UNIT,
+        current_stage__code="application",
+    ).exists()
+    assert User.objects.filter(username="budget1", unit__code="budget_office").exists()
