@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from kefu.accounts.models import User
 from kefu.core import claims
-from kefu.core.models import JobClaim
 from kefu.core.alerts import send_alert
+from kefu.core.models import JobClaim
 from kefu.core.numbering import day_period
 from kefu.core.policies import DEFAULTS, policy
 from kefu.core.registry import Job
