@@ -87,7 +87,11 @@ def detail(request, pk: int):
             {**doc, "received": doc["code"] in have}
             for doc in process.current_stage.documents_for(process.customer_kind)
         ]
-    fact_names = facts_for(rule for stage in stages for rule in stage.rules)
+    # an individual's application has no report contents to give (rule application_contents_complete)
+    unit_only = (
+        {"application_contents_complete"} if process.customer_kind == Customer.Kind.INDIVIDUAL else set()
+    )
+    fact_names = facts_for(rule for stage in stages for rule in stage.rules if rule not in unit_only)
     facts = _fact_fields(process, fact_names, Masker(request.user))
     earlier = [
         s

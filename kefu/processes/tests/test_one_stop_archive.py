@@ -404,3 +404,24 @@ def test_the_demo_shows_a_new_connection_in_the_archive_and_a_long_suspension_al
         current_stage__code="application",
     ).exists()
     assert User.objects.filter(username="budget1", unit__code="budget_office").exists()
+
+
+def test_the_application_report_contents_are_asked_of_units_only(client, clerk):
+    client.force_login(clerk)
+    individual = start(clerk)
+    unit = start(clerk, CustomerFactory(kind=Customer.Kind.UNIT, household_count=1))
+    assert 'name="building_numbers"' not in client.get(f"/processes/{individual.pk}/").content.decode()
+    page = client.get(f"/processes/{unit.pk}/").content.decode()
+    assert 'name="building_numbers"' in page and "建筑面积（m²）" in page
+
+
+def test_a_stage_counted_from_the_road_permit_must_check_the_permit(db):
+    from kefu.processes.definitions import check_stage
+
+    stage = StageDefinition.objects.get(definition__code="new_connection", code="construction_notice")
+    assert stage.deadline_unit == "road_permit"
+    check_stage(stage)
+    stage.rules = [rule for rule in stage.rules if rule != "road_permit_recorded"]
+    with pytest.raises(ValidationError) as caught:
+        check_stage(stage)
+    assert "road_permit_recorded" in caught.value.message_dict["deadline_unit"][0]
