@@ -54,7 +54,12 @@ class ContactForm(Form):
         label="来电事项",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        error_messages={"required": "请填写来电事项", "max_length": "来电事项不能超过2000字"},
+        error_messages={
+            "required": "请填写来电事项",
+            # said, not cut: the whole text stays in the box for the agent to shorten (issue 13 item 8)
+            "max_length": "来电事项不能超过%(limit_value)d字（现有%(show_value)d字），"
+            "系统不会截断，请精简后再保存",
+        },
     )
     category = forms.ModelChoiceField(
         label="类别",

@@ -143,7 +143,9 @@ def _record_contact(
     if not matter:
         errors["matter"] = "请填写来电事项"
     elif len(matter) > MATTER_MAX:
-        errors["matter"] = f"来电事项不能超过{MATTER_MAX}字"
+        errors["matter"] = (
+            f"来电事项不能超过{MATTER_MAX}字（现有{len(matter)}字），系统不会截断，请精简后再保存"
+        )
     if channel not in Channel.values:
         errors["channel"] = "渠道无效"
     if priority not in Priority.values:

@@ -7,7 +7,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from kefu.accounts.models import ServiceArea, Unit
 from kefu.core.forms import add_service_errors
@@ -18,10 +20,10 @@ from kefu.customers.masking import Masker
 from kefu.customers.models import ArchiveAccess, Customer
 from kefu.customers.permissions import get_customer_for
 from kefu.customers.services import SearchRateLimited, record_archive_access, search_archive_or_notice
-from kefu.hotline import forms, selectors
+from kefu.hotline import forms, lookup, selectors
 from kefu.hotline.models import Category, Contact, WorkOrder
 from kefu.hotline.services import repeats
-from kefu.hotline.services.contacts import check_disposition, open_contact
+from kefu.hotline.services.contacts import MATTER_MAX, check_disposition, open_contact
 from kefu.hotline.services.routing import area_for_address, area_for_customer, deadline_for, route
 from kefu.hotline.views._common import (
     D,
@@ -75,6 +77,7 @@ def workspace(request):
         "pop_url": _optional_url("telephony:pop"),
         "knowledge_url": _optional_url("knowledge:panel") if can(user, "knowledge.view_article") else None,
         "area_id": _area_id(customer, form),
+        "matter_max": MATTER_MAX,
     }
     return render(request, "hotline/workspace.html", context)
 
@@ -112,19 +115,40 @@ def _area_id(customer, form) -> int | None:
 
 
 def _opened_message(contact: Contact) -> str:
+    """The success message, with links to the new contact and its work order (the message storage
+    keeps a safe string safe; every value is escaped by format_html)."""
     text = f"已登记 {contact.number}（{contact.category.name}，{contact.get_disposition_display()}）"
     if getattr(contact, "replayed", False):
         text = f"重复提交，未再次登记：此来电{text}"
+    links = [
+        format_html(
+            '<a href="{}">查看来电 {}</a>', reverse("hotline:contact", args=[contact.pk]), contact.number
+        )
+    ]
     if contact.repeat_of_id:
-        return text + repeat_message(contact)
-    work_order = WorkOrder.objects.filter(contact=contact).select_related("unit").first()
-    if work_order is not None:
-        if work_order.unit:
-            hours = get_policy("hotline.callback_hours")  # quoted as the administrator set it
-            text += f"；工单 {work_order.number} 已转 {work_order.unit.name}，请在{hours}小时内回电客户"
-        else:
-            text += f"；工单 {work_order.number} 由您跟进答复客户"
-    return text
+        text += repeat_message(contact)
+        order_id, number = contact.repeat_of_id, contact.repeat_of.number
+    else:
+        work_order = WorkOrder.objects.filter(contact=contact).select_related("unit").first()
+        order_id = number = None
+        if work_order is not None:
+            order_id, number = work_order.pk, work_order.number
+            if work_order.unit:
+                hours = get_policy("hotline.callback_hours")  # quoted as the administrator set it
+                text += f"；工单 {work_order.number} 已转 {work_order.unit.name}，请在{hours}小时内回电客户"
+            else:
+                text += f"；工单 {work_order.number} 由您跟进答复客户"
+    if order_id:
+        links.append(
+            format_html(
+                '<a href="{}">查看工单 {}</a>', reverse("hotline:work_order", args=[order_id]), number
+            )
+        )
+    return format_html(
+        '{} <span class="message-links">{}</span>',
+        text,
+        format_html_join(" · ", "{}", ((link,) for link in links)),
+    )
 
 
 def repeat_message(contact: Contact) -> str:
@@ -259,22 +283,37 @@ def _preview_area(user, data) -> ServiceArea | None:
 
 
 def customer_lookup(request):
-    """htmx: up to 10 customers matching the lookup box, each with a 选择 button."""
+    """htmx: the customers matching the lookup box, exact matches and known callers first
+    (kefu/hotline/lookup.py), 10 at first and 更多 for the rest, each with a 选择 button."""
     require(request.user, "hotline.add_contact", "customers.view_customer")
     result = search_archive_or_notice(
-        user=request.user, query=request.GET.get("q", ""), per_page=10, request=request
+        user=request.user, query=request.GET.get("q", ""), per_page=lookup.CANDIDATES, request=request
     )
+    wide = request.GET.get("more") == "1"
+    ranked = lookup.ranked(result.customers, result.query)
+    shown = ranked[: lookup.WIDE if wide else lookup.SHOWN]
     masker = Masker(request.user)
-    for customer in result.customers:
+    for customer in shown:
         masker.apply(customer)
-    return render(request, "hotline/_customer_lookup.html", {"result": result})
+    return render(
+        request,
+        "hotline/_customer_lookup.html",
+        {
+            "result": result,
+            "customers": shown,
+            "more": not wide and (len(ranked) > len(shown) or result.has_next),
+            # past the ranked window: the archive search pages through every match
+            "beyond": wide and (len(ranked) > len(shown) or result.has_next),
+        },
+    )
 
 
 def customer_history(request):
     """htmx: the customer's last contacts and open orders; `select=1` also puts the customer on the form."""
     require(request.user, "hotline.view_contact")
     customer = get_customer_for(request.user, request.GET.get("customer"))
-    Masker(request.user).apply(customer)
+    masker = Masker(request.user)
+    masker.apply(customer)
     # Only what the user may open: the same rule as the contact and work-order pages (issue 11 item 2).
     history = selectors.customer_history(request.user, customer)
     record_archive_access(
@@ -285,6 +324,8 @@ def customer_history(request):
         "customer": customer,
         "history": history,
         "select": request.GET.get("select") == "1",
+        # choosing the customer fills the form (hotline.js): the whole phone only for who may see it
+        "phone_whole": masker.full,
         "can_view_customer": True,  # get_customer_for above required customers.view_customer
         "area_id": area.pk if area else None,
         "knowledge_url": _optional_url("knowledge:panel")

@@ -67,3 +67,44 @@ window.addEventListener("pageshow", function () {
     });
   });
 });
+
+// Choosing a customer in the lookup fills the caller's name, phone and address (issue 13 item 4) from
+// the #customer-fill element the server swaps in; a field the agent has already typed in is kept. A
+// phone the agent may only see masked is not filled: the placeholder says the archive's is used.
+document.body.addEventListener("customerSelected", function () {
+  var fill = document.getElementById("customer-fill");
+  var chosen = document.getElementById("id_customer");
+  if (!fill || !fill.dataset.name || !chosen || chosen.value !== fill.dataset.customer) return;
+  function put(id, value) {
+    var input = document.getElementById(id);
+    if (input && value && !input.value.trim()) {
+      input.value = value;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  }
+  put("id_caller_name", fill.dataset.name);
+  put("id_phone", fill.dataset.phone);
+  put("id_address", fill.dataset.address);
+  var phone = document.getElementById("id_phone");
+  if (phone && !fill.dataset.phone && fill.dataset.phoneShown) {
+    phone.placeholder = "留空则用档案电话 " + fill.dataset.phoneShown;
+  }
+  var area = document.getElementById("id_service_area");
+  if (area && fill.dataset.area && !area.value) {
+    area.value = fill.dataset.area;
+    area.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+});
+
+// The matter's length against its limit, as the agent types or pastes: over the limit it says so in
+// red (the server refuses it with the same words) instead of the browser silently cutting the text.
+document.addEventListener("input", function (event) {
+  var box = event.target;
+  if (!box.matches || !box.matches("textarea[data-limit]")) return;
+  var counter = document.querySelector('[data-for="' + box.id + '"]');
+  if (!counter) return;
+  var limit = parseInt(box.dataset.limit, 10);
+  var length = box.value.length;
+  counter.textContent = "已输入" + length + "字，最多" + limit + "字" + (length > limit ? "：超出" + (length - limit) + "字，请精简后再保存" : "");
+  counter.classList.toggle("over-limit", length > limit);
+});
