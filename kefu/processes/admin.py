@@ -3,8 +3,8 @@ changes go through the services that keep the timeline (use the counter pages)."
 
 from django.contrib import admin
 
-from kefu.core.admin import NoDeleteAdmin, ServiceCheckedAdmin
-from kefu.processes.definitions import check_stage, save_definition, save_stage
+from kefu.core.admin import ServiceCheckedAdmin
+from kefu.processes.definitions import check_definition, check_stage, save_definition, save_stage
 from kefu.processes.models import ProcessDefinition, StageDefinition
 
 
@@ -29,10 +29,12 @@ class StageInline(admin.TabularInline):
 
 
 @admin.register(ProcessDefinition)
-class ProcessDefinitionAdmin(NoDeleteAdmin):
-    list_display = ["code", "name", "fee_individual", "active"]
+class ProcessDefinitionAdmin(ServiceCheckedAdmin):
+    list_display = ["code", "name", "fee_individual", "fee_rule", "active"]
     search_fields = ["code", "name"]
     inlines = [StageInline]
+
+    service_check = staticmethod(check_definition)
 
     def save_model(self, request, obj, form, change):
         save_definition(actor=request.user, definition=obj)

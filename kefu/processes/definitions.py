@@ -101,8 +101,21 @@ def save_stage(*, actor, stage: StageDefinition) -> StageDefinition:
     return stage
 
 
+def check_definition(definition: ProcessDefinition) -> None:
+    """A fee rule must be one of the 业务规则 holding an amount in yuan (processes.survey_design_fee_yuan)."""
+    from kefu.core.policies import DECIMAL, DEFAULTS
+
+    rule = definition.fee_rule
+    if rule and (rule not in DEFAULTS or DEFAULTS[rule].kind != DECIMAL or DEFAULTS[rule].unit != "元"):
+        amounts = sorted(
+            key for key, default in DEFAULTS.items() if default.kind == DECIMAL and default.unit == "元"
+        )
+        raise ValidationError({"fee_rule": f"没有以元计的业务规则「{rule}」。可用：" + "、".join(amounts)})
+
+
 @transaction.atomic
 def save_definition(*, actor, definition: ProcessDefinition) -> ProcessDefinition:
+    check_definition(definition)
     if definition.pk is None:
         definition.save()
         definition_saved_event(

@@ -425,3 +425,16 @@ def test_a_stage_counted_from_the_road_permit_must_check_the_permit(db):
     with pytest.raises(ValidationError) as caught:
         check_stage(stage)
     assert "road_permit_recorded" in caught.value.message_dict["deadline_unit"][0]
+
+
+def test_a_definitions_fee_rule_must_be_an_amount_in_yuan(db, make_user):
+    from kefu.processes.definitions import save_definition
+    from kefu.processes.models import ProcessDefinition
+
+    admin = make_user(Role.ADMINISTRATOR, username="admin1")
+    definition = ProcessDefinition.objects.get(code="new_connection")
+    assert definition.fee_rule == "processes.survey_design_fee_yuan"
+    definition.fee_rule = "processes.upload_max_mb"
+    with pytest.raises(ValidationError) as caught:
+        save_definition(actor=admin, definition=definition)
+    assert "processes.survey_design_fee_yuan" in caught.value.message_dict["fee_rule"][0]
