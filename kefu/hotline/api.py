@@ -701,7 +701,7 @@ def record_callback(request, callback_id: int, payload: CallbackIn):
     return Callback.objects.get(pk=callback.pk)
 
 
-class AlertOut(Schema):
+class WorkOrderAlertOut(Schema):
     id: int
     kind: str
     level: int
@@ -711,7 +711,7 @@ class AlertOut(Schema):
     work_order_id: int
 
 
-@router.get("/alerts", response=list[AlertOut], summary="我的提醒")
+@router.get("/alerts", response=list[WorkOrderAlertOut], summary="我的工单提醒（全部提醒见 /api/alerts）")
 def my_alerts(request, unread: bool = False):
     require(request.user, "hotline.view_workorder")
     return list(selectors.alerts_for(request.user, unread_only=unread)[:200])
