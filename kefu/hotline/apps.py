@@ -49,3 +49,7 @@ class HotlineConfig(AppConfig):
                 ),
             ],
         )
+        # The demo's 督办意见, 批示 and notes on the hotline seeder's orders (kefu/hotline/demo_notes.py).
+        from kefu.hotline import demo_notes
+
+        platform.add_seeder(demo_notes.SEEDER)

@@ -257,7 +257,16 @@ def test_each_app_registers_its_demo_seeder_in_the_order_the_data_needs():
 
     # the organisation before the customers, the customers before the contacts, the rollups last
     names = [seeder.name for seeder in platform.ordered_seeders()]
-    assert names == ["accounts", "customers", "knowledge", "hotline", "processes", "kpi"]
+    assert names == [
+        "accounts",
+        "customers",
+        "knowledge",
+        "hotline",
+        "incidents",
+        "hotline_collaboration",
+        "processes",
+        "kpi",
+    ]
 
 
 def test_seed_demo_reports_each_seeder_and_ends_with_the_demo_logins(db, capsys):
