@@ -151,10 +151,12 @@ def call_connection_number(process, actor) -> None:
     what it knows already, and links both ways; that business keeps its own gate (drawing = card, every
     signature, a supply contract, calibers equal) and its gap-free JSD number. Done once: a stage done
     again after a return keeps the business already started."""
+    from kefu.processes.models import Process
     from kefu.processes.services import start_process
 
-    if process.facts.get("connection_number_process"):
-        return
+    linked = process.facts.get("connection_number_process")
+    if linked and not Process.objects.filter(number=linked, state=Process.State.REJECTED).exists():
+        return  # one numbering business per connection; a refused one is started again
     carried = {
         name: process.facts[name]
         for name in ("caliber_applied_dn", "caliber_drawing_dn")

@@ -333,6 +333,8 @@ def connection_number_issued(process) -> str | None:
     if not number:
         return "本业务尚未发起「发放接水点编号」业务，不能建档（一站式服务流程8.3：确定接水点编号）"
     child = Process.objects.filter(number=number).only("state", "facts").first()
+    if child is not None and child.state == Process.State.REJECTED:
+        return f"关联的发放接水点编号业务{number}已不予受理：请退回「下达施工通知」，完成时将重新发起发号业务"
     if child is None or child.state != Process.State.COMPLETED or not child.facts.get("connection_point_no"):
         state = child.get_state_display() if child else "不存在"
         return f"关联的发放接水点编号业务{number}（{state}）尚未发号，请先办结后再建档"

@@ -357,6 +357,8 @@ def sign_application(*, actor, process: Process, note: str = "") -> Process:
     _require_active(process)
     if process.customer_kind == Customer.Kind.INDIVIDUAL:
         raise ValidationError({"customer": "个人客户的用水申请无须中心负责人审核签字"})
+    if not any("center_head_signed" in stage.rules for stage in process.definition.stages.all()):
+        raise ValidationError({"definition": f"「{process.definition.name}」无须中心负责人审核签字"})
     if process.facts.get("center_head_signature"):
         signed = process.facts["center_head_signature"]
         raise ValidationError({"state": f"该申请已由{signed['name']}于{signed['at'][:10]}审核签字"})

@@ -438,3 +438,25 @@ def test_a_definitions_fee_rule_must_be_an_amount_in_yuan(db, make_user):
     with pytest.raises(ValidationError) as caught:
         save_definition(actor=admin, definition=definition)
     assert "processes.survey_design_fee_yuan" in caught.value.message_dict["fee_rule"][0]
+
+
+def test_a_refused_numbering_business_is_started_again_when_construction_is_ordered_again(clerk, offices):
+    process = walk_new_connection(clerk, start(clerk), until="construction")
+    first = Process.objects.get(number=process.facts["connection_number_process"])
+    services.reject(actor=clerk, process=first, reason="图纸与申请表不符")
+    process = walk_new_connection(clerk, process, until="system_filing")
+    assert "已不予受理" in refusals(clerk, process)["connection_number_issued"]
+    # when the clerk returns to the construction notice and orders it again
+    process = services.return_to(
+        actor=clerk, process=process, stage_code="construction_notice", reason="重新发号"
+    )
+    process = walk_new_connection(clerk, process, steps=1)
+    second = Process.objects.get(number=process.facts["connection_number_process"])
+    assert second != first and second.state == Process.State.ACTIVE
+
+
+def test_a_business_without_the_signature_rule_is_not_signed(clerk, director):
+    customer = CustomerFactory(kind=Customer.Kind.UNIT, household_count=1)
+    process = start(clerk, customer, code="cancellation")
+    with pytest.raises(ValidationError, match="无须中心负责人审核签字"):
+        services.sign_application(actor=director, process=process)
