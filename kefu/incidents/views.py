@@ -101,6 +101,9 @@ def incident_detail(request, pk: int):
     links = Paginator(selectors.linked_contacts(request.user, incident), PER_PAGE).get_page(
         request.GET.get("page")
     )
+    masker = Masker(request.user)  # numbers in full only for those with the right (A3)
+    for link in links.object_list:
+        link.phone_shown = masker.phone(link.contact.phone) if link.contact.phone else ""
     lead = can_lead(request.user) and incident.is_live
     return render(
         request,
@@ -108,7 +111,6 @@ def incident_detail(request, pk: int):
         {
             "incident": incident,
             "page": links,
-            "masker": Masker(request.user),
             "history": selectors.history(incident),
             "lead": lead,
             "answer_form": AnswerForm(

@@ -114,6 +114,7 @@ def test_a_unit_sees_its_incident_with_its_linked_contacts_and_another_unit_does
     linked = link(world, incident)
     west = client_for(world.west_staff).get(reverse("incidents:detail", args=[incident.pk]))
     assert west.status_code == 200 and linked.contact.number in west.content.decode()
+    assert "138****5678" in west.content.decode()  # the unit's staff see numbers masked
     east_client = client_for(world.east_staff)
     assert east_client.get(reverse("incidents:detail", args=[incident.pk])).status_code == 404
     assert incident.number not in east_client.get(reverse("incidents:list")).content.decode()
