@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from kefu.core.forms import PolicyForm, add_service_errors
-from kefu.core.models import CalendarDay, CalendarYear, Event, Policy
+from kefu.core.models import Alert, CalendarDay, CalendarYear, Event, Policy
 from kefu.core.policies import DEFAULTS
 
 
@@ -42,6 +42,22 @@ class EventAdmin(NoDeleteAdmin):
     list_filter = ["verb"]
     search_fields = ["target_repr", "verb"]
     readonly_fields = [f.name for f in Event._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Alert)
+class AlertAdmin(NoDeleteAdmin):
+    """Read only: alerts are written by kefu.core.alerts.send_alert and read by their recipient."""
+
+    list_display = ["created_at", "recipient", "kind", "level", "message", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["message", "subject", "recipient__username", "recipient__name"]
+    readonly_fields = [f.name for f in Alert._meta.fields]
 
     def has_add_permission(self, request):
         return False
