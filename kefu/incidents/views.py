@@ -102,8 +102,12 @@ def incident_detail(request, pk: int):
         request.GET.get("page")
     )
     masker = Masker(request.user)  # numbers in full only for those with the right (A3)
+    # A unit reads the callers through the incident; the contact's own page stays the hotline's rule.
+    ids = [link.contact_id for link in links.object_list]
+    openable = set(Contact.objects.visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True))
     for link in links.object_list:
         link.phone_shown = masker.phone(link.contact.phone) if link.contact.phone else ""
+        link.openable = link.contact_id in openable
     lead = can_lead(request.user) and incident.is_live
     return render(
         request,

@@ -183,3 +183,22 @@ def test_the_incident_list_reads_a_fixed_number_of_queries(world, client_for, dj
     client = client_for(world.user(Role.AGENT))
     with django_assert_max_num_queries(12):
         client.get(reverse("incidents:list"))
+
+
+def test_the_incident_page_costs_the_same_with_more_linked_calls(
+    world, client_for, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    incident = declare(world)
+    for _ in range(2):
+        link(world, incident)
+    client = client_for(world.leader)
+    client.get(reverse("incidents:detail", args=[incident.pk]))  # warm the permission cache
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("incidents:detail", args=[incident.pk]))
+    for _ in range(6):
+        link(world, incident, customer=world.east_customer)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(reverse("incidents:detail", args=[incident.pk]))
