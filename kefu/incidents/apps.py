@@ -10,7 +10,7 @@ class IncidentsConfig(AppConfig):
         # What this app tells the platform (kefu.core.registry; docs/ARCHITECTURE.md "Registries").
         from kefu.core.navigation import any_permission
         from kefu.core.registry import NavEntry, platform
-        from kefu.incidents import demo, jobs, panels, policies, report_kinds, roles
+        from kefu.incidents import demo, home, jobs, panels, policies, report_kinds, roles
 
         platform.register_app(
             self,
@@ -34,4 +34,5 @@ class IncidentsConfig(AppConfig):
                 "incidents.closed": "突发事件已恢复",
             },
             caller_panels=[panels.incident_panel],
+            home_panels=[home.panel],
         )

@@ -202,3 +202,16 @@ def test_the_incident_page_costs_the_same_with_more_linked_calls(
         link(world, incident, customer=world.east_customer)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(reverse("incidents:detail", args=[incident.pk]))
+
+
+def test_home_shows_live_incidents_and_the_leaders_the_suspected_ones(world, client_for):
+    from kefu.hotline.tests.factories import ContactFactory
+    from kefu.incidents import services
+
+    assert "进行中突发事件" not in client_for(world.agent).get("/").content.decode()
+    declare(world)
+    calls = [ContactFactory(actor=world.agent, customer=world.east_customer)]
+    services.suspect_incident(service_area=world.east_area, contacts=calls, now=timezone.now())
+    agent_home = client_for(world.agent).get("/").content.decode()
+    assert "进行中突发事件" in agent_home and "待确认的疑似突发事件" not in agent_home
+    assert "待确认的疑似突发事件" in client_for(world.leader).get("/").content.decode()
