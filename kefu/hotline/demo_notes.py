@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from kefu.accounts.models import Unit, User
+from kefu.accounts.models import Role, Unit, User
 from kefu.core.registry import Seeder
 from kefu.hotline.demo import at
 from kefu.hotline.models import LeaderInstruction, WorkOrder
@@ -35,13 +35,24 @@ def _between(start, now, after: timedelta):
     return start + min(after, (now - start) / 2)
 
 
-def _candidates(unit_id: int, *, opened_before) -> list[WorkOrder]:
-    """The unit's open repairs, most recent first, opened at least a few hours ago."""
-    return list(
-        WorkOrder.objects.filter(unit_id=unit_id, created_at__lt=opened_before)
-        .exclude(state=WorkOrder.State.CLOSED)
-        .select_related("contact", "owner")
-        .order_by("-created_at")[:10]
+def _candidates(unit_ids: list[int], *, opened_before) -> list[WorkOrder]:
+    """Open orders of these units, the first unit's first, most recent first, opened a while ago."""
+    orders = []
+    for unit_id in unit_ids:
+        orders += list(
+            WorkOrder.objects.filter(unit_id=unit_id, created_at__lt=opened_before)
+            .exclude(state=WorkOrder.State.CLOSED)
+            .select_related("contact", "owner", "unit")
+            .order_by("-created_at")[:5]
+        )
+    return orders
+
+
+def _signer(order) -> User | None:
+    return (
+        User.objects.filter(is_active=True, role=Role.UNIT_STAFF, unit_id=order.unit_id)
+        .order_by("username")
+        .first()
     )
 
 
@@ -53,7 +64,13 @@ def seed_collaboration(options: dict) -> list[str]:
     if not (head and leader and unit_person and unit_person.unit_id):
         return []
     now = timezone.now()
-    orders = _candidates(unit_person.unit_id, opened_before=now - timedelta(hours=1))
+    # unit11's branch first (its dispatcher finds the outstanding one on the queue), then the others'.
+    branches = list(
+        Unit.objects.filter(kind=Unit.Kind.BRANCH)
+        .exclude(pk=unit_person.unit_id)
+        .values_list("pk", flat=True)
+    )
+    orders = _candidates([unit_person.unit_id, *branches], opened_before=now - timedelta(hours=1))
     if not orders:
         return []
     written = signed = noted = 0
@@ -65,17 +82,19 @@ def seed_collaboration(options: dict) -> list[str]:
         with at(moment):
             instruction = notes.write_supervision(actor=author, work_order=order, text=text)
         written += 1
-        if is_signed:
+        signer = _signer(order)
+        if is_signed and signer is not None:
             with at(_between(moment, now, timedelta(minutes=35))):
-                notes.acknowledge(actor=unit_person, instruction=instruction, reply=reply)
+                notes.acknowledge(actor=signer, instruction=instruction, reply=reply)
             signed += 1
     # Internal notes: the branch's dispatcher on the first order, mentioning its owner; an agent's on another.
     for order, text in zip(orders[:2], NOTES, strict=False):
         moment = _between(order.created_at, now, timedelta(hours=1))
         owner = order.owner
-        mention = f" @{owner.username}" if owner.is_active and owner.username else ""
+        writer = _signer(order) or owner
+        mention = f" @{owner.username}" if owner.is_active and owner.pk != writer.pk else ""
         with at(moment):
-            notes.add_note(actor=unit_person, work_order=order, text=text + mention)
+            notes.add_note(actor=writer, work_order=order, text=text + mention)
         noted += 1
     # A 批示 on an escalated complaint, if the demo has one open.
     escalated = (
