@@ -8,7 +8,7 @@ class CollectionConfig(AppConfig):
 
     def ready(self):
         # What this app tells the platform (kefu.core.registry; docs/ARCHITECTURE.md "Registries").
-        from kefu.collection import roles, timeline
+        from kefu.collection import demo, roles, timeline
         from kefu.core.navigation import any_permission
         from kefu.core.registry import NavEntry, platform
 
@@ -16,6 +16,7 @@ class CollectionConfig(AppConfig):
             self,
             roles=roles.DEFAULT_PERMISSIONS,
             timeline=timeline.customer_timeline,
+            seeder=demo.SEEDER,
             nav=[
                 NavEntry(
                     "收费",

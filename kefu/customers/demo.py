@@ -422,6 +422,104 @@ class DemoGenerator:
         }
 
 
+# ------------------------------------------------------------------ correspondence (002 客户管理制度)
+
+
+@dataclass(frozen=True)
+class DemoLetter:
+    customer: int  # the known customer's n (1 = 王建国)
+    days_ago: int
+    hour: int
+    channel: str
+    direction: str
+    title: str
+    summary: str
+    with_file: bool = True
+
+
+# fmt: off
+CORRESPONDENCE = [
+    DemoLetter(1, 20, 10, "letter", "incoming", "关于10月水费偏高的来信",
+               "客户认为10月用水量较以往明显偏高，要求复核水表读数"),
+    DemoLetter(1, 16, 15, "letter", "outgoing", "水费复核结果告知函",
+               "经现场复核，水表运行正常、读数无误；建议检查户内管道及马桶进水阀是否渗漏"),
+    DemoLetter(1, 12, 9, "phone_record", "incoming", "长话记录：在外地询问复核结果",
+               "客户在外地出差，来电确认已收到复核结果告知函，表示回家后自行检查户内管道", with_file=False),
+    DemoLetter(7, 25, 11, "fax", "incoming", "用水性质变更申请（传真）",
+               "因扩大营业面积申请增加用水量，传真附营业执照复印件"),
+    DemoLetter(7, 24, 16, "email", "outgoing", "关于用水性质变更所需材料的答复（电子邮件）",
+               "已告知须携带营业执照、法定代表人身份证明和单位公章到营业厅办理"),
+    DemoLetter(8, 18, 14, "letter", "incoming", "金色家园物业关于高层水压不足的函",
+               "11幢以上高层住户反映晚高峰水压不足，请求检测小区二次供水设备"),
+    DemoLetter(8, 15, 10, "interview", "incoming", "面谈记录：物业经理到厅沟通二次供水",
+               "物业经理到营业厅面谈，约定下周派员检测二次供水设备并告知结果", with_file=False),
+    DemoLetter(6, 8, 9, "letter", "outgoing", "欠费催缴通知书",
+               "账户欠费356.80元，请于十五日内到营业厅或通过网上缴费结清"),
+]
+# fmt: on
+
+
+def seed_correspondence() -> list[str]:
+    """Letters, a fax, an e-mail and notes of a call and a meeting in a few known customers' archives
+    (their timelines), each written at the time it would have been, through the archive's service.
+    Runs once: nothing is added when the demo's correspondence exists."""
+    import time_machine
+    from django.contrib.auth import get_user_model
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from kefu.customers.models import Document
+    from kefu.customers.services import add_correspondence
+
+    if Document.objects.exclude(channel=Document.Channel.UPLOAD).exists():
+        return []
+    clerk = get_user_model().objects.filter(username="clerk1").first()
+    known = dict(enumerate((customer for _known, customer in known_customers()), start=1))
+    if clerk is None:
+        return ["演示往来函件未创建：缺少演示营业员 clerk1"]
+    today = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+    added = 0
+    for letter in CORRESPONDENCE:
+        customer = known.get(letter.customer)
+        if customer is None:
+            continue
+        moment = today.replace(hour=letter.hour) - timedelta(days=letter.days_ago)
+        file = (
+            ContentFile(_letter_pdf(letter, customer), name=f"letter-{added + 1}.pdf")
+            if letter.with_file
+            else None
+        )
+        with time_machine.travel(moment, tick=False):
+            add_correspondence(
+                actor=clerk,
+                customer=customer,
+                channel=letter.channel,
+                direction=letter.direction,
+                dated_on=moment.date() - timedelta(days=1 if letter.direction == "incoming" else 0),
+                title=letter.title,
+                summary=letter.summary,
+                file=file,
+            )
+        added += 1
+    return [
+        f"演示往来函件：{added} 件（信函、传真、电子邮件、长话和面谈记录，见王建国等客户档案的“客户往来”）"
+    ]
+
+
+def _letter_pdf(letter: DemoLetter, customer: Customer) -> bytes:
+    """A one-page letter, as a scan of it would read."""
+    from io import BytesIO
+
+    from kefu.core.pdf import a4_document, paragraph
+
+    output = BytesIO()
+    who = f"致：{customer.name}" if letter.direction == "outgoing" else f"来函人：{customer.name}"
+    a4_document(output, title=letter.title).build(
+        [paragraph(letter.title, "title"), paragraph(who, "caption"), paragraph(letter.summary, "caption")]
+    )
+    return output.getvalue()
+
+
 def demo_number(n: int) -> str:
     return customer_number(n)
 
@@ -490,6 +588,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("--customers", type=int, default=DEFAULT_COUNT, help="客户数，默认 10000")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子：同一种子生成同样的数据")
     parser.add_argument("--batch-size", type=int, default=2000, help="每个事务写入的客户数")
+    parser.add_argument(
+        "--no-correspondence",
+        dest="correspondence",
+        action="store_false",
+        help="不登记演示往来函件（默认在没有函件时为王建国等几户登记信函、传真、电子邮件和长话、面谈记录）",
+    )
 
 
 def check_options(options: dict) -> None:
@@ -528,7 +632,7 @@ def seed_demo_customers(options: dict) -> list[str]:
             f"  {customer.number} {customer.name} {format_phone(customer.phone)} "
             f"{customer.service_area.name} — {known.why}"
         )
-    return lines
+    return lines + (seed_correspondence() if options.get("correspondence", True) else [])
 
 
 SEEDER = Seeder("customers", 20, seed_demo_customers, arguments=add_arguments, check=check_options)
