@@ -82,7 +82,17 @@ def seed_hotline(count: int = 420, seed: int = 2026) -> SeedResult:
     now = timezone.now()
     codes = list(WEIGHTS)
     result = SeedResult()
-    for received in _received_times(count, now, rng):
+    # The stories (repeat callers, a reopened order) take their turn among the calls, so that the day's
+    # contact numbers still follow the clock.
+    # Each story records one call at its moment, within the `count` asked for (a small demo has none).
+    stories = _stories(now, agents, customers, categories) if count >= STORIES_FROM else []
+    moments = [(moment, None) for moment in _received_times(count - len(stories), now, rng)]
+    moments += stories
+    moments.sort(key=lambda item: item[0])
+    for received, story in moments:
+        if story is not None:
+            result.created += story()
+            continue
         code = rng.choices(codes, weights=[WEIGHTS[c] for c in codes])[0]
         matter, disposition, answer = rng.choice(MATTERS[code])
         customer = rng.choice(customers) if customers and code != "invalid" else None
@@ -227,6 +237,133 @@ def _call_back_and_close(order, agent, rng, clock) -> None:
             result=result,
             comment="处理太慢" if result == "dissatisfied" else "",
         )
+
+
+STORIES_FROM = 50  # contacts: a demo asked for fewer is left as random traffic only
+
+# --- stories: what the random traffic does not show reliably (H16 repeat callers, W4 reopen) -----------
+
+
+def _stories(now, agents, customers, categories) -> list:
+    """(moment, story) pairs: each story records its calls at its own moments and returns how many.
+
+    - A customer calls about a leak and again the same day: the second call joins the order (第2次来电) and
+      raises it to 重要, and the branch is told.
+    - A caller without an archive disputes a bill and calls twice more on later days (来电3次).
+    - A repair closed three days ago, dissatisfied at the return visit two hours ago: back in the
+      branch's queue (已重新打开) with a deadline counted from the visit."""
+    if len(customers) < 3 or not {"repair", "billing"} <= set(categories):
+        return []
+    agent, other = agents[0], agents[-1]
+    local = timezone.localtime(now)
+    first, second = local - timedelta(minutes=150), local - timedelta(minutes=25)
+    if first.date() != local.date():  # just after midnight: yesterday morning instead
+        first = (local - timedelta(days=1)).replace(hour=9, minute=10, second=0, microsecond=0)
+        second = first + timedelta(hours=2, minutes=30)
+    leak, visited = customers[-1], customers[-2]
+    dispute_start = (local - timedelta(days=3)).replace(hour=10, minute=20, second=0, microsecond=0)
+    visit_start = (local - timedelta(days=3)).replace(hour=9, minute=40, second=0, microsecond=0)
+    state: dict = {}
+
+    def leak_reported():
+        contact = _story_call(agent, categories["repair"], "厨房水管接头漏水，地上都是水", leak, first)
+        state["leak"] = contact.work_order
+        _accept(contact.work_order, first + timedelta(minutes=12))
+        return 1
+
+    def leak_again():
+        if "leak" not in state:
+            return 0
+        _story_call(
+            other, categories["repair"], "上午报修漏水，到现在还没人来，水还在漏", leak, second, link=True
+        )
+        return 1
+
+    def dispute():
+        contact = _story_call(
+            agent,
+            categories["billing"],
+            "这个月水费三百多，平时才六十，肯定是抄错了",
+            None,
+            dispute_start,
+            phone="13957100088",
+        )
+        state["dispute"] = contact.work_order
+        _accept(contact.work_order, dispute_start + timedelta(minutes=40))
+        return 1
+
+    def dispute_again(moment, matter: str):
+        def call():
+            if "dispute" not in state:
+                return 0
+            _story_call(other, categories["billing"], matter, None, moment, phone="13957100088", link=True)
+            return 1
+
+        return moment, call
+
+    def dissatisfied():
+        contact = _story_call(
+            agent, categories["repair"], "水表井里一直冒水，表前阀门关不住", visited, visit_start
+        )
+        order = contact.work_order
+        staff = _unit_person(order)
+        if staff is None:
+            return 1
+        steps = visit_start + timedelta(minutes=20)
+        with at(steps):
+            work_orders.accept(actor=staff, work_order=order)
+        with at(steps + timedelta(hours=3)):
+            work_orders.reply(actor=staff, work_order=order, result="已更换表前阀门，恢复正常")
+        callback = order.callbacks.filter(done_at__isnull=True).first()
+        with at(steps + timedelta(hours=5)):
+            follow_up.record_callback(
+                actor=agent, callback=callback, reached=True, feedback="客户说暂时不漏了", satisfied=True
+            )
+        with at(steps + timedelta(hours=5, minutes=30)):
+            work_orders.close(actor=agent, work_order=order)
+        with at(now - timedelta(minutes=110)):
+            follow_up.record_return_visit(
+                actor=agent,
+                work_order=order,
+                result=ReturnVisit.Result.DISSATISFIED,
+                comment="换了阀门第二天又开始冒水，要求重新处理",
+            )
+        return 1
+
+    return [
+        (first, leak_reported),
+        (second, leak_again),
+        (dispute_start, dispute),
+        dispute_again(dispute_start + timedelta(days=1, hours=2), "上次反映水费抄错，分公司还没人联系我"),
+        dispute_again(dispute_start + timedelta(days=2, hours=4), "第三次打来了，水费的事到底谁管"),
+        (visit_start, dissatisfied),
+    ]
+
+
+def _story_call(agent, category, matter, customer, moment, *, phone: str = "", link: bool = False):
+    with at(moment + timedelta(minutes=4)):
+        return open_contact(
+            actor=agent,
+            matter=matter,
+            category=category,
+            disposition="transferred",
+            customer=customer,
+            phone=phone,
+            address="" if customer else "西湖区文三路",
+            received_at=moment,
+            link_repeat=link,
+        )
+
+
+def _unit_person(order):
+    return User.objects.filter(role=Role.UNIT_STAFF, unit_id=order.unit_id, is_active=True).first()
+
+
+def _accept(order, moment) -> None:
+    staff = _unit_person(order)
+    if staff is not None:
+        with at(moment):
+            work_orders.accept(actor=staff, work_order=order)
 
 
 REPLIES = [
