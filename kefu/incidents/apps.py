@@ -10,7 +10,7 @@ class IncidentsConfig(AppConfig):
         # What this app tells the platform (kefu.core.registry; docs/ARCHITECTURE.md "Registries").
         from kefu.core.navigation import any_permission
         from kefu.core.registry import NavEntry, platform
-        from kefu.incidents import demo, home, jobs, panels, policies, report_kinds, roles
+        from kefu.incidents import demo, home, jobs, panels, policies, report_kinds, roles, timeline
 
         platform.register_app(
             self,
@@ -35,4 +35,5 @@ class IncidentsConfig(AppConfig):
             },
             caller_panels=[panels.incident_panel],
             home_panels=[home.panel],
+            timeline=timeline.customer_timeline,
         )

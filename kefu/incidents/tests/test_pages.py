@@ -215,3 +215,15 @@ def test_home_shows_live_incidents_and_the_leaders_the_suspected_ones(world, cli
     agent_home = client_for(world.agent).get("/").content.decode()
     assert "进行中突发事件" in agent_home and "待确认的疑似突发事件" not in agent_home
     assert "待确认的疑似突发事件" in client_for(world.leader).get("/").content.decode()
+
+
+def test_the_customer_timeline_shows_the_call_an_incident_absorbed(world):
+    from kefu.core.timeline import customer_timeline
+    from kefu.incidents import services
+
+    incident = declare(world)
+    link(world, incident, wants_callback=True)
+    services.close_incident(actor=world.leader, incident=incident, final_answer="主管已修复")
+    entries = customer_timeline(world.customer, world.agent, kinds={"incident"}).entries
+    assert len(entries) == 1 and incident.number in entries[0].summary and "主管已修复" in entries[0].summary
+    assert customer_timeline(world.customer, world.east_staff, kinds={"incident"}).entries == []
