@@ -23,6 +23,8 @@ ORDER_HEADERS = [
     "办理时限",
     "是否超期",
     "办理结果",
+    "来电次数",
+    "重新打开次数",
 ]
 CALLBACK_HEADERS = ["工单编号", "第几次", "应回访时间", "客户姓名", "联系电话", "责任单位", "工单状态"]
 
@@ -81,6 +83,8 @@ def orders_workbook(name: str, rows, masker) -> bytes:
                     local_minute(wo.due_at),
                     "超期" if wo.is_overdue else "",
                     wo.reply,
+                    wo.repeat_count + 1,
+                    wo.reopen_count,
                 ]
             )
     buffer = BytesIO()

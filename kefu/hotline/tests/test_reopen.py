@@ -186,3 +186,14 @@ def test_the_weekly_summary_still_counts_the_reopen(world, closed):
     world.visit(closed, VISITED, "dissatisfied")
     summary = weekly_summary(week(datetime(2026, 11, 16).date()), now=VISITED)
     assert summary.reopened == 1
+
+
+def test_the_order_page_shows_the_old_and_the_new_deadline_in_its_timeline(world, closed, client):
+    old = timezone.localtime(closed.deadline).strftime("%Y-%m-%d %H:%M")
+    world.visit(closed, VISITED, "dissatisfied")
+    order = WorkOrder.objects.get(pk=closed.pk)
+    client.force_login(world.agent)
+    html = client.get(f"/hotline/orders/{order.pk}/").content.decode()
+    assert old in html
+    assert timezone.localtime(order.deadline).strftime("%Y-%m-%d %H:%M") in html
+    assert "重新打开时间" in html

@@ -344,3 +344,18 @@ def test_a_repeat_after_the_order_is_reopened_links_to_it_again(world):
     contact = world.record(MONDAY + timedelta(days=2, hours=1), link_repeat=True, matter="还是没修好")
     assert contact.repeat_of_id == order.pk
     assert work_orders.allowed(WorkOrder.objects.get(pk=order.pk), "accept")
+
+
+def test_the_excel_export_counts_the_calls_and_reopens(world, first, client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    again(world, MONDAY + timedelta(days=1))
+    client.force_login(world.head)
+    response = client.get("/hotline/orders/?queue=all&format=xlsx")
+    rows = list(load_workbook(BytesIO(response.content)).active.values)
+    header = rows[0]
+    row = next(r for r in rows[1:] if r[0] == first.number)
+    assert row[header.index("来电次数")] == 2
+    assert row[header.index("重新打开次数")] == 0

@@ -126,6 +126,10 @@ FIELDS = {
     "address": "地址",
     "result": "处理结果",
     "reopen_count": "重新打开次数",
+    "reopened_at": "重新打开时间",
+    "priority": "紧急程度",
+    "repeat_count": "重复来电次数",
+    "contact": "来电登记",
 }
 
 
