@@ -359,3 +359,21 @@ def test_the_excel_export_counts_the_calls_and_reopens(world, first, client):
     row = next(r for r in rows[1:] if r[0] == first.number)
     assert row[header.index("来电次数")] == 2
     assert row[header.index("重新打开次数")] == 0
+
+
+def test_number_checks_count_against_the_number_search_limit(world, first, client):
+    # given a limit of one number search a minute for an agent who sees numbers masked
+    Policy.objects.create(key="customers.search_per_minute", value=1)
+    assert not world.agent.has_perm("customers.view_sensitive_customer")
+    client.force_login(world.agent)
+    with time_machine.travel(MONDAY + timedelta(hours=1), tick=False):
+        # when the agent's second number is checked within the minute
+        assert "次来电" in client.get("/hotline/repeat-check/", {"phone": PHONE}).content.decode()
+        refused = client.get("/hotline/repeat-check/", {"phone": PHONE}).content.decode()
+        api = client.get("/api/hotline/contacts/repeat-check", {"phone": PHONE})
+        # then the notice says why instead of probing on, and the API answers 429
+        assert "每分钟最多1次" in refused and "次来电" not in refused
+        assert api.status_code == 429
+        # while a chosen customer is no number search
+        html = client.get("/hotline/repeat-check/", {"customer": world.customer.pk}).content.decode()
+        assert "每分钟最多1次" not in html
