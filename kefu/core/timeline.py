@@ -94,7 +94,9 @@ def customer_timeline(
         asked = offered if chosen is None else offered & chosen
         if asked:
             entries.extend(source(customer, user, kinds=asked, limit=wanted))
-    entries.sort(key=lambda entry: entry.at, reverse=True)
+    # Newest first; at the same moment the later kind first (the order a call opened above the call).
+    rank = {kind.code: kind.order for kind in timeline_kinds()}
+    entries.sort(key=lambda entry: (entry.at, rank.get(entry.kind, 0)), reverse=True)
     start = (page - 1) * per_page
     return TimelinePage(
         entries=entries[start : start + per_page],
