@@ -132,6 +132,7 @@ def on_server_error(request, exc):
 
 
 def _register_routers():
+    from kefu.accounts.api import router as accounts_router
     from kefu.collection.api import router as collection_router
     from kefu.core.api import router as core_router
     from kefu.customers.api import router as customers_router
@@ -144,6 +145,7 @@ def _register_routers():
     from kefu.workforce.api import router as workforce_router
 
     api.add_router("", core_router)
+    api.add_router("/accounts", accounts_router)
     api.add_router("/customers", customers_router)
     api.add_router("/hotline", hotline_router)
     api.add_router("/telephony", telephony_router)

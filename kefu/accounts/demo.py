@@ -175,6 +175,10 @@ def _staff_plan(service_dept, counter_dept, meter_dept, office, teams, counter_t
         ("meterstore", Role.METER_STORE_KEEPER, meter_dept, None, None),
         ("archivist", Role.ARCHIVIST, office, None, None),
     ]
+    # The leadership's secretary works the orders sent to 中心领导 (issue 13 item 1: without anyone in
+    # the unit, the demo's leadership orders stayed open for ever). Added last, so that the employee
+    # numbers of the staff above stay what they were.
+    plan.append(("leadership1", Role.UNIT_STAFF, None, None, others[Unit.Kind.LEADERSHIP]))
     return plan
 
 
@@ -216,6 +220,8 @@ def demo_logins() -> list[tuple[str, str]]:
         ("clerk1", "窗口营业员"),
         ("unit11", "城东供水分公司"),
         ("unit21", "城西供水分公司"),
+        ("discipline1", "纪委监察室"),
+        ("leadership1", "中心领导（秘书）"),
         ("design1", "设计室"),
         ("budget1", "预算室"),
         ("inspector1", "稽查员"),

@@ -183,3 +183,38 @@ def test_the_hand_over_page_lists_and_moves(client_for, department_head, leaving
     )
     assert "已把离职的小刘的在办事项（共1件）移交给接手的小陈" in done.content.decode()
     assert "可以停用" in done.content.decode()
+
+
+def test_the_api_lists_hands_over_and_refuses_then_allows_the_deactivation(
+    client_for, administrator, leaving_agent, colleague
+):
+    WorkOrderFactory(owner=leaving_agent)
+    client = client_for(administrator)
+    base = f"/api/accounts/staff/{leaving_agent.pk}"
+
+    held = client.get(f"{base}/holdings").json()
+    assert held["holdings"][0] == {"label": "未办结工单", "count": 1}
+
+    refused = client.post(f"{base}/active", {"is_active": False}, content_type="application/json")
+    assert refused.status_code == 400
+    assert "不能停用" in refused.json()["errors"]["is_active"][0]
+
+    missing = client.post(f"{base}/hand-over", {"to_user_id": colleague.pk}, content_type="application/json")
+    assert missing.status_code == 400
+    moved = client.post(
+        f"{base}/hand-over", {"to_user_id": colleague.pk, "reason": "离职"}, content_type="application/json"
+    )
+    assert moved.status_code == 200 and moved.json() == {"moved": {"hotline": 1}}
+
+    done = client.post(f"{base}/active", {"is_active": False}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["is_active"] is False
+    assert client.get("/api/accounts/staff/999999/holdings").json() == {"detail": "员工不存在"}
+
+
+def test_the_api_hand_over_needs_the_permission(client_for, agent, leaving_agent, colleague):
+    response = client_for(agent).post(
+        f"/api/accounts/staff/{leaving_agent.pk}/hand-over",
+        {"to_user_id": colleague.pk, "reason": "离职"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403

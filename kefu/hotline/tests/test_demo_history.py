@@ -66,3 +66,24 @@ def test_the_demo_history_happens_in_order_and_in_the_past():
         steps = [moment for moment in steps if moment is not None]
         assert steps == sorted(steps), order.number
     assert not Event.objects.filter(occurred_at__gt=SEEDED_AT).exists()
+
+
+def test_every_unit_that_receives_demo_orders_has_someone_to_work_them():
+    # issue 13 item 1: orders sent to 中心领导 or 纪委监察室 stayed open because no demo staff were there
+    from kefu.accounts.demo import demo_logins
+    from kefu.accounts.models import Role, User
+
+    with time_machine.travel(SEEDED_AT, tick=False):
+        call_command("seed_demo", customers=60, seed=7, processes=False, verbosity=0)
+
+    units = set(WorkOrder.objects.exclude(unit=None).values_list("unit_id", flat=True))
+    staffed = set(User.objects.filter(role=Role.UNIT_STAFF, is_active=True).values_list("unit_id", flat=True))
+    assert units <= staffed
+    # and the orders of last month sent to the leadership or the discipline office were worked like others
+    old = WorkOrder.objects.filter(
+        unit__kind__in=["leadership", "discipline"],
+        contact__received_at__lt=datetime(2026, 11, 25, tzinfo=ZoneInfo("Asia/Shanghai")),
+    )
+    assert all(order.state != WorkOrder.State.TRANSFERRED for order in old)
+    logins = dict(demo_logins())
+    assert {"discipline1", "leadership1"} <= set(logins)
