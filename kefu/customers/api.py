@@ -2,12 +2,16 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from ninja import Query, Router, Status
+from pydantic import Field
 
 from kefu.core.permissions import require
 from kefu.core.schemas import Day, PageNumber, Schema
+from kefu.core.timeline import MAX_PAGE as TIMELINE_PAGES
+from kefu.core.timeline import customer_timeline, timeline_kinds
 from kefu.customers import selectors, services
 from kefu.customers.masking import Masker
 from kefu.customers.models import ArchiveAccess, Customer
@@ -279,6 +283,44 @@ def arrears(request, customer_id: int):
         "total": result.total,
         "message": result.message,
     }
+
+
+class TimelineIn(Schema):
+    kind: str = ""
+    page: Annotated[int, Field(ge=1, le=TIMELINE_PAGES, description=f"页码，1至{TIMELINE_PAGES}")] = 1
+
+
+class TimelineEntryOut(Schema):
+    at: datetime
+    kind: str
+    kind_label: str
+    summary: str
+    actor: str
+    url: str
+
+
+class TimelineOut(Schema):
+    page: int
+    has_next: bool
+    kinds: dict[str, str]
+    entries: list[TimelineEntryOut]
+
+
+@router.get("/{int:customer_id}/timeline", response=TimelineOut, summary="客户往来（时间线，查阅留痕）")
+def timeline(request, customer_id: int, filters: Query[TimelineIn]):
+    """The archive page's 客户往来: what the caller may open of the customer's contacts, orders,
+    callbacks, businesses, payments, papers and archive changes, newest first, 20 a page."""
+    customer = get_customer_for(request.user, customer_id)
+    kinds = {kind.code: kind.label for kind in timeline_kinds()}
+    if filters.kind and filters.kind not in kinds:
+        raise ValidationError({"kind": f"类别应为以下之一：{'、'.join(kinds)}"})
+    page = customer_timeline(
+        customer, request.user, kinds=[filters.kind] if filters.kind else None, page=filters.page
+    )
+    services.record_archive_access(
+        user=request.user, customers=[customer], channel=ArchiveAccess.Channel.API, request=request
+    )
+    return {"page": page.page, "has_next": page.has_next, "kinds": kinds, "entries": page.entries}
 
 
 @router.get("/{int:customer_id}/access-log", response=list[AccessOut], summary="档案查阅记录")

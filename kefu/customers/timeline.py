@@ -93,7 +93,8 @@ def _dated(document: Document) -> datetime:
 
 
 def _change(event: Event, masker: Masker, archive_url: str) -> TimelineEntry:
-    details = "；".join(change_details(event, masker))
+    # Opening lists every field of the archive, which the archive itself shows: the line says it opened.
+    details = "" if event.verb == CustomerEvents.OPENED else "；".join(change_details(event, masker))
     summary = verb_label(event.verb) + (f"：{details}" if details else "")
     if event.note:
         summary += f"（{event.note}）"

@@ -57,7 +57,9 @@ def _step(event: Event, business: str) -> TimelineEntry:
     detail = _detail(event.changes or {})
     if detail:
         summary += f"：{detail}"
-    if event.note:
+    if (
+        event.note and event.verb != ProcessEvents.STARTED
+    ):  # a start's note restates the business and customer
         summary += f"（{event.note[:60]}）"
     return TimelineEntry(
         at=event.occurred_at,

@@ -239,3 +239,27 @@ def test_the_timeline_costs_the_same_however_long_the_history(world, story, djan
         page = customer_timeline(customer, clerk)
     assert len(page.entries) == 20 and page.has_next
     assert len(baseline) <= 9
+
+
+# The API reads the same timeline, with the same rules
+
+
+def test_the_api_gives_the_timeline_the_viewer_may_see(world, story, client_for):
+    url = f"/api/customers/{story['customer'].pk}/timeline"
+    clerk = client_for(story["clerk"]).get(url, {"kind": "payment"}).json()
+    assert [entry["summary"].split()[0] for entry in clerk["entries"]] == [story["payment"].number]
+    assert clerk["kinds"]["follow_up"] == "回电与回访" and clerk["page"] == 1
+    staff = client_for(world.east_staff).get(url).json()
+    numbers = " ".join(entry["summary"] for entry in staff["entries"])
+    assert story["repair"].number in numbers and story["payment"].number not in numbers
+
+
+def test_the_api_names_a_wrong_kind_or_page_in_chinese(story, client_for):
+    client = client_for(story["clerk"])
+    url = f"/api/customers/{story['customer'].pk}/timeline"
+    response = client.get(url, {"kind": "letters"})
+    assert (
+        response.status_code == 400 and "类别应为以下之一：contact、work_order" in response.content.decode()
+    )
+    assert client.get(url, {"page": "0"}).json()["errors"]["page"] == ["不能小于1"]
+    assert client.get(url, {"page": "51"}).status_code == 400
