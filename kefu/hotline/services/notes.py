@@ -205,6 +205,15 @@ def pending_by_order(order_ids) -> dict[int, int]:
     return counts
 
 
+def instructed_levels(order_ids) -> set[tuple[int, int]]:
+    """(order, level) pairs that have a leader's 批示: the escalated queue shows which wait for one."""
+    return set(
+        LeaderInstruction.objects.filter(work_order_id__in=list(order_ids), kind=K.ESCALATION).values_list(
+            "work_order_id", "level"
+        )
+    )
+
+
 # --- internal notes --------------------------------------------------------------------------------
 
 

@@ -133,3 +133,13 @@ def test_the_escalated_orders_leader_records_an_instruction_on_the_page(world, c
     instruction = LeaderInstruction.objects.get()
     assert instruction.kind == "escalation" and instruction.level == 2
     assert "三日内调查清楚并回复客户" in head.get(f"/hotline/orders/{order.pk}/").content.decode()
+
+
+def test_the_escalated_queue_says_which_orders_wait_for_the_leaders_instruction(world, client_for):
+    order = world.record(code="service_complaint", priority="important", matter="抢修人员态度恶劣").work_order
+    head = client_for(world.head)
+    before = head.get("/hotline/orders/?queue=escalated").content.decode()
+    assert "待批示" in before and "已批示" not in before
+    notes.record_instruction(actor=world.head, work_order=order, text="三日内调查清楚")
+    after = head.get("/hotline/orders/?queue=escalated").content.decode()
+    assert "已批示" in after and "待批示" not in after

@@ -19,7 +19,7 @@ from kefu.hotline import actions, exports, forms, selectors
 from kefu.hotline.actions import WorkOrderAction
 from kefu.hotline.permissions import get_work_order_for
 from kefu.hotline.services.alerts import LEVEL_NAMES
-from kefu.hotline.services.notes import pending_by_order, pending_for_unit
+from kefu.hotline.services.notes import instructed_levels, pending_by_order, pending_for_unit
 from kefu.hotline.views._common import EXPORT_LIMIT, _event_lines, _page, _queue_tabs, _xlsx_response
 from kefu.hotline.views.notes import collaboration_context
 
@@ -68,6 +68,11 @@ def work_orders(request):
         pending = pending_by_order(row.pk for row in page.rows)
         for row in page.rows:
             row.pending_instructions = pending.get(row.pk, 0)
+    if name == "escalated":
+        # 请示报告制度 7: the leader's 批示 on the level the order reached, recorded or still awaited.
+        instructed = instructed_levels(row.pk for row in page.rows)
+        for row in page.rows:
+            row.instructed = (row.pk, row.escalation_level) in instructed
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
