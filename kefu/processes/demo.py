@@ -131,12 +131,22 @@ def _walk_over_weeks(clerk, process: Process, director) -> Process:
             "water_use_category": "居民生活用水",
         },
     )
-    moment = timezone.now() - timedelta(days=40)
+    calendar, day = WorkingCalendar(), timezone.localdate() - timedelta(days=40)
+    step = 0
     while process.state == Process.State.ACTIVE:
-        moment = min(moment + timedelta(days=2, hours=1), timezone.now() - timedelta(hours=1))
-        with _at(moment):
+        day += timedelta(days=1)
+        if not calendar.day(day).working:
+            continue
+        # a working day per stage, in office hours (10:00–16:00), as a counter would
+        moment = timezone.make_aware(datetime.combine(day, time(10, 0)) + timedelta(minutes=step * 47 % 360))
+        with _at(min(moment, timezone.now() - timedelta(hours=1))):
             process = walk_new_connection(clerk, process, steps=1, signer=director)
+        step += 1
     return process
+
+
+def _office_hours(day, hour: int, minute: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
 def _budget_office_staff() -> None:
@@ -171,6 +181,7 @@ def _customers() -> list[Customer]:
     """Customers with a connection point and an area, no arrears, not low income: good applicants."""
     return list(
         Customer.objects.filter(
+            kind=Customer.Kind.INDIVIDUAL,  # the unit's application has its own demo (_unit_applicant)
             status=Customer.Status.ACTIVE,
             service_area__isnull=False,
             low_income=False,
@@ -219,7 +230,7 @@ def seed_processes() -> DemoResult:
         clerk, start("new_connection", people[1], **good), until="survey_design", signer=director
     )
     walk_new_connection(clerk, start("new_connection", people[2], **good), until="budget", signer=director)
-    with _at(timezone.now() - timedelta(days=40)):
+    with _at(_office_hours(timezone.localdate() - timedelta(days=40), 9, 20)):
         whole = start("new_connection", people[3], **good)
     whole = _walk_over_weeks(clerk, whole, director)
     result.notes.append(
@@ -268,10 +279,10 @@ def seed_processes() -> DemoResult:
     _advance(clerk, start("suspension", people[9]), 1)  # with the branch for the meter removal
     # A suspension done seven months ago, never resumed nor cancelled: the daily scan alerts the branch.
     if len(people) > 12:
-        with _at(timezone.now() - timedelta(days=215)):
+        with _at(_office_hours(timezone.localdate() - timedelta(days=215), 10, 5)):
             long_suspended = _advance(clerk, start("suspension", people[12]), 3)
         if len(people) > 13:  # another, two months ago, whose customer now asks to resume (复水)
-            with _at(timezone.now() - timedelta(days=60)):
+            with _at(_office_hours(timezone.localdate() - timedelta(days=60), 14, 40)):
                 _advance(clerk, start("suspension", people[13]), 3)
             resumption = start("resumption", people[13])
             _hand_in(clerk, resumption)
