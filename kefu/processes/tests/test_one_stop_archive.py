@@ -250,7 +250,8 @@ def test_the_page_and_the_api_refuse_the_clerk_on_the_design_offices_stage(clien
     process = walk_new_connection(clerk, start(clerk), until="survey_design")
     client.force_login(clerk)
     page = client.get(f"/processes/{process.pk}/").content.decode()
-    assert 'id="advance"' not in page  # no button the clerk cannot use
+    assert 'id="advance"' not in page  # no button the clerk cannot use, and why
+    assert "「勘测设计」由设计室办理" in page
     answer = client.post(
         f"/api/processes/{process.pk}/transitions",
         data=json.dumps({"action": "advance"}),
