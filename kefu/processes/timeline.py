@@ -24,7 +24,18 @@ STEPS = [
     ProcessEvents.FEE_PAID,
     ProcessEvents.APPROVAL_DECIDED,
     ProcessEvents.RESUMED,
+    ProcessEvents.APPLICATION_SIGNED,
+    ProcessEvents.CONNECTION_NUMBER_CALLED,
+    ProcessEvents.ARCHIVE_FILED,
 ]
+# The words before a value of the one-stop connection's steps (issue 13 point 6).
+KEY_LABELS = {
+    "connection_point_no": "接水点",
+    "meter": "水表",
+    "account": "户号",
+    "connection_number_process": "发放接水点编号业务",
+    "center_head_signature": "中心负责人",
+}
 
 
 @timeline_source(PROCESS)
@@ -83,6 +94,8 @@ def _detail(changes: dict) -> str:
             parts.append(f"{old} → {new}" if old not in (None, "") else str(new))
         elif key == "fee":
             parts.append(f"已收费用 {old} → {new} 元")
+        elif key in KEY_LABELS:
+            parts.append(f"{KEY_LABELS[key]} {new}")
         else:
             parts.append(f"{key}：{new}" if not key.isascii() else str(new))
     return "；".join(parts)

@@ -463,3 +463,13 @@ def test_a_business_without_the_signature_rule_is_not_signed(clerk, director):
     process = start(clerk, customer, code="cancellation")
     with pytest.raises(ValidationError, match="无须中心负责人审核签字"):
         services.sign_application(actor=director, process=process)
+
+
+def test_the_customers_timeline_shows_the_filing_in_words(clerk, offices):
+    from kefu.processes.timeline import customer_timeline
+
+    process = walk_new_connection(clerk, start(clerk, **METER), until="account_card")
+    entries = customer_timeline(process.customer, clerk, kinds={"process"}, limit=50)
+    filed = next(entry for entry in entries if "系统建档" in entry.summary and "接水点" in entry.summary)
+    assert f"接水点 {process.facts['archive_service_point']}" in filed.summary
+    assert f"户号 {process.facts['archive_account']}" in filed.summary
