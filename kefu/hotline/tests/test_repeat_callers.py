@@ -377,3 +377,12 @@ def test_number_checks_count_against_the_number_search_limit(world, first, clien
         # while a chosen customer is no number search
         html = client.get("/hotline/repeat-check/", {"customer": world.customer.pk}).content.decode()
         assert "每分钟最多1次" not in html
+
+
+def test_the_customer_panel_counts_the_calls_of_each_open_order(world, client):
+    order = world.record(MONDAY, code="repair").work_order
+    world.record(MONDAY + timedelta(days=1), link_repeat=True, matter="还没修好")
+    client.force_login(world.agent)
+    html = client.get("/hotline/customer-history/", {"customer": world.customer.pk}).content.decode()
+    assert order.number in html
+    assert "来电2次" in html
