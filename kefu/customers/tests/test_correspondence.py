@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from kefu.accounts.tests.factories import UserFactory
 from kefu.core.events import events_for
 from kefu.core.timeline import customer_timeline
 from kefu.customers import services
@@ -199,3 +200,42 @@ def test_an_agent_may_not_register_correspondence(client_for, agent, customer):
     assert response.status_code == 403
     assert not Document.objects.exists()
     assert 'id="correspondence"' not in client_for(agent).get(f"/customers/{customer.pk}/").content.decode()
+
+
+# The migration: the archives' existing documents
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_uploads_become_dated_uploads_on_their_local_day():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(name):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate([("customers", name)])
+        return executor.loader.project_state([("customers", name)]).apps
+
+    # given an archive with a licence uploaded at 01:30 Beijing time, before documents had a date
+    old = migrate("0007_search_limit_cache_table")
+    customer, clerk = CustomerFactory(), UserFactory()
+    Document = old.get_model("customers", "Document")
+    document = Document.objects.create(
+        customer_id=customer.pk,
+        kind="licence",
+        title="营业执照",
+        file="documents/1/licence.pdf",
+        uploaded_by_id=clerk.pk,
+    )
+    uploaded = datetime(2026, 11, 6, 1, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    Document.objects.filter(pk=document.pk).update(created_at=uploaded)
+
+    # when the three migrations run
+    new = migrate("0010_document_dated_on_required")
+
+    # then it is an upload, with no direction, dated the day it was uploaded there
+    row = new.get_model("customers", "Document").objects.get(pk=document.pk)
+    assert (row.channel, row.direction, row.summary, row.dated_on) == ("upload", "", "", date(2026, 11, 6))
