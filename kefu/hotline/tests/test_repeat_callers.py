@@ -386,3 +386,15 @@ def test_the_customer_panel_counts_the_calls_of_each_open_order(world, client):
     html = client.get("/hotline/customer-history/", {"customer": world.customer.pk}).content.decode()
     assert order.number in html
     assert "来电2次" in html
+
+
+def test_a_form_drawn_again_after_an_error_keeps_new_matter_ticked(world, first, client, workspace_form):
+    client.force_login(world.agent)
+    data = workspace_form(phone=PHONE, address="西湖区文三路88号", matter="", new_matter="on")
+    with time_machine.travel(MONDAY + timedelta(hours=3), tick=False):
+        page = client.post("/hotline/", data).content.decode()
+        notice = client.get("/hotline/repeat-check/", {"phone": PHONE, "new_matter_initial": "on"})
+    assert 'id="new-matter-initial"' in page
+    html = notice.content.decode()
+    assert 'id="id_new_matter" checked' in html
+    assert 'hx-swap-oob="delete"' in html

@@ -173,7 +173,13 @@ def repeat_check(request):
             customer = get_customer_for(request.user, request.GET["customer"])
         except (Http404, PermissionDenied):
             customer = None
-    context = {"new_matter": request.GET.get("new_matter") in ("on", "1", "true")}
+    # The box as the agent left it; on a form drawn again after an error, as it was sent (the hidden
+    # new_matter_initial, which the notice then removes so that it no longer overrides the box).
+    initial = request.GET.get("new_matter_initial") == "on"
+    context = {
+        "new_matter": request.GET.get("new_matter") in ("on", "1", "true") or initial,
+        "initial": initial,
+    }
     try:
         match = repeats.check_caller(user=request.user, phone=request.GET.get("phone", ""), customer=customer)
     except SearchRateLimited as limited:
