@@ -16,6 +16,7 @@ class AccountsConfig(AppConfig):
 
         # The role groups are made after every app's migrate, from the defaults the apps registered.
         post_migrate.connect(ensure_role_groups, sender=self)
+        platform.add_seeder(demo.HAND_OVER_SEEDER)  # a second seeder: register_app takes one
         platform.register_app(
             self,
             seeder=demo.SEEDER,

@@ -241,3 +241,31 @@ def logins_line() -> list[str]:
 
 # The organisation and staff come first: every other seeder needs the areas, units and people.
 SEEDER = Seeder("accounts", 10, seed_organisation, closing=logins_line)
+
+# A3, H7 on the demo: an agent goes on long leave and the head hands her open orders to a colleague,
+# so that the hand-over page, the orders' timelines and the customers' archives (更换中心联系人) show it.
+ON_LEAVE, SUCCESSOR = "agent44", "agent41"
+
+
+def seed_hand_over(options: dict) -> list[str]:
+    from django.core.exceptions import ValidationError
+
+    from kefu.accounts.services import hand_over_holdings
+
+    people = {u.username: u for u in User.objects.filter(username__in=["head", ON_LEAVE, SUCCESSOR])}
+    if len(people) < 3:
+        return []
+    try:
+        moved = hand_over_holdings(
+            actor=people["head"],
+            from_user=people[ON_LEAVE],
+            to_user=people[SUCCESSOR],
+            reason="休长假，在办工单移交",
+        )
+    except ValidationError:
+        return []  # nothing (left) to hand over: a second run changes nothing
+    return [f"演示移交：{people[ON_LEAVE]}休长假，{sum(moved.values())}件在办事项已移交给{people[SUCCESSOR]}"]
+
+
+# After the orders and processes exist (hotline 40, processes 50), before the KPI rollups (90).
+HAND_OVER_SEEDER = Seeder("accounts.hand_over", 80, seed_hand_over)
