@@ -218,3 +218,14 @@ def test_the_api_hand_over_needs_the_permission(client_for, agent, leaving_agent
         content_type="application/json",
     )
     assert response.status_code == 403
+
+
+def test_the_customers_archive_says_who_their_new_contact_is(
+    client_for, department_head, leaving_agent, colleague
+):
+    order = WorkOrderFactory(owner=leaving_agent)
+    services.hand_over_holdings(
+        actor=department_head, from_user=leaving_agent, to_user=colleague, reason="离职"
+    )
+    page = client_for(department_head).get(f"/customers/{order.customer_id}/").content.decode()
+    assert "更换中心联系人" in page and "接手的小陈" in page
