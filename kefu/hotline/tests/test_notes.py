@@ -122,6 +122,8 @@ def test_the_leader_an_order_was_escalated_to_records_an_instruction(world):
     assert HotlineEvents.INSTRUCTION_RECORDED in verbs(order)
     event = Event.objects.get(verb=HotlineEvents.INSTRUCTION_RECORDED)
     assert event.note == "请纪委监察室三日内调查并向客户致歉"  # 对上级指示要详细记载
+    # and the unit that holds the order is told to sign for it
+    assert Alert.objects.get(kind="hotline.instruction").recipient == world.west_staff
 
 
 def test_an_instruction_needs_an_escalated_order(world, order):
