@@ -22,7 +22,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 
 # Open to anyone: logging in, the health check for the load balancer. (Static files are not URL
 # patterns; whitenoise serves them before any view, see the last test.)
-PUBLIC = {"/login/", "/admin/login/", "/api/health"}
+PUBLIC = {"/login/", "/admin/login/", "/api/health", "/favicon.ico"}
 # Open to a logged-in account without a role: the home page says "no role yet"; logging out and
 # switching the language must work for everyone; the API docs describe endpoints, not data.
 ANY_LOGGED_IN = {"/", "/logout/", "/i18n/setlang/", "/api/docs", "/api/openapi.json"}
@@ -85,6 +85,8 @@ def _value(name: str, route: str, objects: dict) -> str:
     if "calendar" in route and name == "pk":
         return str(objects["calendar_day"])
     if "staff" in route and name == "pk":
+        return str(objects["user"])
+    if name == "user_id":  # a member of staff (the departing-staff API)
         return str(objects["user"])
     if name in objects:
         return str(objects[name])
