@@ -493,49 +493,6 @@ class InterimReply(TimeStampedModel):
         return f"{self.work_order} 阶段答复"
 
 
-class Alert(models.Model):
-    """A notice in someone's queue: a due-soon or overdue order, or an escalation (H9, W3)."""
-
-    class Kind(models.TextChoices):
-        DUE_SOON = "due_soon", _("即将到期")
-        OVERDUE = "overdue", _("已超期")
-        ESCALATED = "escalated", _("上报督办")
-        REPORTED_AFTER = "reported_after", _("越级上报事后报告")
-        RETURNED = "returned", _("工单被退回")
-        REOPENED = "reopened", _("回访不满意重新打开")
-        CALLBACK_DUE = "callback_due", _("回电到期")
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.PROTECT, related_name="alerts"
-    )
-    work_order = models.ForeignKey(
-        WorkOrder, verbose_name=_("工单"), on_delete=models.PROTECT, related_name="alerts"
-    )
-    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    level = models.PositiveSmallIntegerField(_("级别"), default=0)
-    message = models.CharField(_("内容"), max_length=300)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("提醒")
-        verbose_name_plural = _("提醒")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            # The worker may run twice over the same order; each alert reaches each person once.
-            models.UniqueConstraint(
-                fields=["recipient", "work_order", "kind", "level"], name="alert_once_per_level"
-            ),
-        ]
-        indexes = [models.Index(fields=["recipient", "-created_at"], name="alert_recipient_idx")]
-
-    def __str__(self):
-        return self.message
-
-
-# --- Work-order collaboration (W1, H9, H17): leaders' instructions and internal notes ---------------
-
-
 class LeaderInstruction(TimeStampedModel):
     """A leader's written instruction on a work order (H17, 002 请示报告制度 7 "对上级指示要详细记载"):
     a 督办意见 written on any order the leader may see, or the 批示 a leader records on an order

@@ -59,17 +59,29 @@ def subject_of(work_order: WorkOrder) -> str:
     return f"hotline.workorder:{work_order.pk}"
 
 
-def notify(recipients, work_order: WorkOrder, kind: str, message: str, level: int = 0) -> int:
+def notify(
+    recipients, work_order: WorkOrder, kind: str, message: str, level: int = 0, *, occasion: str = ""
+) -> int:
     """One alert per active person, kind and level about this order (kefu.core.alerts.send_alert); a
-    repeated scan adds nothing. `kind` is an AlertKind code ("hotline.overdue")."""
+    repeated scan adds nothing. `kind` is an AlertKind code ("hotline.overdue").
+
+    `occasion` tells apart things that can happen to one order more than once: the deadline an order is
+    due or overdue against (a reopened or promised order has a new one, and people must hear about it
+    again), or the moment it was returned. The scan repeated over the same deadline still adds nothing."""
+    subject = subject_of(work_order)
     return send_alert(
         recipients=recipients,
         kind=kind if "." in kind else f"hotline.{kind}",
         message=message,
         url=reverse("hotline:work_order", args=[work_order.pk]),
-        subject=subject_of(work_order),
+        subject=f"{subject}@{occasion}" if occasion else subject,
         level=level,
     )
+
+
+def deadline_occasion(work_order: WorkOrder) -> str:
+    """The deadline in force, as the occasion of a due-soon or overdue alert."""
+    return f"{timezone.localtime(work_order.due_at):%Y%m%d%H%M}"
 
 
 @transaction.atomic

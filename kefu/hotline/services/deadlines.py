@@ -15,7 +15,14 @@ from django.utils import timezone
 from kefu.core.models import Alert
 from kefu.core.policies import get_policy
 from kefu.hotline.models import Callback, WorkOrder
-from kefu.hotline.services.alerts import AlertKind, level_recipients, notify, raise_level, unit_staff
+from kefu.hotline.services.alerts import (
+    AlertKind,
+    deadline_occasion,
+    level_recipients,
+    notify,
+    raise_level,
+    unit_staff,
+)
 
 
 @dataclass
@@ -56,7 +63,11 @@ def _due_soon(now, batch, result):
             due = timezone.localtime(work_order.due_at)
             message = f"工单{work_order.number}将于{due:%m月%d日 %H:%M}到期，请抓紧办理"
             result.alerts += notify(
-                [work_order.owner, *unit_staff(work_order)], work_order, AlertKind.DUE_SOON, message
+                [work_order.owner, *unit_staff(work_order)],
+                work_order,
+                AlertKind.DUE_SOON,
+                message,
+                occasion=deadline_occasion(work_order),
             )
             result.due_soon += 1
 
@@ -70,7 +81,9 @@ def _overdue(now, batch, result):
             due = timezone.localtime(work_order.due_at)
             message = f"工单{work_order.number}已超过办理时限（{due:%m月%d日 %H:%M}）"
             people = [work_order.owner, *unit_staff(work_order), *level_recipients(work_order, 1)]
-            result.alerts += notify(people, work_order, AlertKind.OVERDUE, message, 1)
+            result.alerts += notify(
+                people, work_order, AlertKind.OVERDUE, message, 1, occasion=deadline_occasion(work_order)
+            )
             if work_order.escalation_level < 1:
                 raise_level(actor=None, work_order=work_order, level=1, reason="工单超期，班长督办")
                 result.escalated += 1

@@ -183,6 +183,7 @@ def return_order(*, actor, work_order: WorkOrder, reason: str) -> WorkOrder:
         work_order,
         AlertKind.RETURNED,
         f"工单{work_order.number}被{work_order.unit}退回：{reason}",
+        occasion=f"{timezone.localtime():%Y%m%d%H%M%S}",
     )
     return work_order
 

@@ -34,7 +34,8 @@ def test_a_leader_writes_a_supervision_and_the_unit_signs_it_through_the_api(wor
     written = post(as_user(world.head), f"{base}/supervisions", {"text": "今日内到场处理"})
     assert written.status_code == 201, written.content
     body = written.json()
-    assert body["kind"] == "supervision" and body["unit"] == "城西供水分公司" and body["acknowledged_at"] is None
+    assert body["kind"] == "supervision" and body["unit"] == "城西供水分公司"
+    assert body["acknowledged_at"] is None
     unit = as_user(world.west_staff)
     listed = unit.get(f"{base}/instructions").json()
     assert [i["may_acknowledge"] for i in listed] == [True]

@@ -2,7 +2,7 @@
 a new deadline counted from the reopen by the category's rule; the old deadline stays on the timeline."""
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -14,7 +14,7 @@ from kefu.core.models import Alert, Event
 from kefu.hotline import actions
 from kefu.hotline.events import HotlineEvents
 from kefu.hotline.models import WorkOrder
-from kefu.hotline.services import work_orders
+from kefu.hotline.services import deadlines, work_orders
 from kefu.hotline.services.alerts import AlertKind, subject_of
 from kefu.hotline.services.routing import deadline_for
 
@@ -197,3 +197,24 @@ def test_the_order_page_shows_the_old_and_the_new_deadline_in_its_timeline(world
     assert old in html
     assert timezone.localtime(order.deadline).strftime("%Y-%m-%d %H:%M") in html
     assert "重新打开时间" in html
+
+
+def test_a_reopened_order_that_runs_late_again_alerts_again(world):
+    # given an order that ran late once (the unit heard about it), was closed and then reopened
+    world.caller = world.east_customer
+    order = world.record(CALLED, code="repair").work_order
+    deadlines.scan(order.deadline + timedelta(minutes=5))
+    first = Alert.objects.filter(recipient=world.east_staff, kind=AlertKind.OVERDUE)
+    assert first.count() == 1
+    world.handle(order, order.deadline + timedelta(hours=1))
+    world.call_back(order, order.deadline + timedelta(hours=2))
+    closed = world.close(order, order.deadline + timedelta(hours=3))
+    world.visit(closed, VISITED, "dissatisfied")
+    reopened = WorkOrder.objects.get(pk=order.pk)
+    # when the new deadline passes too
+    deadlines.scan(reopened.deadline + timedelta(minutes=5))
+    deadlines.scan(reopened.deadline + timedelta(minutes=10))
+    # then the unit is told again, once, naming the new deadline
+    alerts = Alert.objects.filter(recipient=world.east_staff, kind=AlertKind.OVERDUE).order_by("created_at")
+    assert alerts.count() == 2
+    assert f"{timezone.localtime(reopened.deadline):%m月%d日 %H:%M}" in alerts.last().message
