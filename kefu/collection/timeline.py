@@ -9,12 +9,17 @@ from django.urls import reverse
 from kefu.collection.models import Payment
 from kefu.core.timeline import TimelineEntry, TimelineKind, timeline_source
 
-PAYMENT = TimelineKind("payment", "收费", 50)
+
+def _may_see_payments(user) -> bool:
+    return user.has_perm("collection.view_payment")
+
+
+PAYMENT = TimelineKind("payment", "收费", 50, _may_see_payments)
 
 
 @timeline_source(PAYMENT)
 def customer_timeline(customer, user, *, kinds: set[str], limit: int) -> list[TimelineEntry]:
-    if PAYMENT.code not in kinds or not user.has_perm("collection.view_payment"):
+    if PAYMENT.code not in kinds or not PAYMENT.visible_to(user):
         return []
     payments = (
         Payment.objects.filter(customer=customer)

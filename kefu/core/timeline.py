@@ -23,6 +23,7 @@ the user may see the customer (`customers.permissions.get_customer_for`).
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from kefu.core.registry import platform
 
@@ -37,6 +38,12 @@ class TimelineKind:
     code: str
     label: str
     order: int  # its place in the page's filter
+    # Who may see entries of this kind at all (the source's own permission check); None: whoever may
+    # see the customer. The filter offers a viewer only the kinds they may see.
+    visible: Callable[[Any], bool] | None = None
+
+    def visible_to(self, user) -> bool:
+        return self.visible is None or self.visible(user)
 
 
 @dataclass(frozen=True)
@@ -59,9 +66,11 @@ def timeline_source(*kinds: TimelineKind) -> Callable:
     return mark
 
 
-def timeline_kinds() -> list[TimelineKind]:
-    """Every kind the registered sources offer, in the filter's order."""
+def timeline_kinds(user=None) -> list[TimelineKind]:
+    """Every kind the registered sources offer (those `user` may see, when given), in the filter's order."""
     kinds = [kind for source in platform.timeline_sources for kind in _kinds_of(source)]
+    if user is not None:
+        kinds = [kind for kind in kinds if kind.visible_to(user)]
     return sorted(kinds, key=lambda kind: (kind.order, kind.code))
 
 
@@ -102,7 +111,7 @@ def customer_timeline(
         entries=entries[start : start + per_page],
         page=page,
         has_next=page < MAX_PAGE and len(entries) > page * per_page,
-        kinds=timeline_kinds(),
+        kinds=timeline_kinds(user),
         kind=",".join(sorted(chosen)) if chosen else "",
     )
 

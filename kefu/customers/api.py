@@ -311,7 +311,7 @@ def timeline(request, customer_id: int, filters: Query[TimelineIn]):
     """The archive page's 客户往来: what the caller may open of the customer's contacts, orders,
     callbacks, businesses, payments, papers and archive changes, newest first, 20 a page."""
     customer = get_customer_for(request.user, customer_id)
-    kinds = {kind.code: kind.label for kind in timeline_kinds()}
+    kinds = {kind.code: kind.label for kind in timeline_kinds(request.user)}
     if filters.kind and filters.kind not in kinds:
         raise ValidationError({"kind": f"类别应为以下之一：{'、'.join(kinds)}"})
     page = customer_timeline(

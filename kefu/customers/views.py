@@ -54,7 +54,7 @@ def _detail_context(request, customer, **forms) -> dict:
     masker = Masker(request.user)
     masker.apply(customer)
     kind = request.GET.get("kind", "")
-    kinds = timeline_kinds()
+    kinds = timeline_kinds(request.user)
     chosen = [kind] if kind in {k.code for k in kinds} else None
     timeline = customer_timeline(
         customer, request.user, kinds=chosen, page=page_number(request.GET.get("page"), last=MAX_PAGE)

@@ -16,9 +16,18 @@ from kefu.core.timeline import TimelineEntry, TimelineKind, timeline_source
 from kefu.hotline.events import HotlineEvents
 from kefu.hotline.models import Callback, Contact, ReturnVisit, WorkOrder
 
-CONTACT = TimelineKind("contact", "来电来访", 10)
-WORK_ORDER = TimelineKind("work_order", "工单", 20)
-FOLLOW_UP = TimelineKind("follow_up", "回电与回访", 30)
+
+def _may_see_contacts(user) -> bool:
+    return user.has_perm("hotline.view_contact")
+
+
+def _may_see_orders(user) -> bool:
+    return user.has_perm("hotline.view_workorder")
+
+
+CONTACT = TimelineKind("contact", "来电来访", 10, _may_see_contacts)
+WORK_ORDER = TimelineKind("work_order", "工单", 20, _may_see_orders)
+FOLLOW_UP = TimelineKind("follow_up", "回电与回访", 30, _may_see_orders)
 # The steps of an order worth a line in the customer's story; accepting, reassigning and the like are
 # on the order's own page.
 KEY_STEPS = [
@@ -36,9 +45,9 @@ EXCERPT = 60
 @timeline_source(CONTACT, WORK_ORDER, FOLLOW_UP)
 def customer_timeline(customer, user, *, kinds: set[str], limit: int) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
-    if CONTACT.code in kinds and user.has_perm("hotline.view_contact"):
+    if CONTACT.code in kinds and CONTACT.visible_to(user):
         entries += [_contact(contact) for contact in _contacts(customer, user, limit)]
-    if not user.has_perm("hotline.view_workorder"):
+    if not _may_see_orders(user):
         return entries
     orders = WorkOrder.objects.visible_to(user).filter(customer=customer).values("pk")
     if WORK_ORDER.code in kinds:

@@ -15,7 +15,16 @@ from kefu.processes.events import ProcessEvents
 from kefu.processes.models import Process
 from kefu.processes.permissions import visible_processes
 
-PROCESS = TimelineKind("process", "业务办理", 40)
+
+def _may_see_any(user) -> bool:
+    # visible_processes refuses (PermissionDenied) a user with neither permission: for the timeline
+    # that is simply no entries.
+    return user.has_perm("processes.view_process") or (
+        user.has_perm("processes.handle_stage") and bool(user.unit_id)
+    )
+
+
+PROCESS = TimelineKind("process", "业务办理", 40, _may_see_any)
 STEPS = [
     ProcessEvents.STARTED,
     ProcessEvents.ADVANCED,
@@ -40,7 +49,7 @@ KEY_LABELS = {
 
 @timeline_source(PROCESS)
 def customer_timeline(customer, user, *, kinds: set[str], limit: int) -> list[TimelineEntry]:
-    if PROCESS.code not in kinds or not _may_see_any(user):
+    if PROCESS.code not in kinds or not PROCESS.visible_to(user):
         return []
     processes = visible_processes(user).filter(customer=customer).values("pk")
     events = list(
@@ -53,14 +62,6 @@ def customer_timeline(customer, user, *, kinds: set[str], limit: int) -> list[Ti
     shown = {event.target_id for event in events}
     names = dict(Process.objects.filter(pk__in=shown).values_list("pk", "definition__name"))
     return [_step(event, names.get(event.target_id, "")) for event in events]
-
-
-def _may_see_any(user) -> bool:
-    # visible_processes refuses (PermissionDenied) a user with neither permission: for the timeline
-    # that is simply no entries.
-    return user.has_perm("processes.view_process") or (
-        user.has_perm("processes.handle_stage") and bool(user.unit_id)
-    )
 
 
 def _step(event: Event, business: str) -> TimelineEntry:
