@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_has_an_open_incident_with_its_callers_and_one_closed_last_month(capsys):
     # when
-    call_command("seed_demo", customers=30, contacts=0, processes=False)
+    call_command("seed_demo", customers=30, contacts=1, processes=False)
     # then
     live = Incident.objects.get(state=Incident.State.OPEN)
     assert live.links.count() == 12 and live.planned_outage is not None
@@ -27,5 +27,5 @@ def test_the_demo_has_an_open_incident_with_its_callers_and_one_closed_last_mont
     assert not Callback.objects.filter(work_order__in=orders, done_at__isnull=True).exists()
     assert any(line.startswith("突发事件：进行中") for line in capsys.readouterr().out.splitlines())
     # and a second run adds nothing
-    call_command("seed_demo", customers=30, contacts=0, processes=False, verbosity=0)
+    call_command("seed_demo", customers=30, contacts=1, processes=False, verbosity=0)
     assert Incident.objects.count() == 2
