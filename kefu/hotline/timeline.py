@@ -1,6 +1,7 @@
 """The hotline's part of the customer timeline (kefu.core.timeline, A2): the customer's contacts (来电
 来访), their work orders' key steps (created, transferred, returned, replied, closed, reopened,
-escalated) and the callbacks and return visits.
+escalated, a leader's 督办意见 or 批示, an interim reply) and the callbacks and return visits. Internal
+notes are not steps of the customer's story: they stay on the order.
 
 Only what the viewer may open, by the hotline's own rules: `Contact.objects.visible_to(user)` and
 `WorkOrder.objects.visible_to(user)` (a unit sees its orders and those it co-handles, not the
@@ -38,7 +39,19 @@ KEY_STEPS = [
     HotlineEvents.WORK_ORDER_CLOSED,
     HotlineEvents.WORK_ORDER_REOPENED,
     HotlineEvents.WORK_ORDER_ESCALATED,
+    HotlineEvents.SUPERVISION_ISSUED,
+    HotlineEvents.INSTRUCTION_RECORDED,
+    HotlineEvents.INTERIM_REPLY_RECORDED,
 ]
+# Steps whose words are in the note or, failing that, in what they recorded (the instruction's text,
+# the interim reply's plan).
+NOTED_STEPS = {
+    HotlineEvents.WORK_ORDER_REOPENED,
+    HotlineEvents.WORK_ORDER_ESCALATED,
+    HotlineEvents.SUPERVISION_ISSUED,
+    HotlineEvents.INSTRUCTION_RECORDED,
+    HotlineEvents.INTERIM_REPLY_RECORDED,
+}
 EXCERPT = 60
 
 
@@ -124,8 +137,8 @@ def _step(event: Event) -> TimelineEntry:
         detail = _new(changes.get("reply"))
     elif event.verb == HotlineEvents.WORK_ORDER_RETURNED:
         detail = _new(changes.get("return_reason")) or event.note
-    elif event.verb in (HotlineEvents.WORK_ORDER_REOPENED, HotlineEvents.WORK_ORDER_ESCALATED):
-        detail = event.note
+    elif event.verb in NOTED_STEPS:
+        detail = event.note or next((_new(value) for value in changes.values() if _new(value)), "")
     if detail:
         summary += f"：{_excerpt(detail)}"
     return TimelineEntry(

@@ -126,6 +126,20 @@ def test_every_entry_links_to_a_page_the_viewer_may_open(story, client_for):
         assert client.get(path).status_code == 200, (entry.kind, entry.url)
 
 
+def test_a_leader_s_supervision_is_a_step_of_the_order(world, story):
+    from kefu.hotline.services.notes import write_supervision
+
+    # given the department head's 督办意见 on the complaint
+    write_supervision(actor=world.head, work_order=story["complaint"].work_order, text="三日内查实并答复客户")
+    # then the timeline says so, in the leader's words
+    page = customer_timeline(story["customer"], story["clerk"], kinds=["work_order"])
+    assert (
+        page.entries[0].summary
+        == f"工单{story['complaint'].work_order.number} 督办意见：三日内查实并答复客户"
+    )
+    assert page.entries[0].actor == str(world.head)
+
+
 def test_a_unit_sees_only_its_own_orders_and_no_businesses_or_payments(world, story):
     # given the east branch's dispatcher, whose unit took the repair but not the complaint
     staff = world.east_staff
