@@ -99,7 +99,8 @@ def customer_timeline(
     chosen = None if kinds is None else set(kinds)
     entries: list[TimelineEntry] = []
     for source in platform.timeline_sources:
-        offered = {kind.code for kind in _kinds_of(source)}
+        # A kind the viewer may not see is not asked for at all (the source checks again, by its rule).
+        offered = {kind.code for kind in _kinds_of(source) if kind.visible_to(user)}
         asked = offered if chosen is None else offered & chosen
         if asked:
             entries.extend(source(customer, user, kinds=asked, limit=wanted))
