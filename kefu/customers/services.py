@@ -1,7 +1,7 @@
 """Every write to the customer archive. Each records its event in the same transaction (A2)."""
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -341,28 +341,39 @@ def search_archive(
     per_page: int = selectors.PER_PAGE,
     request=None,
     channel: str = ArchiveAccess.Channel.SEARCH,
+    select: Callable[[list], list] | None = None,
 ) -> selectors.SearchPage:
     """The archive search as every search box runs it: the page and its htmx results, the hotline
     lookup, the API and the export. A user who sees numbers masked may search by phone or ID number
     only so often a minute (policy customers.search_per_minute), so that probing for the masked
     digits stays slow; the results are a read of the archive, logged, when they show numbers
-    unmasked or were found by a complete number."""
+    unmasked or were found by a complete number. `select` picks the ones a box shows from a wider
+    page of matches (the hotline lookup ranks 100 and shows 10): only those shown are a read."""
     limit_number_search(user=user, query=query)
     result = selectors.search_customers(user, query, field=field, page=page, per_page=per_page)
+    if select is not None:
+        result.customers = select(result.customers)
     if channel == ArchiveAccess.Channel.EXPORT or Masker(user).full or result.by_complete_number:
         record_archive_access(user=user, customers=result.customers, channel=channel, request=request)
     return result
 
 
 def search_archive_or_notice(
-    *, user, query: str, field: str = "auto", page: int = 1, per_page: int = selectors.PER_PAGE, request=None
+    *,
+    user,
+    query: str,
+    field: str = "auto",
+    page: int = 1,
+    per_page: int = selectors.PER_PAGE,
+    request=None,
+    select: Callable[[list], list] | None = None,
 ) -> selectors.SearchPage:
     """search_archive for a search box on a page (the archive search, the hotline lookup): past the
     rate limit, an empty page whose notice gives the reason, shown where the results would be. The
     API lets SearchRateLimited through instead, as a 429."""
     try:
         return search_archive(
-            user=user, query=query, field=field, page=page, per_page=per_page, request=request
+            user=user, query=query, field=field, page=page, per_page=per_page, request=request, select=select
         )
     except SearchRateLimited as refusal:
         return selectors.SearchPage(

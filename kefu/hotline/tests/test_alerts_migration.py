@@ -24,7 +24,7 @@ def migrate(targets):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_hotline_alerts_move_to_the_bell_and_back(world):
+def test_the_hotline_alerts_move_to_the_bell_and_back(shipped_categories, world):
     # given an order and, before the move, an overdue alert read by its owner and an unread escalation
     order = world.record(CALLED, code="repair").work_order
     old = migrate(BEFORE)

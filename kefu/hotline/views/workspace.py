@@ -292,12 +292,19 @@ def customer_lookup(request):
     """htmx: the customers matching the lookup box, exact matches and known callers first
     (kefu/hotline/lookup.py), 10 at first and 更多 for the rest, each with a 选择 button."""
     require(request.user, "hotline.add_contact", "customers.view_customer")
-    result = search_archive_or_notice(
-        user=request.user, query=request.GET.get("q", ""), per_page=lookup.CANDIDATES, request=request
-    )
     wide = request.GET.get("more") == "1"
-    ranked = lookup.ranked(result.customers, result.query)
-    shown = ranked[: lookup.WIDE if wide else lookup.SHOWN]
+    query = request.GET.get("q", "")
+    matches = []
+
+    def select(customers):
+        # Rank the wider page and keep what the box shows: only those are a read of the archive.
+        matches.extend(lookup.ranked(customers, query.strip()))
+        return matches[: lookup.WIDE if wide else lookup.SHOWN]
+
+    result = search_archive_or_notice(
+        user=request.user, query=query, per_page=lookup.CANDIDATES, request=request, select=select
+    )
+    ranked, shown = matches, result.customers
     masker = Masker(request.user)
     for customer in shown:
         masker.apply(customer)
