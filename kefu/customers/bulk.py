@@ -98,6 +98,9 @@ class NewCustomer:
     # What the archive's history says about where the customer came from.
     event_changes: dict[str, Any] = field(default_factory=dict)
     event_note: str = ""
+    # When the archive was opened, if not now: the demo's customers were opened years ago, and their
+    # customer.opened event says so (the 360 timeline would otherwise put 建档 above every call).
+    event_at: datetime | None = None
 
 
 CUSTOMER_COLUMNS = (
@@ -194,7 +197,8 @@ def _write(customers: Sequence[NewCustomer], inserter: "_Inserter", now: datetim
     # The customer.opened event, as services.open_customer writes it for one customer.
     content_type = ContentType.objects.get_for_model(Customer).pk
     inserter.insert(Event, EVENT_COLUMNS, [
-        (now, actor_id, CustomerEvents.OPENED.value, content_type, cid, f"{c.name}（{c.number}）"[:200],
+        (c.event_at or now, actor_id, CustomerEvents.OPENED.value, content_type, cid,
+         f"{c.name}（{c.number}）"[:200],
          c.event_changes, c.event_note)
         for cid, c in pairs
     ])  # fmt: skip

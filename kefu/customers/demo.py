@@ -14,9 +14,11 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import accumulate
+
+from django.utils import timezone
 
 from kefu.accounts.models import ServiceArea
 from kefu.core.registry import Seeder
@@ -229,6 +231,7 @@ class DemoGenerator:
             opened_on=opened,
             event_changes={"source": "demo"},
             event_note="演示数据",
+            event_at=timezone.make_aware(datetime(opened.year, opened.month, opened.day, 9, 30)),
         )
         if kind == INDIVIDUAL and r() < 0.032:
             self._low_income(customer, n, r)
