@@ -10,8 +10,10 @@ from datetime import time
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from kefu.accounts.events import AccountEvents
 from kefu.accounts.models import Center, Department, Role, ServiceArea, Team, Unit, User
 from kefu.accounts.services import create_staff
+from kefu.core.models import Event
 from kefu.core.registry import Seeder
 
 DEMO_PASSWORD = "Kefu@2026"
@@ -250,21 +252,37 @@ ON_LEAVE, SUCCESSOR = "agent44", "agent41"
 def seed_hand_over(options: dict) -> list[str]:
     from django.core.exceptions import ValidationError
 
-    from kefu.accounts.services import hand_over_holdings
+    from kefu.accounts.services import hand_over_holdings, holdings_of
 
     people = {u.username: u for u in User.objects.filter(username__in=["head", ON_LEAVE, SUCCESSOR])}
-    if len(people) < 3:
-        return []
+    if len(people) < 3 or Event.objects.filter(verb=AccountEvents.STAFF_HANDED_OVER).exists():
+        return []  # a second run changes nothing
+    on_leave = people[ON_LEAVE]
+    if not holdings_of(on_leave):
+        # A small demo may leave agent44 nothing open: the colleague of the same team holding most goes.
+        mates = _team_agents(people[SUCCESSOR])
+        held = [(sum(n for _, n, _ in holdings_of(agent)), agent) for agent in mates]
+        count, on_leave = max(held, key=lambda pair: pair[0], default=(0, None))
+        if not count:
+            return []
     try:
         moved = hand_over_holdings(
-            actor=people["head"],
-            from_user=people[ON_LEAVE],
-            to_user=people[SUCCESSOR],
-            reason="休长假，在办工单移交",
+            actor=people["head"], from_user=on_leave, to_user=people[SUCCESSOR], reason="休长假，在办工单移交"
         )
     except ValidationError:
-        return []  # nothing (left) to hand over: a second run changes nothing
-    return [f"演示移交：{people[ON_LEAVE]}休长假，{sum(moved.values())}件在办事项已移交给{people[SUCCESSOR]}"]
+        return []
+    return [f"演示移交：{on_leave}休长假，{sum(moved.values())}件在办事项已移交给{people[SUCCESSOR]}"]
+
+
+def _team_agents(successor: User) -> list[User]:
+    """The successor's team mates who are not demo logins (whose own queues the demo should keep)."""
+    logins = {username for username, _ in demo_logins()}
+    return list(
+        User.objects.filter(role=Role.AGENT, is_active=True, team_id=successor.team_id)
+        .exclude(pk=successor.pk)
+        .exclude(username__in=logins)
+        .order_by("username")
+    )
 
 
 # After the orders and processes exist (hotline 40, processes 50), before the KPI rollups (90).

@@ -237,6 +237,25 @@ def _call_back_and_close(order, agent, rng, clock) -> None:
             result=result,
             comment="处理太慢" if result == "dissatisfied" else "",
         )
+    if result == ReturnVisit.Result.DISSATISFIED:
+        _handle_again(order, agent, rng, clock)
+
+
+def _handle_again(order, agent, rng, clock) -> None:
+    """A dissatisfied visit reopened the order at its unit (W4): the unit takes it again within hours,
+    goes back out and replies, and the agent calls back and closes it, as with any order; one reopened
+    in the last day or so is still in the unit's queue."""
+    unit_person = User.objects.filter(role=Role.UNIT_STAFF, unit_id=order.unit_id, is_active=True).first()
+    if unit_person is None or (moment := clock.after(20, 240)) is None:
+        return
+    with at(moment):
+        work_orders.accept(actor=unit_person, work_order=order)
+    if (moment := clock.after(120, 1200)) is None:
+        return
+    with at(moment):
+        work_orders.reply(actor=unit_person, work_order=order, result="已再次上门处理，客户确认问题解决")
+    order.refresh_from_db()
+    _call_back_and_close(order, agent, rng, clock)
 
 
 STORIES_FROM = 50  # contacts: a demo asked for fewer is left as random traffic only
