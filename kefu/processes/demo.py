@@ -193,6 +193,19 @@ def _customers() -> list[Customer]:
     )
 
 
+def _recent_office_moments():
+    """Moments in office hours on the last working days, newest first (09:05, 09:47… up to 16:30), all
+    before now: when the counter took in the businesses still in hand."""
+    calendar, day, now = WorkingCalendar(), timezone.localdate(), timezone.now()
+    while True:
+        if calendar.day(day).working:
+            for minutes in range(16 * 60 + 30, 9 * 60, -42):
+                moment = timezone.make_aware(datetime.combine(day, time(minutes // 60, minutes % 60)))
+                if moment < now - timedelta(minutes=30):
+                    yield moment
+        day -= timedelta(days=1)
+
+
 def _next_working_moment(hour: int, minute: int) -> datetime:
     calendar, day = WorkingCalendar(), timezone.localdate() + timedelta(days=1)
     while not calendar.day(day).working:
@@ -225,11 +238,23 @@ def seed_processes() -> DemoResult:
     # New connections: waiting at the counter, with the design office, at the budget, and completed:
     # the completed one filed its connection point (numbered by the connection_number business it
     # started), its meter and a new account in the customer's archive.
-    start("new_connection", people[0], **good)
-    walk_new_connection(
-        clerk, start("new_connection", people[1], **good), until="survey_design", signer=director
-    )
-    walk_new_connection(clerk, start("new_connection", people[2], **good), until="budget", signer=director)
+    moments = _recent_office_moments()
+
+    def recently():
+        # Each business in hand was taken in at the counter in office hours over the last working days,
+        # not at the minute the seed runs (which may be 3 a.m.).
+        return _at(next(moments))
+
+    with recently():
+        start("new_connection", people[0], **good)
+    with recently():
+        walk_new_connection(
+            clerk, start("new_connection", people[1], **good), until="survey_design", signer=director
+        )
+    with recently():
+        walk_new_connection(
+            clerk, start("new_connection", people[2], **good), until="budget", signer=director
+        )
     with _at(_office_hours(timezone.localdate() - timedelta(days=40), 9, 20)):
         whole = start("new_connection", people[3], **good)
     whole = _walk_over_weeks(clerk, whole, director)
@@ -241,42 +266,49 @@ def seed_processes() -> DemoResult:
     # A unit's application waiting for the center head's signature (ch.10 §1.5).
     unit = _unit_applicant()
     if unit is not None:
-        applied = start("new_connection", unit, **good)
-        _hand_in(clerk, applied)
+        with recently():
+            applied = start("new_connection", unit, **good)
+            _hand_in(clerk, applied)
     # One found ineligible after the fee was paid: the refund waits for a leader.
-    refused = start("new_connection", people[4], **good)
-    services.record_fee(actor=clerk, process=refused, amount=refused.definition.standard_fee())
-    services.reject(actor=clerk, process=refused, reason="勘测发现申请用水建筑属违章建筑")
+    with recently():
+        refused = start("new_connection", people[4], **good)
+        services.record_fee(actor=clerk, process=refused, amount=refused.definition.standard_fee())
+        services.reject(actor=clerk, process=refused, reason="勘测发现申请用水建筑属违章建筑")
     # One with an extension asked for.
-    slow = walk_new_connection(
-        clerk, start("new_connection", people[5], **good), until="design_commission", signer=director
-    )
-    services.request_approval(
-        actor=clerk, process=slow, kind="extend", days=3, reason="客户补充规划许可证需要时间"
-    )
+    with recently():
+        slow = walk_new_connection(
+            clerk, start("new_connection", people[5], **good), until="design_commission", signer=director
+        )
+        services.request_approval(
+            actor=clerk, process=slow, kind="extend", days=3, reason="客户补充规划许可证需要时间"
+        )
     # The other businesses.
-    contract = _advance(clerk, start("supply_contract", people[6]), 2)  # signed, to the archive room
-    start(
-        "connection_number",
-        people[6],
-        drawing_matches_card=True,
-        application_fields_complete=True,
-        signatures=["设计室", "预算室", "工程部"],  # the counter's own signature is missing
-        caliber_applied_dn=25,
-        caliber_drawing_dn=25,
-    )
+    with recently():
+        contract = _advance(clerk, start("supply_contract", people[6]), 2)  # signed, to the archive room
+    with recently():
+        start(
+            "connection_number",
+            people[6],
+            drawing_matches_card=True,
+            application_fields_complete=True,
+            signatures=["设计室", "预算室", "工程部"],  # the counter's own signature is missing
+            caliber_applied_dn=25,
+            caliber_drawing_dn=25,
+        )
     old, new = people[7], people[8]
     caliber = old.service_points.filter(meters__isnull=False).values_list("meters__caliber_dn", flat=True)[0]
-    start(
-        "transfer",
-        old,
-        old_holder_name=old.name,
-        transfer_address=old.address,
-        caliber_dn=caliber,
-        new_holder_name=new.name,
-        new_customer_number=new.number,
-    )
-    _advance(clerk, start("suspension", people[9]), 1)  # with the branch for the meter removal
+    with recently():
+        start(
+            "transfer",
+            old,
+            old_holder_name=old.name,
+            transfer_address=old.address,
+            caliber_dn=caliber,
+            new_holder_name=new.name,
+            new_customer_number=new.number,
+        )
+    with recently():
+        _advance(clerk, start("suspension", people[9]), 1)  # with the branch for the meter removal
     # A suspension done seven months ago, never resumed nor cancelled: the daily scan alerts the branch.
     if len(people) > 12:
         with _at(_office_hours(timezone.localdate() - timedelta(days=215), 10, 5)):
@@ -284,39 +316,47 @@ def seed_processes() -> DemoResult:
         if len(people) > 13:  # another, two months ago, whose customer now asks to resume (复水)
             with _at(_office_hours(timezone.localdate() - timedelta(days=60), 14, 40)):
                 _advance(clerk, start("suspension", people[13]), 3)
-            resumption = start("resumption", people[13])
-            _hand_in(clerk, resumption)
+            with recently():
+                resumption = start("resumption", people[13])
+                _hand_in(clerk, resumption)
         alerted = alert_overdue_suspensions(timezone.now())
         result.notes.append(
             f"暂停用水 {long_suspended.number}（{people[12].name}）已超过规定月数未恢复或销户，"
             f"已提醒所属分公司（{'、'.join(alerted) or '今日已扫描'}）"
         )
-    start("cancellation", people[10])
+    with recently():
+        start("cancellation", people[10])
     renovated = Customer.objects.filter(kind=Customer.Kind.CLUSTER, status=Customer.Status.ACTIVE).first()
     if renovated is not None:  # 户表改造: the collective account is cancelled, 20 working days
-        start("renovation_cancellation", renovated)
-    start("capacity_change", people[11], removes_old_meter=True)
-    start("temporary_use", people[0], use_until=(timezone.localdate() + timedelta(days=90)).isoformat())
+        with recently():
+            start("renovation_cancellation", renovated)
+    with recently():
+        start("capacity_change", people[11], removes_old_meter=True)
+    with recently():
+        start("temporary_use", people[0], use_until=(timezone.localdate() + timedelta(days=90)).isoformat())
     low_income = Customer.objects.filter(low_income=True).first() or people[1]
-    start(
-        "low_income",
-        low_income,
-        id_card_name=low_income.name,
-        certificate_name=low_income.name,
-        invoice_name=low_income.name,
-        certificate_number="DB2026-0031",
-    )
-    _advance(
-        clerk,
+    with recently():
         start(
-            "counter_appointment",
-            people[2],
-            contact_phone=people[2].phone,
-            appointment_at=_next_working_moment(9, 30).isoformat(),
-            wanted_business="更名过户",
-        ),
-        1,
-    )
+            "low_income",
+            low_income,
+            id_card_name=low_income.name,
+            certificate_name=low_income.name,
+            invoice_name=low_income.name,
+            certificate_number="DB2026-0031",
+        )
+    appointment = _next_working_moment(9, 30)  # the next working day, counted from today
+    with recently():
+        _advance(
+            clerk,
+            start(
+                "counter_appointment",
+                people[2],
+                contact_phone=people[2].phone,
+                appointment_at=appointment.isoformat(),
+                wanted_business="更名过户",
+            ),
+            1,
+        )
     result.notes.append(f"供用水合同 {contract.facts.get('contract_number', '')} 已签订")
     return result
 
