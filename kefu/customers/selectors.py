@@ -215,15 +215,43 @@ def history_for(customer: Customer, masker, limit: int = 50) -> list[HistoryLine
     ]
 
 
+# What the archive's events record besides the archive's own fields, in the words of the history table
+# (the event rows keep the codes: "source": "demo").
+EVENT_KEY_LABELS = {
+    "account": "户号",
+    "connection_point_no": "接水点编号",
+    "meter": "表号",
+    "caliber_dn": "口径",
+    "contact": "联系人",
+    "contract": "合同",
+    "document": "资料",
+    "channel": "往来方式",
+    "direction": "来/往",
+    "dated_on": "日期",
+    "source": "来源",
+    "file": "文件",
+    "line": "行",
+    "staff_contact": "中心联系人",
+    "status": "状态",
+    "kind": "类型",
+    "name": "名称",
+}
+SOURCES = {"demo": "演示数据", "import": "批量导入"}
+
+
+def _source_label(value: str) -> str:
+    return SOURCES.get(value, value)
+
+
 def change_details(event, masker) -> list[str]:
     """An archive event's changes in words ("联系电话：138****5678 → 139****0000"), phone and ID values
     masked for this viewer (the history table and the timeline alike)."""
     from kefu.customers.validation import FIELD_LABELS
 
-    shown = {"phone": masker.phone, "id_number": masker.id_number}
+    shown = {"phone": masker.phone, "id_number": masker.id_number, "source": _source_label}
     details = []
     for key, value in event.changes.items():
-        label = FIELD_LABELS.get(key, key)
+        label = FIELD_LABELS.get(key) or EVENT_KEY_LABELS.get(key, key)
         show = shown.get(key, str)
         if isinstance(value, list) and len(value) == 2:
             old = show(str(value[0])) if value[0] not in (None, "") else "（空）"

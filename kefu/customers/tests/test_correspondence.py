@@ -239,3 +239,25 @@ def test_existing_uploads_become_dated_uploads_on_their_local_day():
     # then it is an upload, with no direction, dated the day it was uploaded there
     row = new.get_model("customers", "Document").objects.get(pk=document.pk)
     assert (row.channel, row.direction, row.summary, row.dated_on) == ("upload", "", "", date(2026, 11, 6))
+
+
+def test_the_archive_history_names_a_letters_details_in_chinese(counter_clerk, customer):
+    # given a call note filed in the archive
+    services.add_correspondence(
+        actor=counter_clerk,
+        customer=customer,
+        channel=Document.Channel.PHONE_RECORD,
+        direction=Document.Direction.INCOMING,
+        dated_on=timezone.localdate(),
+        title="长话：询问复核进度",
+        summary="客户来电询问复核进度",
+    )
+    # when the archive's change log is read
+    from kefu.customers.masking import Masker
+    from kefu.customers.selectors import history_for
+
+    line = history_for(customer, Masker(counter_clerk))[0]
+    # then its details are in words, not the event's keys
+    text = "；".join(line.details)
+    assert "往来方式：长话记录" in text and "资料：长话：询问复核进度" in text
+    assert "channel" not in text and "document" not in text and "dated_on" not in text
