@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from kefu.accounts import demo
+        from kefu.accounts import demo, services
         from kefu.accounts.roles import ensure_role_groups
         from kefu.core.navigation import any_permission
         from kefu.core.registry import NavEntry, platform
@@ -20,6 +20,7 @@ class AccountsConfig(AppConfig):
         platform.register_app(
             self,
             seeder=demo.SEEDER,
+            alert_kinds=services.ALERT_KINDS,
             nav=[
                 NavEntry(
                     "组织人员",

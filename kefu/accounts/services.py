@@ -5,8 +5,10 @@ from axes.utils import reset as reset_login_failures
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from kefu.accounts.events import (
+    AccountEvents,
     area_saved_event,
     login_unlocked_event,
     staff_created_event,
@@ -17,7 +19,9 @@ from kefu.accounts.events import (
 )
 from kefu.accounts.models import Department, Role, ServiceArea, Team, Unit, User
 from kefu.accounts.roles import group_name
+from kefu.core.alerts import send_alert
 from kefu.core.events import diff
+from kefu.core.models import Event
 from kefu.core.registry import platform
 
 
@@ -212,4 +216,18 @@ def hand_over_holdings(*, actor, from_user: User, to_user: User, reason: str) ->
     if not moved:
         raise ValidationError({"from_user": f"{from_user}没有需要移交的在办事项"})
     staff_handed_over_event(actor=actor, user=from_user, to_user=to_user, moved=moved, note=reason.strip())
+    # The colleague who takes over hears about it wherever they are (the bell); their home page lists
+    # what is now theirs.
+    send_alert(
+        recipients=[to_user],
+        kind=HANDED_OVER_ALERT,
+        message=f"{actor}将{from_user}的{sum(moved.values())}件在办事项移交给您：{reason.strip()}",
+        url=reverse("home"),
+        subject=f"accounts.user:{from_user.pk}",
+        level=Event.objects.filter(verb=AccountEvents.STAFF_HANDED_OVER, target_id=from_user.pk).count(),
+    )
     return moved
+
+
+HANDED_OVER_ALERT = "accounts.handed_over"
+ALERT_KINDS = {HANDED_OVER_ALERT: "在办事项移交"}

@@ -102,6 +102,11 @@ def test_the_head_hands_everything_over_then_the_deactivation_succeeds(
     assert archive.target_id == open_order.customer_id
     assert archive.changes["staff_contact"] == ["离职的小刘", "接手的小陈"]
     assert open_order.number in archive.changes["records"]
+    # and the colleague hears about it on the bell, wherever they are
+    from kefu.core.models import Alert
+
+    told = Alert.objects.get(recipient=colleague, kind="accounts.handed_over")
+    assert "离职的小刘的1件在办事项移交给您：离职" in told.message and told.url == "/"
     # and now the deactivation goes through
     services.update_staff(actor=administrator, user=leaving_agent, is_active=False)
     leaving_agent.refresh_from_db()
