@@ -126,7 +126,8 @@ def raise_level(
         level_recipients(work_order, level),
         work_order,
         AlertKind.ESCALATED,
-        f"工单{work_order.number}上报{LEVEL_NAMES[level]}：{reason}",
+        # 002 请示报告制度 7: the leader's instruction is to be written down, on the order (批示).
+        f"工单{work_order.number}上报{LEVEL_NAMES[level]}：{reason}。请在工单上记录批示",
         level,
     )
     for passed in skipped:

@@ -18,7 +18,8 @@ def test_an_important_complaint_goes_up_to_the_department_head_level_by_level(wo
     order.refresh_from_db()
     assert order.escalation_level == 2
     assert Alert.objects.filter(recipient=world.leader, kind=AlertKind.ESCALATED, level=1).exists()
-    assert Alert.objects.filter(recipient=world.head, kind=AlertKind.ESCALATED, level=2).exists()
+    told = Alert.objects.get(recipient=world.head, kind=AlertKind.ESCALATED, level=2)
+    assert told.message.endswith("请在工单上记录批示")  # 002 请示报告制度 7
     assert not Alert.objects.filter(recipient=world.director).exists()
 
 
