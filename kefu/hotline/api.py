@@ -122,7 +122,11 @@ class ContactIn(Schema):
     call_id: str = Field("", max_length=64)
     # 重复来电 (H16): a contact from the number or customer of an open order (within
     # hotline.repeat_window_days) is linked to that order; true records it as a new matter instead.
-    new_matter: bool = False
+    new_matter: bool = Field(
+        False,
+        description="重复来电：同一号码或客户在规则 hotline.repeat_window_days 天内有在办工单时，"
+        "来电并入该工单；为 true 时作为新问题登记",
+    )
 
 
 class WorkOrderRow(Schema):
