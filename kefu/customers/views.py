@@ -88,6 +88,8 @@ def print_view(request, pk: int):
             "customer": customer,
             "printed_at": timezone.localtime(),
             "arrears": services.check_arrears(customer),
+            # 002 客户管理制度: the letters, faxes and calls with the customer belong in the archive
+            "correspondence": [d for d in customer.documents.all() if d.channel != Document.Channel.UPLOAD],
         },
     )
 

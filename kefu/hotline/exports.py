@@ -109,6 +109,7 @@ _REGISTER_FIELDS = (
     "work_order__state",
     "agent__name",
     "agent__username",
+    "repeat_of__number",
 )
 
 
@@ -135,9 +136,13 @@ def register_rows(contacts, *, phone: Callable[[str], str] = str, chunk_size: in
         state,
         agent_name,
         agent_username,
+        repeat_of,
     ) in rows:
-        # 处理结果: what the agent answered, else what the unit replied, else where it stands.
+        # 处理结果: what the agent answered, else what the unit replied, else where it stands; a repeat
+        # call names the order it joined.
         outcome = result or reply or str(dispositions.get(disposition, disposition))
+        if repeat_of and not result:
+            outcome = f"{dispositions[Contact.Disposition.REPEAT]}{repeat_of}"
         if not (result or reply) and state in states:
             outcome = f"{outcome}（{states[state]}）"
         yield [

@@ -261,3 +261,18 @@ def test_the_archive_history_names_a_letters_details_in_chinese(counter_clerk, c
     text = "；".join(line.details)
     assert "往来方式：长话记录" in text and "资料：长话：询问复核进度" in text
     assert "channel" not in text and "document" not in text and "dated_on" not in text
+
+
+def test_the_printed_archive_card_lists_the_correspondence_not_the_uploads(
+    client_for, counter_clerk, customer, media
+):
+    # given a letter and an uploaded licence in the archive
+    services.add_correspondence(actor=counter_clerk, customer=customer, **letter(dated_on=date(2026, 11, 5)))
+    services.add_document(
+        actor=counter_clerk, customer=customer, kind="licence", title="营业执照", file=pdf("licence.pdf")
+    )
+    # when the archive card is printed
+    page = client_for(counter_clerk).get(f"/customers/{customer.pk}/print/").content.decode()
+    # then the letter is on it, with its channel and direction, and the upload is not
+    assert "往来函件" in page and letter()["title"] in page and "信函（来）" in page
+    assert "营业执照" not in page

@@ -398,3 +398,20 @@ def test_a_form_drawn_again_after_an_error_keeps_new_matter_ticked(world, first,
     html = notice.content.decode()
     assert 'id="id_new_matter" checked' in html
     assert 'hx-swap-oob="delete"' in html
+
+
+def test_the_contact_register_export_names_the_order_a_repeat_joined(world, first, client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    # given a second call linked to the first call's order
+    repeat = again(world, MONDAY + timedelta(days=1))
+    # when the register is exported
+    client.force_login(world.head)
+    response = client.get("/hotline/contacts/?format=xlsx")
+    rows = list(load_workbook(BytesIO(response.content)).active.values)
+    header = rows[0]
+    row = next(r for r in rows[1:] if r[header.index("序号")] == repeat.number)
+    # then its 处理结果 says which order it joined
+    assert row[header.index("处理结果")] == f"并入在办工单{first.number}"
