@@ -39,16 +39,19 @@ def machine() -> str:
         )
     except (OSError, StopIteration):
         memory_kib = 0
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = cursor.fetchone()[0]
-        cursor.execute("SELECT current_database()")
-        database = cursor.fetchone()[0]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            server = cursor.fetchone()[0]
+            cursor.execute("SELECT current_database()")
+            database = f"PostgreSQL {server} (database {cursor.fetchone()[0]})"
+    else:  # the staffing and classifier benchmarks run on the embedded SQLite too
+        database = f"{connection.vendor} {connection.settings_dict['NAME']}"
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     memory = f"{memory_kib / 1024 / 1024:.0f} GiB"
     return (
         f"{os.cpu_count()} CPU × {cpu}, {memory}, Python {platform.python_version()}, "
-        f"PostgreSQL {server} (database {database}); load average at start {load:.2f}"
+        f"{database}; load average at start {load:.2f}"
     )
 
 

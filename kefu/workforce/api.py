@@ -4,11 +4,13 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from ninja import Query, Router, Status
+from pydantic import Field
 
 from kefu.accounts.models import Team, User
 from kefu.core.permissions import require
+from kefu.core.policies import policy
 from kefu.core.schemas import Day, Moment, PageNumber, Schema
-from kefu.workforce import selectors, services
+from kefu.workforce import selectors, services, staffing
 from kefu.workforce.models import Handover
 from kefu.workforce.permissions import get_handover_for
 
@@ -148,3 +150,66 @@ def on_duty(request):
         }
         for d in selectors.on_duty_now()
     ]
+
+
+# --- Staffing (S5): Erlang C, kefu/workforce/staffing.py ---------------------------------------------------
+
+MAX_TRAFFIC_ERLANGS = 5000  # far above any center; keeps the search for N bounded
+
+
+class StaffingQuery(Schema):
+    calls: float = Field(..., ge=0, le=1_000_000, description="一个时段内的来电量（件）")
+    interval_s: int = Field(1800, ge=60, le=86_400, description="时段长度（秒），默认半小时")
+    aht_s: float = Field(..., gt=0, le=36_000, description="平均处理时长（秒）")
+    service_level: float | None = Field(
+        None, gt=0, lt=1, description="服务水平目标（小数，如0.8）；缺省按规则workforce.service_level_percent"
+    )
+    answer_within_s: float | None = Field(
+        None, ge=0, le=3600, description="接听时限（秒）；缺省为规则 workforce.answer_within_seconds"
+    )
+    shrinkage: float | None = Field(None, ge=0, lt=0.95, description="缺勤与非话务时间占比（小数）；缺省不计")
+
+
+class StaffingOut(Schema):
+    agents: int = Field(..., description="达到服务水平目标所需的最少在线座席数")
+    service_level: float = Field(..., description="该座席数下接听时限内接起的比例")
+    occupancy: float
+    average_speed_of_answer_s: float
+    probability_of_waiting: float
+    traffic_erlangs: float
+    rostered: int = Field(..., description="计入缺勤与非话务时间后应排班人数（未给 shrinkage 时等于 agents）")
+
+
+@router.get(
+    "/staffing",
+    response=StaffingOut,
+    summary="Erlang C 座席测算：一个时段的来电量、平均处理时长与服务水平目标 → 最少座席数",
+)
+def staffing_for(request, query: Query[StaffingQuery]):
+    require(request.user, "workforce.view_handover")
+    if staffing.traffic(query.calls, query.interval_s, query.aht_s) > MAX_TRAFFIC_ERLANGS:
+        message = f"话务量超过{MAX_TRAFFIC_ERLANGS}爱尔兰，请核对来电量、时段与处理时长"
+        raise ValidationError({"calls": message})
+    target = query.service_level
+    if target is None:
+        target = policy("workforce.service_level_percent") / 100
+    within = query.answer_within_s
+    if within is None:
+        within = policy("workforce.answer_within_seconds")
+    result = staffing.staffing(
+        calls=query.calls,
+        interval_s=query.interval_s,
+        aht_s=query.aht_s,
+        target=target,
+        answer_within_s=within,
+        shrinkage=query.shrinkage or 0.0,
+    )
+    return {
+        "agents": result.agents,
+        "service_level": round(result.service_level, 6),
+        "occupancy": round(result.occupancy, 6),
+        "average_speed_of_answer_s": round(result.average_speed_of_answer_s, 3),
+        "probability_of_waiting": round(result.probability_of_waiting, 6),
+        "traffic_erlangs": round(result.traffic_erlangs, 6),
+        "rostered": result.rostered,
+    }
