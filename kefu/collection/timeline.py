@@ -36,10 +36,8 @@ def _payment(payment: Payment) -> TimelineEntry:
     )
     if payment.voided:
         summary += f"，已作废：{payment.void_reason}"
-    return TimelineEntry(
+    return PAYMENT.entry(
         at=payment.received_at,
-        kind=PAYMENT.code,
-        kind_label=PAYMENT.label,
         summary=summary,
         actor=str(payment.clerk),
         url=reverse("collection:detail", args=[payment.pk]),

@@ -18,13 +18,11 @@ from django.utils import timezone
 
 from kefu.core.models import Alert
 from kefu.core.registry import platform
-
-ELLIPSIS = "…"
+from kefu.core.text import cut as cut_text
 
 
 def cut(message: str, limit: int = Alert.MESSAGE_MAX_LENGTH) -> str:
-    message = (message or "").strip()
-    return message if len(message) <= limit else message[: limit - 1] + ELLIPSIS
+    return cut_text(message, limit)
 
 
 def send_alert(

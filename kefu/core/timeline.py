@@ -45,6 +45,12 @@ class TimelineKind:
     def visible_to(self, user) -> bool:
         return self.visible is None or self.visible(user)
 
+    def entry(self, *, at: datetime, summary: str, actor: str = "", url: str = "") -> "TimelineEntry":
+        """An entry of this kind."""
+        return TimelineEntry(
+            at=at, kind=self.code, kind_label=self.label, summary=summary, actor=actor, url=url
+        )
+
 
 @dataclass(frozen=True)
 class TimelineEntry:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kefu.core.events import verb_label
 from kefu.core.models import Event
+from kefu.core.text import cut
 from kefu.core.timeline import TimelineEntry, TimelineKind, timeline_source
 from kefu.customers.events import CustomerEvents
 from kefu.customers.masking import Masker
@@ -71,10 +72,8 @@ def _paper(document: Document, archive_url: str) -> TimelineEntry:
         url = reverse("customers:download_document", args=[document.customer_id, document.pk])
     else:
         url = f"{archive_url}#document-{document.pk}"
-    return TimelineEntry(
+    return DOCUMENT.entry(
         at=_dated(document),
-        kind=DOCUMENT.code,
-        kind_label=DOCUMENT.label,
         summary=summary,
         actor=str(document.uploaded_by),
         url=url,
@@ -98,10 +97,8 @@ def _change(event: Event, masker: Masker, archive_url: str) -> TimelineEntry:
     summary = verb_label(event.verb) + (f"：{details}" if details else "")
     if event.note:
         summary += f"（{event.note}）"
-    return TimelineEntry(
+    return ARCHIVE.entry(
         at=event.occurred_at,
-        kind=ARCHIVE.code,
-        kind_label=ARCHIVE.label,
         summary=_short(summary),
         actor=str(event.actor or "系统"),
         url=f"{archive_url}#history",
@@ -109,4 +106,4 @@ def _change(event: Event, masker: Masker, archive_url: str) -> TimelineEntry:
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
+    return cut(text, SUMMARY_LENGTH)

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from kefu.core.events import verb_label
 from kefu.core.models import Event
+from kefu.core.text import cut
 from kefu.core.timeline import TimelineEntry, TimelineKind, timeline_source
 from kefu.hotline.events import HotlineEvents
 from kefu.hotline.models import Callback, Contact, ReturnVisit, WorkOrder
@@ -116,10 +117,8 @@ def _contact(contact: Contact) -> TimelineEntry:
         f"{contact.number} {contact.get_channel_display()} · {contact.category.name}："
         f"{_excerpt(contact.matter)}（{contact.get_disposition_display()}）"
     )
-    return TimelineEntry(
+    return CONTACT.entry(
         at=contact.received_at,
-        kind=CONTACT.code,
-        kind_label=CONTACT.label,
         summary=summary,
         actor=str(contact.agent),
         url=reverse("hotline:contact", args=[contact.pk]),
@@ -141,10 +140,8 @@ def _step(event: Event) -> TimelineEntry:
         detail = event.note or next((_new(value) for value in changes.values() if _new(value)), "")
     if detail:
         summary += f"：{_excerpt(detail)}"
-    return TimelineEntry(
+    return WORK_ORDER.entry(
         at=event.occurred_at,
-        kind=WORK_ORDER.code,
-        kind_label=WORK_ORDER.label,
         summary=summary,
         actor=str(event.actor or "系统"),
         url=reverse("hotline:work_order", args=[event.target_id]),
@@ -157,10 +154,8 @@ def _callback(callback: Callback) -> TimelineEntry:
         summary += "，客户满意" if callback.satisfied else "，客户不满意"
     if callback.feedback:
         summary += f"（{_excerpt(callback.feedback)}）"
-    return TimelineEntry(
+    return FOLLOW_UP.entry(
         at=callback.done_at,
-        kind=FOLLOW_UP.code,
-        kind_label=FOLLOW_UP.label,
         summary=summary,
         actor=str(callback.done_by or "系统"),
         url=reverse("hotline:work_order", args=[callback.work_order_id]),
@@ -171,10 +166,8 @@ def _visit(visit: ReturnVisit) -> TimelineEntry:
     summary = f"工单{visit.work_order.number} 回访：{visit.get_result_display()}"
     if visit.comment:
         summary += f"（{_excerpt(visit.comment)}）"
-    return TimelineEntry(
+    return FOLLOW_UP.entry(
         at=visit.visited_at,
-        kind=FOLLOW_UP.code,
-        kind_label=FOLLOW_UP.label,
         summary=summary,
         actor=str(visit.visited_by),
         url=reverse("hotline:work_order", args=[visit.work_order_id]),
@@ -189,5 +182,4 @@ def _new(change) -> str:
 
 
 def _excerpt(text: str) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
+    return cut(" ".join((text or "").split()), EXCERPT)

@@ -35,10 +35,8 @@ def _entry(link: IncidentContact) -> TimelineEntry:
         summary += f"，已恢复：{incident.final_answer[:60]}"
     if link.wants_callback:
         summary += "；客户要求恢复后回电"
-    return TimelineEntry(
+    return INCIDENT.entry(
         at=link.linked_at,
-        kind=INCIDENT.code,
-        kind_label=INCIDENT.label,
         summary=summary,
         actor=str(link.linked_by),
         url=reverse("incidents:detail", args=[incident.pk]),

@@ -73,10 +73,8 @@ def _step(event: Event, business: str) -> TimelineEntry:
         event.note and event.verb != ProcessEvents.STARTED
     ):  # a start's note restates the business and customer
         summary += f"（{event.note[:60]}）"
-    return TimelineEntry(
+    return PROCESS.entry(
         at=event.occurred_at,
-        kind=PROCESS.code,
-        kind_label=PROCESS.label,
         summary=summary,
         actor=str(event.actor or "系统"),
         url=reverse("processes:detail", args=[event.target_id]),
