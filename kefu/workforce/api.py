@@ -213,3 +213,12 @@ def staffing_for(request, query: Query[StaffingQuery]):
         "traffic_erlangs": round(result.traffic_erlangs, 6),
         "rostered": result.rostered,
     }
+
+
+# Each subject's endpoints live in kefu/workforce/api_<subject>.py with a router of its own:
+# -- rosters
+# -- leave
+# -- swaps
+# -- attendance and discipline
+# -- forecast and staffing
+# -- roster plans

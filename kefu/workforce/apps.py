@@ -24,5 +24,15 @@ class WorkforceConfig(AppConfig):
                     any_permission("workforce.view_handover"),
                     tile="交接班记录与未了事项",
                 ),
+                # -- rosters
+                # -- leave
+                # -- swaps
+                # -- attendance and discipline
+                # -- forecast and staffing
+                # -- roster plans
+            ],
+            jobs=[
+                # -- leave
+                # -- attendance and discipline
             ],
         )
