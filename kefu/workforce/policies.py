@@ -161,4 +161,13 @@ RULES: dict[str, Rule] = {
         minimum=1,
         maximum=480,
     ),
+    # ---- forecast and staffing (S5): kefu/workforce/demand.py
+    "workforce.average_handling_seconds": Rule(
+        180,
+        "排班测算：平均处理时长（秒，含通话与话后处理），按预测来电量测算所需座席",
+        "本地默认180秒；可按电话接入记录的通话时长加话后处理时间调整",
+        kind=SECONDS,
+        minimum=10,
+        maximum=3600,
+    ),
 }
