@@ -218,6 +218,9 @@ def staffing_for(request, query: Query[StaffingQuery]):
 # Each subject's endpoints live in kefu/workforce/api_<subject>.py with a router of its own:
 # -- rosters
 # -- leave
+from kefu.workforce.api_leave import router as leave_router  # noqa: E402
+
+router.add_router("", leave_router)
 # -- swaps
 # -- attendance and discipline
 # -- forecast and staffing

@@ -9,8 +9,9 @@ class WorkforceConfig(AppConfig):
     def ready(self):
         # What this app tells the platform (kefu.core.registry; docs/ARCHITECTURE.md "Registries").
         from kefu.core.navigation import any_permission
-        from kefu.core.registry import NavEntry, platform
+        from kefu.core.registry import Job, NavEntry, platform
         from kefu.workforce import policies, roles
+        from kefu.workforce.services import leave
 
         platform.register_app(
             self,
@@ -26,6 +27,13 @@ class WorkforceConfig(AppConfig):
                 ),
                 # -- rosters
                 # -- leave
+                NavEntry(
+                    "请假",
+                    "workforce:leave_list",
+                    42,
+                    any_permission("workforce.view_leaverequest"),
+                    tile="请假申请与逐级审批",
+                ),
                 # -- swaps
                 # -- attendance and discipline
                 # -- forecast and staffing
@@ -33,6 +41,16 @@ class WorkforceConfig(AppConfig):
             ],
             jobs=[
                 # -- leave
+                Job(
+                    "workforce.leave_certificates",
+                    "病假证明到期未交提醒",
+                    leave.flag_missing_certificates,
+                    order=40,
+                ),
                 # -- attendance and discipline
             ],
+            alert_kinds={
+                # -- leave
+                **leave.ALERT_KINDS,
+            },
         )

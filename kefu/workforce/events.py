@@ -33,3 +33,61 @@ def handover_corrected_event(*, actor, handover, changes: dict[str, Any], note: 
     return record_event(
         actor=actor, target=handover, verb=HandoverEvents.CORRECTED, changes=changes, note=note
     )
+
+
+# -- leave (kefu/workforce/services/leave.py) --------------------------------------------------------
+
+
+class LeaveEvents(EventVerbs):
+    ASKED = "leave.asked", _("提出请假")
+    ENDORSED = "leave.endorsed", _("逐级审批同意")
+    APPROVED = "leave.approved", _("请假批准")
+    REFUSED = "leave.refused", _("请假未批准")
+    WITHDRAWN = "leave.withdrawn", _("撤回请假")
+    CANCELLED = "leave.cancelled", _("撤销已批准的请假")
+    CERTIFICATE_RECEIVED = "leave.certificate_received", _("交回病假证明")
+    CERTIFICATE_MISSING = "leave.certificate_missing", _("病假证明到期未交")
+    ENTRY_ON_LEAVE = "roster_entry.put_on_leave", _("请假离班（排班空出）")
+    ENTRY_BACK_FROM_LEAVE = "roster_entry.back_from_leave", _("请假撤销，恢复在班")
+
+
+def leave_asked_event(*, actor, leave, changes: dict[str, Any]):
+    return record_event(actor=actor, target=leave, verb=LeaveEvents.ASKED, changes=changes)
+
+
+def leave_decided_event(*, actor, leave, verb: LeaveEvents, changes: dict[str, Any], note: str = ""):
+    """One approver's decision: ENDORSED (a level approved, more to come), APPROVED or REFUSED."""
+    return record_event(actor=actor, target=leave, verb=verb, changes=changes, note=note)
+
+
+def leave_withdrawn_event(*, actor, leave, cancelled: bool, note: str = ""):
+    verb = LeaveEvents.CANCELLED if cancelled else LeaveEvents.WITHDRAWN
+    return record_event(
+        actor=actor, target=leave, verb=verb, changes={"status": str(leave.get_status_display())}, note=note
+    )
+
+
+def leave_certificate_received_event(*, actor, leave, changes: dict[str, Any]):
+    return record_event(actor=actor, target=leave, verb=LeaveEvents.CERTIFICATE_RECEIVED, changes=changes)
+
+
+def leave_certificate_missing_event(*, leave, changes: dict[str, Any]):
+    return record_event(actor=None, target=leave, verb=LeaveEvents.CERTIFICATE_MISSING, changes=changes)
+
+
+def entry_on_leave_event(*, actor, entry, leave):
+    return record_event(
+        actor=actor,
+        target=entry,
+        verb=LeaveEvents.ENTRY_ON_LEAVE,
+        changes={"status": ["在班", "请假"], "leave": leave.number},
+    )
+
+
+def entry_back_from_leave_event(*, actor, entry, leave):
+    return record_event(
+        actor=actor,
+        target=entry,
+        verb=LeaveEvents.ENTRY_BACK_FROM_LEAVE,
+        changes={"status": ["请假", "在班"], "leave": leave.number},
+    )

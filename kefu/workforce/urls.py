@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kefu.workforce import views
+from kefu.workforce.views import leave as leave_views
 
 app_name = "workforce"
 urlpatterns = [
@@ -12,6 +13,13 @@ urlpatterns = [
     path("handovers/<int:pk>/print/", views.handover_print, name="handover_print"),
     # -- rosters (kefu/workforce/views/rosters.py)
     # -- leave (kefu/workforce/views/leave.py)
+    path("leave/", leave_views.leave_list, name="leave_list"),
+    path("leave/export/", leave_views.leave_export, name="leave_export"),
+    path("leave/new/", leave_views.leave_create, name="leave_create"),
+    path("leave/<int:pk>/", leave_views.leave_detail, name="leave_detail"),
+    path("leave/<int:pk>/decide/", leave_views.leave_decide, name="leave_decide"),
+    path("leave/<int:pk>/withdraw/", leave_views.leave_withdraw, name="leave_withdraw"),
+    path("leave/<int:pk>/certificate/", leave_views.leave_certificate, name="leave_certificate"),
     # -- swaps (kefu/workforce/views/swaps.py)
     # -- attendance and discipline (kefu/workforce/views/attendance.py)
     # -- forecast and staffing (kefu/workforce/views/staffing.py)

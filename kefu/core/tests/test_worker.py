@@ -43,6 +43,7 @@ def test_each_app_registers_its_jobs_in_the_order_they_must_run():
         "incidents.detect",
         "kpi.refresh",
         "processes.daily",
+        "workforce.leave_certificates",
         "reports.documents",
     ]
 
@@ -62,6 +63,7 @@ def test_a_single_pass_runs_every_registered_job_once_in_order(recorded):
         "incidents.detect",
         "kpi.refresh",
         "processes.daily",
+        "workforce.leave_certificates",
         "reports.documents",
     ]
     assert out.splitlines() == [f"{name} 完成" for name in ran]
@@ -83,6 +85,7 @@ def test_a_failing_job_is_reported_and_the_others_still_run(recorded, monkeypatc
         "incidents.detect",
         "kpi.refresh",
         "processes.daily",
+        "workforce.leave_certificates",
         "reports.documents",
     ]
     assert "reports.documents 完成" in out
@@ -117,7 +120,14 @@ def test_sigterm_lets_the_pass_finish_and_then_the_worker_leaves(recorded, monke
     worker("--interval", "60")
 
     # then the pass was finished, no second pass began, and the old handler is back
-    assert ran == ["stop asked", "incidents.detect", "kpi.refresh", "processes.daily", "reports.documents"]
+    assert ran == [
+        "stop asked",
+        "incidents.detect",
+        "kpi.refresh",
+        "processes.daily",
+        "workforce.leave_certificates",
+        "reports.documents",
+    ]
     assert signal.getsignal(signal.SIGTERM) == before
 
 
