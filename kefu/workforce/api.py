@@ -225,3 +225,6 @@ router.add_router("", leave_router)
 # -- attendance and discipline
 # -- forecast and staffing
 # -- roster plans
+from kefu.workforce.api_plans import router as plans_router  # noqa: E402
+
+router.add_router("", plans_router)

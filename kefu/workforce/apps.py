@@ -38,6 +38,13 @@ class WorkforceConfig(AppConfig):
                 # -- attendance and discipline
                 # -- forecast and staffing
                 # -- roster plans
+                NavEntry(
+                    "自动排班",
+                    "workforce:plans",
+                    46,
+                    any_permission("workforce.add_rosterplan"),
+                    tile="按预测与规则生成四周排班方案",
+                ),
             ],
             jobs=[
                 # -- leave

@@ -91,3 +91,16 @@ def entry_back_from_leave_event(*, actor, entry, leave):
         verb=LeaveEvents.ENTRY_BACK_FROM_LEAVE,
         changes={"status": ["请假", "在班"], "leave": leave.number},
     )
+
+# -- roster plans (kefu/workforce/services/plans.py) -------------------------------------------------
+
+
+class RosterPlanEvents(EventVerbs):
+    GENERATED = "rosterplan.generated", _("生成排班方案")
+    PUBLISHED = "rosterplan.published", _("发布排班方案")
+    DISCARDED = "rosterplan.discarded", _("放弃排班方案")
+
+
+def rosterplan_event(*, actor, plan, verb: RosterPlanEvents, changes: dict[str, Any], note: str = ""):
+    """Generating a plan (with the solver's figures), publishing it, discarding it."""
+    return record_event(actor=actor, target=plan, verb=verb, changes=changes, note=note)

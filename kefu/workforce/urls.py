@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kefu.workforce import views
+from kefu.workforce.views import plans as plan_views
 from kefu.workforce.views import leave as leave_views
 
 app_name = "workforce"
@@ -24,4 +25,9 @@ urlpatterns = [
     # -- attendance and discipline (kefu/workforce/views/attendance.py)
     # -- forecast and staffing (kefu/workforce/views/staffing.py)
     # -- roster plans (kefu/workforce/views/plans.py)
+    path("plans/", plan_views.plans, name="plans"),
+    path("plans/new/", plan_views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/publish/", plan_views.plan_publish, name="plan_publish"),
+    path("plans/<int:pk>/discard/", plan_views.plan_discard, name="plan_discard"),
 ]

@@ -1,0 +1,354 @@
+"""The roster generator (S5): a CP-SAT model that puts people on shifts for some weeks so that each half
+hour has the agents the forecast asks for, under every rule of the roster checker.
+
+Pure: no database. The caller (kefu/workforce/services/plans.py) reads the people, shifts, leave,
+holidays and the shifts that stay, and stores the proposal.
+
+The model
+- x[p, d, s] = 1 when person p works shift s starting on day d. A variable exists only where the shift
+  is allowed at all: not during the person's approved leave, not longer than the longest continuous
+  stretch, not clashing with a shift of theirs that stays (just before the period, after it, or inside
+  it because it was attended or came from a swap).
+- At most one shift a person a day.
+- Pairs: for two (day, shift) slots of one person within a few days, `roster_rules.person_breaches`
+  is asked about the two blocks; if it reports anything (overlap, back-to-back, rest, continuous work)
+  the pair is forbidden. The rules are not coded twice: the checker decides, the model obeys. The
+  checker only compares neighbouring shifts, and a pair that breaches with something in between breaches
+  with the one in between too, so forbidding every breaching pair is exactly the checker's verdict.
+- Days off: in every 7 consecutive days (a sliding window, also the windows that begin before the
+  period, counting the days worked before it) at most 7 − days_off_per_week days with a shift. Sliding
+  windows are stricter than calendar weeks: no one works 10 days in a row across a weekend.
+- Coverage per half hour t: covered[t] + under[t] − over[t] = required[t], under, over ≥ 0.
+- Objective, lexicographic by weights: W_under·Σunder + W_over·Σover + unfairness, with unfairness =
+  (max − min nights) + (max − min holiday shifts) + (max − min weekend shifts). The weights are sized
+  from the largest possible value of everything below them, so no amount of overstaffing can buy one
+  understaffed half hour, and no fairness gain one overstaffed half hour. The max is taken over everyone,
+  the min over the people free for the whole period (no leave, no fixed shift), so a month's leave does
+  not make everyone else's spread look unfair.
+- Symmetry: interchangeable people (same availability) are ordered by their number of nights.
+"""
+
+import math
+import time as clock
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+from ortools.sat.python import cp_model
+
+from kefu.workforce.roster_rules import Block, Limits, person_breaches
+
+SLOTS_PER_DAY = 48
+SLOT = timedelta(minutes=30)
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ShiftSpec:
+    code: str
+    name: str
+    starts_at: time
+    hours: float
+    night: bool = False
+
+    def span(self, day: date) -> tuple[datetime, datetime]:
+        start = timezone.make_aware(datetime.combine(day, self.starts_at))
+        return start, start + timedelta(hours=self.hours)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    person_id: int
+    day: date
+    shift_code: str
+    starts_at: datetime
+    ends_at: datetime
+    label: str
+
+    def block(self) -> Block:
+        return Block(self.person_id, self.starts_at, self.ends_at, self.label)
+
+
+@dataclass
+class Proposal:
+    status: str  # OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN (no solution within the time limit)
+    objective: float | None
+    best_bound: float | None
+    gap: float | None
+    wall_s: float
+    assignments: list[Assignment] = field(default_factory=list)
+    under: list[int] = field(default_factory=list)  # per half hour of the period
+    over: list[int] = field(default_factory=list)
+    nights: dict[int, int] = field(default_factory=dict)
+    holiday_shifts: dict[int, int] = field(default_factory=dict)
+    weekend_shifts: dict[int, int] = field(default_factory=dict)
+    shifts_worked: dict[int, int] = field(default_factory=dict)
+    weights: dict[str, int] = field(default_factory=dict)
+    model_size: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def solved(self) -> bool:
+        return self.status in ("OPTIMAL", "FEASIBLE")
+
+    def blocks(self) -> list[Block]:
+        return [a.block() for a in self.assignments]
+
+
+def _spread(model, values: list, everyone: list, free: list, upper: int, name: str):
+    """max over everyone − min over the free people, as an integer variable."""
+    high = model.new_int_var(0, upper, f"{name}_max")
+    low = model.new_int_var(0, upper, f"{name}_min")
+    model.add_max_equality(high, [values[i] for i in everyone])
+    model.add_min_equality(low, [values[i] for i in (free or everyone)])
+    spread = model.new_int_var(-upper, upper, f"{name}_spread")
+    model.add(spread == high - low)
+    return spread
+
+
+def _pair_horizon(shifts: list[ShiftSpec], limits: Limits) -> int:
+    """How many days apart two shifts can be and still breach a rule (rest, overlap, back-to-back)."""
+    longest = max(timedelta(hours=s.hours) for s in shifts)
+    return math.ceil((longest + limits.min_rest + longest) / DAY) + 1
+
+
+def solve(
+    *,
+    people: list[int],
+    shifts: list[ShiftSpec],
+    first_day: date,
+    days: int,
+    requirement: list[int],
+    leave: dict[int, list[tuple[datetime, datetime]]] | None = None,
+    holidays: Iterable[date] = (),
+    limits: Limits,
+    days_off_per_week: int,
+    time_limit_s: float,
+    workers: int = 2,
+    fixed: dict[int, list[Block]] | None = None,
+    random_seed: int = 0,
+) -> Proposal:
+    """The best roster found within the time limit (see the module's docstring for the model).
+
+    `fixed`: each person's shifts that stay as they are, around or inside the period; they count for
+    coverage, rest, back-to-back and days off across the period's edges."""
+    if days <= 0 or not people or not shifts:
+        raise ValueError("需要至少一天、一名人员和一个班次")
+    if len(requirement) != SLOTS_PER_DAY * days:
+        raise ValueError(f"需求应有{SLOTS_PER_DAY * days}个半小时的数值，实为{len(requirement)}个")
+    started = clock.perf_counter()
+    leave = leave or {}
+    fixed = fixed or {}
+    holidays = set(holidays)
+    period_start = timezone.make_aware(datetime.combine(first_day, time.min))
+    intervals = SLOTS_PER_DAY * days
+    day_list = [first_day + timedelta(days=d) for d in range(days)]
+
+    def covered_slots(start: datetime, end: datetime) -> range:
+        # the half hours wholly inside [start, end), within the period
+        first = math.ceil((start - period_start) / SLOT)
+        last = math.floor((end - period_start) / SLOT)
+        return range(max(0, first), min(intervals, last))
+
+    spans = {(d, s): shift.span(day_list[d]) for d in range(days) for s, shift in enumerate(shifts)}
+    labels = {
+        (d, s): f"{day_list[d]:%m-%d}{shift.name}" for d in range(days) for s, shift in enumerate(shifts)
+    }
+
+    # Single shifts the checker refuses on their own (longer than the longest continuous stretch).
+    alone_ok = {
+        key: not person_breaches([Block(0, *spans[key], labels[key])], limits=limits) for key in spans
+    }
+    # Pairs the checker refuses, worked out once for all people (the rules do not depend on who).
+    horizon = _pair_horizon(shifts, limits)
+    forbidden_pairs = []
+    for d1, s1 in spans:
+        for delta in range(horizon + 1):
+            d2 = d1 + delta
+            if d2 >= days:
+                break
+            for s2 in range(len(shifts)):
+                if (d2, s2) <= (d1, s1) or (delta == 0):
+                    continue  # same day: at most one shift a day already forbids it
+                one = Block(0, *spans[(d1, s1)], labels[(d1, s1)])
+                two = Block(0, *spans[(d2, s2)], labels[(d2, s2)])
+                if person_breaches([one, two], limits=limits):
+                    forbidden_pairs.append(((d1, s1), (d2, s2)))
+
+    model = cp_model.CpModel()
+    x: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    fixed_cover = [0] * intervals
+    fixed_days: dict[int, set[int]] = defaultdict(set)  # day offsets (may be < 0) with a fixed shift
+    free_people = []
+    for p_index, person in enumerate(people):
+        own_fixed = fixed.get(person, [])
+        own_leave = leave.get(person, [])
+        for block in own_fixed:
+            for t in covered_slots(block.starts_at, block.ends_at):
+                fixed_cover[t] += 1
+            fixed_days[p_index].add((timezone.localtime(block.starts_at).date() - first_day).days)
+        if not own_fixed and not any(
+            s < period_start + days * DAY and e > period_start for s, e in own_leave
+        ):
+            free_people.append(p_index)
+        for (d, s), (start, end) in spans.items():
+            if not alone_ok[(d, s)] or d in fixed_days[p_index]:
+                continue
+            if any(start < leave_end and leave_start < end for leave_start, leave_end in own_leave):
+                continue
+            candidate = Block(person, start, end, labels[(d, s)])
+            near = [
+                b
+                for b in own_fixed
+                if b.starts_at < end + horizon * DAY and b.ends_at > start - horizon * DAY
+            ]
+            # only breaches the candidate takes part in count (an old one between fixed shifts is not ours)
+            if near and any(
+                candidate in b.blocks for b in person_breaches([candidate, *near], limits=limits)
+            ):
+                continue
+            x[(p_index, d, s)] = model.new_bool_var(f"x_{p_index}_{d}_{s}")
+
+    def var(p: int, d: int, s: int):
+        return x.get((p, d, s))
+
+    # at most one shift a person a day
+    for p in range(len(people)):
+        for d in range(days):
+            todays = [v for s in range(len(shifts)) if (v := var(p, d, s)) is not None]
+            if len(todays) > 1:
+                model.add_at_most_one(todays)
+        # pairs the checker refuses
+        for (d1, s1), (d2, s2) in forbidden_pairs:
+            one, two = var(p, d1, s1), var(p, d2, s2)
+            if one is not None and two is not None:
+                model.add_bool_or([one.Not(), two.Not()])
+        # days off: every 7 consecutive days, including windows that start before the period
+        most = 7 - days_off_per_week
+        for window_start in range(-6, max(1, days - 6)):
+            window = range(window_start, window_start + 7)
+            already = sum(1 for d in fixed_days[p] if d in window)
+            terms = [
+                v
+                for d in window
+                if 0 <= d < days
+                for s in range(len(shifts))
+                if (v := var(p, d, s)) is not None
+            ]
+            if terms and len(terms) > most - already:
+                model.add(sum(terms) <= max(0, most - already))
+
+    # coverage: group the half hours by the set of slots covering them (one sum per group)
+    covering: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (d, s), (start, end) in spans.items():
+        for t in covered_slots(start, end):
+            covering[t].append((d, s))
+    groups: dict[tuple, tuple[cp_model.IntVar, int]] = {}
+    under_vars, over_vars = [], []
+    over_upper = 0
+    for t in range(intervals):
+        key = tuple(covering[t])
+        if key not in groups:
+            terms = [v for p in range(len(people)) for (d, s) in key if (v := var(p, d, s)) is not None]
+            groups[key] = (model.new_int_var(0, len(terms), f"cover_{t}"), len(terms))
+            model.add(groups[key][0] == sum(terms))
+        cover, most = groups[key]
+        most_covered = most + fixed_cover[t]
+        need = max(0, int(requirement[t]))
+        under = model.new_int_var(0, need, f"under_{t}")
+        over_max = max(0, most_covered - need)
+        over = model.new_int_var(0, over_max, f"over_{t}")
+        model.add(cover + fixed_cover[t] + under - over == need)
+        under_vars.append(under)
+        over_vars.append(over)
+        over_upper += over_max
+
+    # fairness: nights, holiday shifts and weekend shifts per person
+    night_codes = [s for s, shift in enumerate(shifts) if shift.night]
+    holiday_days = [d for d in range(days) if day_list[d] in holidays]
+    weekend_days = [d for d in range(days) if day_list[d].weekday() >= 5 and day_list[d] not in holidays]
+
+    def count(p: int, day_set: Iterable[int], shift_set: Iterable[int]):
+        terms = [v for d in day_set for s in shift_set if (v := var(p, d, s)) is not None]
+        return sum(terms) if terms else 0
+
+    everyone = list(range(len(people)))
+    fairness_terms = []
+    fair_upper = 0
+    per_person = {}
+    for name, day_set, shift_set in (
+        ("nights", range(days), night_codes),
+        ("holidays", holiday_days, range(len(shifts))),
+        ("weekends", weekend_days, range(len(shifts))),
+    ):
+        day_set, shift_set = list(day_set), list(shift_set)
+        if not day_set or not shift_set:
+            continue
+        upper = len(day_set)
+        values = []
+        for p in everyone:
+            value = model.new_int_var(0, upper, f"{name}_{p}")
+            model.add(value == count(p, day_set, shift_set))
+            values.append(value)
+        per_person[name] = values
+        fairness_terms.append(_spread(model, values, everyone, free_people, upper, name))
+        fair_upper += upper
+
+    # symmetry: people with the same availability are interchangeable; order them by nights
+    if "nights" in per_person:
+        by_pattern: dict[tuple, list[int]] = defaultdict(list)
+        for p in free_people:
+            by_pattern[tuple(sorted((d, s) for (q, d, s) in x if q == p))].append(p)
+        for same in by_pattern.values():
+            for a, b in zip(same, same[1:], strict=False):
+                model.add(per_person["nights"][a] >= per_person["nights"][b])
+
+    w_over = fair_upper + 1
+    w_under = w_over * (over_upper + 1)
+    model.minimize(w_under * sum(under_vars) + w_over * sum(over_vars) + sum(fairness_terms))
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(time_limit_s)
+    solver.parameters.num_workers = int(workers)
+    solver.parameters.random_seed = int(random_seed)
+    status = solver.solve(model)
+    name = solver.status_name(status)
+    proposal = Proposal(
+        status=name if name in ("OPTIMAL", "FEASIBLE", "INFEASIBLE") else "UNKNOWN",
+        objective=None,
+        best_bound=None,
+        gap=None,
+        wall_s=clock.perf_counter() - started,
+        weights={"under": w_under, "over": w_over, "unfairness": 1},
+        model_size={
+            "variables": len(model.Proto().variables),
+            "constraints": len(model.Proto().constraints),
+            "shift_variables": len(x),
+            "forbidden_pairs": len(forbidden_pairs),
+        },
+    )
+    if not proposal.solved:
+        return proposal
+    proposal.objective = solver.objective_value
+    proposal.best_bound = solver.best_objective_bound
+    proposal.gap = max(0.0, (proposal.objective - proposal.best_bound) / max(1.0, abs(proposal.objective)))
+    if status == cp_model.OPTIMAL:
+        proposal.gap = 0.0
+    proposal.under = [solver.value(v) for v in under_vars]
+    proposal.over = [solver.value(v) for v in over_vars]
+    for (p, d, s), v in sorted(x.items(), key=lambda item: (item[0][1], item[0][2], item[0][0])):
+        if solver.boolean_value(v):
+            start, end = spans[(d, s)]
+            proposal.assignments.append(
+                Assignment(people[p], day_list[d], shifts[s].code, start, end, labels[(d, s)])
+            )
+    for person in people:
+        own = [a for a in proposal.assignments if a.person_id == person]
+        proposal.shifts_worked[person] = len(own)
+        proposal.nights[person] = sum(1 for a in own if a.shift_code in {shifts[s].code for s in night_codes})
+        proposal.holiday_shifts[person] = sum(1 for a in own if a.day in holidays)
+        proposal.weekend_shifts[person] = sum(
+            1 for a in own if a.day.weekday() >= 5 and a.day not in holidays
+        )
+    return proposal
