@@ -1,8 +1,8 @@
 from django.urls import path
 
 from kefu.workforce import views
-from kefu.workforce.views import plans as plan_views
 from kefu.workforce.views import leave as leave_views
+from kefu.workforce.views import plans as plan_views
 
 app_name = "workforce"
 urlpatterns = [
