@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from ninja import Query, Router, Status
 from pydantic import Field
 
@@ -61,6 +62,7 @@ class MemberOut(Schema):
     username: str
     name: str
     role: str
+    shift: str = ""
 
 
 class OnDutyOut(Schema):
@@ -136,17 +138,20 @@ def receive_handover(request, pk: int, payload: ReceiveIn):
     return out(get_handover_for(request.user, pk))
 
 
-@router.get("/on-duty", response=list[OnDutyOut], summary="当前值班班组与人员")
+@router.get("/on-duty", response=list[OnDutyOut], summary="当前在岗人员（按个人排班，按班组分组）")
 def on_duty(request):
     require(request.user, "workforce.view_handover")
     return [
         {
-            "team": d.team.name,
-            "team_code": d.team.code,
-            "shift_start": f"{d.team.shift_start:%H:%M}",
-            "shift_end": f"{d.team.shift_end:%H:%M}",
+            "team": d.team.name if d.team else "未分班组",
+            "team_code": d.team.code if d.team else "",
+            "shift_start": f"{timezone.localtime(d.started_at):%H:%M}",
+            "shift_end": f"{timezone.localtime(d.ends_at):%H:%M}",
             "started_at": d.started_at,
-            "members": [{"username": m.username, "name": m.name, "role": m.role} for m in d.members],
+            "members": [
+                {"username": m.username, "name": m.name, "role": m.role, "shift": e.shift.name}
+                for m, e in zip(d.members, d.entries, strict=True)
+            ],
         }
         for d in selectors.on_duty_now()
     ]
@@ -217,6 +222,9 @@ def staffing_for(request, query: Query[StaffingQuery]):
 
 # Each subject's endpoints live in kefu/workforce/api_<subject>.py with a router of its own:
 # -- rosters
+from kefu.workforce.api_rosters import router as rosters_router  # noqa: E402
+
+router.add_router("", rosters_router)
 # -- leave
 from kefu.workforce.api_leave import router as leave_router  # noqa: E402
 

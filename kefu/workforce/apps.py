@@ -26,6 +26,14 @@ class WorkforceConfig(AppConfig):
                     tile="交接班记录与未了事项",
                 ),
                 # -- rosters
+                NavEntry(
+                    "排班表",
+                    "workforce:roster",
+                    41,
+                    any_permission("workforce.view_rosterentry"),
+                    tile="个人排班月历与24小时覆盖",
+                ),
+                NavEntry("我的排班", "workforce:my_roster", 39, any_permission("workforce.add_attendance")),
                 # -- leave
                 NavEntry(
                     "请假",

@@ -104,3 +104,40 @@ class RosterPlanEvents(EventVerbs):
 def rosterplan_event(*, actor, plan, verb: RosterPlanEvents, changes: dict[str, Any], note: str = ""):
     """Generating a plan (with the solver's figures), publishing it, discarding it."""
     return record_event(actor=actor, target=plan, verb=verb, changes=changes, note=note)
+
+
+# -- rosters (kefu/workforce/services/rosters.py)
+
+
+class RosterEvents(EventVerbs):
+    ASSIGNED = "roster.assigned", _("排班")
+    CANCELLED = "roster.cancelled", _("撤销排班")
+
+
+def roster_assigned_event(*, actor, entry, note: str = ""):
+    return record_event(
+        actor=actor,
+        target=entry,
+        verb=RosterEvents.ASSIGNED,
+        changes={
+            "person": str(entry.person),
+            "day": f"{entry.day:%Y-%m-%d}",
+            "shift": entry.shift.name,
+            "status": entry.get_status_display(),
+        },
+        note=note,
+    )
+
+
+def roster_cancelled_event(*, actor, entry, old_status: str, reason: str):
+    return record_event(
+        actor=actor,
+        target=entry,
+        verb=RosterEvents.CANCELLED,
+        changes={
+            "day": f"{entry.day:%Y-%m-%d}",
+            "shift": entry.shift.name,
+            "status": [old_status, entry.get_status_display()],
+        },
+        note=reason,
+    )

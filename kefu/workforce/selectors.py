@@ -1,21 +1,24 @@
-"""Reads for the handover pages and API: who is on duty now, and the handover list."""
+"""Reads for the handover pages and API: who is on duty now (from the personal roster), and the
+handover list. The roster's own reads are in kefu/workforce/selectors_rosters.py."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from kefu.accounts.models import Team, User
 from kefu.core.events import events_for, verb_label
-from kefu.workforce.models import Handover
+from kefu.workforce.models import Handover, RosterEntry
 
 
 @dataclass
 class OnDuty:
-    team: Team
+    team: Team | None  # None: rostered people who belong to no team
     members: list[User]
-    started_at: datetime  # when the shift on now began (yesterday, for a night shift after midnight)
+    started_at: datetime  # the earliest start among them (yesterday, for a night shift after midnight)
+    ends_at: datetime | None = None  # the latest end among them
+    entries: list[RosterEntry] = field(default_factory=list)  # the shifts on now, in members' order
 
 
 def shift_covers(start: time, end: time, moment: time) -> bool:
@@ -34,24 +37,33 @@ def shift_start_before(start: time, at: datetime) -> datetime:
 
 
 def on_duty_now(at: datetime | None = None) -> list[OnDuty]:
-    """The active teams whose shift covers `at` (default now), each with its active members."""
+    """Who is on duty at `at` (default now), from the personal roster (H13): the people whose scheduled
+    shift covers that moment, grouped by team (by team code; people with no team last). Nobody
+    rostered: an empty list, which the pages show as such (teams' hours no longer decide it)."""
     at = at or timezone.now()
-    moment = timezone.localtime(at).time()
-    teams = (
-        Team.objects.filter(active=True, shift_start__isnull=False, shift_end__isnull=False)
-        .select_related("department")
-        .prefetch_related(
-            Prefetch(
-                "staff", queryset=User.objects.filter(is_active=True).order_by("employee_no", "username")
-            )
+    entries = (
+        RosterEntry.objects.filter(status=RosterEntry.Status.SCHEDULED, starts_at__lte=at, ends_at__gt=at)
+        .select_related("person", "person__team", "shift")
+        # people without a number after those with one, on SQLite as on PostgreSQL
+        .order_by(
+            F("person__team__code").asc(nulls_last=True),
+            F("person__employee_no").asc(nulls_last=True),
+            "person__username",
+            "starts_at",
         )
-        .order_by("code")
     )
-    return [
-        OnDuty(team=team, members=list(team.staff.all()), started_at=shift_start_before(team.shift_start, at))
-        for team in teams
-        if shift_covers(team.shift_start, team.shift_end, moment)
-    ]
+    groups: dict[int | None, OnDuty] = {}
+    for entry in entries:
+        team = entry.person.team
+        duty = groups.get(entry.person.team_id)
+        if duty is None:
+            duty = groups[entry.person.team_id] = OnDuty(team, [], entry.starts_at, entry.ends_at)
+        if entry.person not in duty.members:
+            duty.members.append(entry.person)
+            duty.entries.append(entry)
+        duty.started_at = min(duty.started_at, entry.starts_at)
+        duty.ends_at = max(duty.ends_at, entry.ends_at)
+    return sorted(groups.values(), key=lambda d: (d.team is None, d.team.code if d.team else ""))
 
 
 def handovers(*, team: Team | int | None = None, day: date | None = None) -> QuerySet[Handover]:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from kefu.workforce import views
 from kefu.workforce.views import leave as leave_views
+from kefu.workforce.views import rosters as roster_views
 from kefu.workforce.views import plans as plan_views
 
 app_name = "workforce"
@@ -13,6 +14,11 @@ urlpatterns = [
     path("handovers/<int:pk>/edit/", views.handover_edit, name="handover_edit"),
     path("handovers/<int:pk>/print/", views.handover_print, name="handover_print"),
     # -- rosters (kefu/workforce/views/rosters.py)
+    path("roster/", roster_views.roster, name="roster"),
+    path("roster/cell/", roster_views.roster_cell, name="roster_cell"),
+    path("roster/export/", roster_views.roster_export, name="roster_export"),
+    path("roster/print/", roster_views.roster_print, name="roster_print"),
+    path("me/", roster_views.my_roster, name="my_roster"),
     # -- leave (kefu/workforce/views/leave.py)
     path("leave/", leave_views.leave_list, name="leave_list"),
     path("leave/export/", leave_views.leave_export, name="leave_export"),

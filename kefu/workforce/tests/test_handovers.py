@@ -1,8 +1,9 @@
 """The shift handover log (H13): writing a handover, the relieving agent's confirmation (never one's
-own), corrections that keep the old text, who is on duty across midnight, the pages and the API."""
+own), corrections that keep the old text, who is on duty across midnight (from the personal roster),
+the pages and the API."""
 
 import json
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -14,7 +15,7 @@ from kefu.accounts.models import Role
 from kefu.accounts.tests.factories import TeamFactory
 from kefu.core.events import events_for
 from kefu.workforce import selectors, services
-from kefu.workforce.models import Handover
+from kefu.workforce.models import Handover, Shift
 from kefu.workforce.permissions import get_handover_for
 from kefu.workforce.tests.factories import HandoverFactory
 
@@ -119,23 +120,50 @@ def test_a_correction_keeps_the_old_text_and_needs_a_reason_once_received(outgoi
 # Who is on duty
 
 
-def test_the_evening_shift_is_on_duty_until_midnight_and_the_night_shift_after(db, night_team, outgoing):
-    # given the three shifts of a day, the evening one ending at midnight
-    early = TeamFactory(code="RX1", shift_start=time(8), shift_end=time(16))
-    night = TeamFactory(code="RX3", shift_start=time(0), shift_end=time(8))
-    TeamFactory(code="RX9", shift_start=time(8), shift_end=time(16), active=False)
-    TeamFactory(code="KF", shift_start=None, shift_end=None)
-    # at 23:30 the evening shift, which began at 16:00 that day, is on, with its members
-    with time_machine.travel(datetime(2026, 3, 10, 23, 30, tzinfo=SHANGHAI), tick=False):
-        duty = selectors.on_duty_now()
-        assert [d.team for d in duty] == [night_team]
-        assert duty[0].members == [outgoing]
-        assert timezone.localtime(duty[0].started_at) == datetime(2026, 3, 10, 16, tzinfo=SHANGHAI)
-    # just after midnight, the night shift; at eight, the early one
-    with time_machine.travel(datetime(2026, 3, 11, 0, 5, tzinfo=SHANGHAI), tick=False):
-        assert [d.team for d in selectors.on_duty_now()] == [night]
-    with time_machine.travel(datetime(2026, 3, 11, 8, 0, tzinfo=SHANGHAI), tick=False):
-        assert [d.team for d in selectors.on_duty_now()] == [early]
+def roster(person, day, code, *, actor=None):
+    """Put a person on a shift through the roster service (as a department head)."""
+    from kefu.accounts.tests.factories import UserFactory
+
+    actor = actor or UserFactory(role=Role.DEPARTMENT_HEAD)
+    return services.assign_shift(actor=actor, person=person, day=day, shift=Shift.objects.get(code=code))
+
+
+def test_who_is_on_duty_comes_from_the_personal_roster_across_midnight(make_user, night_team, outgoing):
+    # given the roster of 2026-03-10/11: the evening shift 16–24 and the night shift 00–08
+    early_team = TeamFactory(code="RX1")
+    night_crew = TeamFactory(code="RX3")
+    day_agent = make_user(Role.AGENT, team=early_team)
+    night_agent = make_user(Role.AGENT, team=night_crew)
+    leader = make_user(Role.TEAM_LEADER, team=night_team, employee_no="0001")
+    roster(outgoing, date(2026, 3, 10), "E")
+    roster(leader, date(2026, 3, 10), "E")
+    roster(night_agent, date(2026, 3, 11), "N")
+    roster(day_agent, date(2026, 3, 11), "D")
+    # someone of the evening team who is not rostered is not on duty
+    make_user(Role.AGENT, team=night_team)
+    # at 23:30 the evening shift, which began at 16:00 that day, is on, with the rostered people only
+    duty = selectors.on_duty_now(datetime(2026, 3, 10, 23, 30, tzinfo=SHANGHAI))
+    assert [d.team for d in duty] == [night_team]
+    assert duty[0].members == [leader, outgoing]
+    assert timezone.localtime(duty[0].started_at) == datetime(2026, 3, 10, 16, tzinfo=SHANGHAI)
+    # just after midnight, the night shift; at eight, the day shift
+    assert [d.team for d in selectors.on_duty_now(datetime(2026, 3, 11, 0, 5, tzinfo=SHANGHAI))] == [
+        night_crew
+    ]
+    assert [d.members for d in selectors.on_duty_now(datetime(2026, 3, 11, 8, tzinfo=SHANGHAI))] == [
+        [day_agent]
+    ]
+
+
+def test_nobody_is_on_duty_when_nobody_is_rostered_whatever_the_teams_hours(db, night_team, outgoing):
+    # the team's hours (16:00–24:00) no longer decide who is on duty
+    assert selectors.on_duty_now(datetime(2026, 3, 10, 20, tzinfo=SHANGHAI)) == []
+
+
+def test_a_cancelled_shift_is_not_on_duty(department_head, night_team, outgoing):
+    entry = roster(outgoing, date(2026, 3, 10), "E")
+    services.cancel_entry(actor=department_head, entry=entry, reason="调整")
+    assert selectors.on_duty_now(datetime(2026, 3, 10, 20, tzinfo=SHANGHAI)) == []
 
 
 def test_a_shift_across_midnight_started_the_day_before():
@@ -196,6 +224,7 @@ def test_the_list_shows_pending_handovers_first_and_who_is_on_duty(
     older_pending = HandoverFactory(team=night_team, handed_over_at=timezone.now() - timedelta(days=2))
     received = HandoverFactory(team=night_team)
     services.receive_handover(actor=incoming, handover=received)
+    roster(outgoing, date(2026, 3, 10), "E", actor=department_head)
     client = client_for(department_head)
     with time_machine.travel(datetime(2026, 3, 10, 20, tzinfo=SHANGHAI), tick=True):
         with django_assert_max_num_queries(12):
@@ -287,10 +316,13 @@ def test_the_api_names_bad_fields_in_chinese(api, outgoing, night_team):
 
 
 def test_the_api_says_who_is_on_duty(api, outgoing, night_team):
+    roster(outgoing, date(2026, 3, 10), "E")
     with time_machine.travel(datetime(2026, 3, 10, 20, tzinfo=SHANGHAI), tick=False):
         duty = api(outgoing, "get", "/api/workforce/on-duty").json()
     assert duty[0]["team_code"] == "RX2"
     assert [m["username"] for m in duty[0]["members"]] == ["outgoing"]
+    assert [m["shift"] for m in duty[0]["members"]] == ["中班"]
+    assert (duty[0]["shift_start"], duty[0]["shift_end"]) == ("16:00", "00:00")
 
 
 @pytest.mark.parametrize("written", ["+{pk}", "9223372036854775808", "¹"])

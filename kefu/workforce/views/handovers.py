@@ -15,6 +15,8 @@ from kefu.core.responses import error_text
 from kefu.workforce import selectors, services
 from kefu.workforce.forms import CorrectionForm, HandoverForm
 from kefu.workforce.permissions import can_correct, can_receive, get_handover_for
+from kefu.workforce.selectors_rosters import current_entry
+from kefu.workforce.services.handovers import TEXT_FIELDS
 
 PER_PAGE = 30
 
@@ -57,12 +59,16 @@ def handover_create(request):
 
 
 def _initial(user) -> dict:
-    """The user's own team and the start of its shift on now (yesterday's, for a night shift)."""
+    """The user's own team and the start of their shift on now: their rostered shift, else the team's
+    hours (yesterday's start, for a night shift)."""
     team = user.team if user.team_id and user.team.active else None
     if team is None:
         return {}
     initial = {"team": team}
-    if team.shift_start is not None:
+    entry = current_entry(user)
+    if entry is not None:
+        initial["shift_started_at"] = timezone.localtime(entry.starts_at)
+    elif team.shift_start is not None:
         initial["shift_started_at"] = timezone.localtime(
             selectors.shift_start_before(team.shift_start, timezone.now())
         )
@@ -99,7 +105,7 @@ def handover_receive(request, pk: int):
 
 def handover_edit(request, pk: int):
     handover = get_handover_for(request.user, pk, correct=True)
-    initial = {f: getattr(handover, f) for f in services.TEXT_FIELDS}
+    initial = {f: getattr(handover, f) for f in TEXT_FIELDS}
     form = CorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
