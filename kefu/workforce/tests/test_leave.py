@@ -503,3 +503,79 @@ def test_the_api_asks_decides_and_lists_by_visibility(client_for, person, collea
     assert decided.json()["waiting_for"] == "客服部主任"
 
     assert client_for(colleague).get("/api/workforce/leave").json() == []
+
+
+def test_the_team_leader_asks_sick_leave_for_a_member_through_the_page(client_for, person, chain):
+    leader, _, _ = chain
+    day = timezone.localdate() + timedelta(days=1)
+    rostered(person, day)
+    client = client_for(leader)
+    form = client.get(reverse("workforce:leave_create")).content.decode()
+    assert "话务员小张" in form  # the leader may pick a member of the team
+    page = client.post(
+        reverse("workforce:leave_create"),
+        {
+            "kind": LeaveKind.SICK,
+            "person": person.pk,
+            "starts_at": f"{day}T08:00",
+            "ends_at": f"{day}T16:00",
+            "reason": "发烧",
+        },
+    )
+    assert page.status_code == 302
+    leave = LeaveRequest.objects.get()
+    assert (leave.person, leave.asked_by, leave.certificate_required) == (person, leader, True)
+    # the leader's own level is not skipped for a member's leave, and the leader takes the note
+    assert leave.levels == ["team_leader", "department_head"]
+    detail = client.get(reverse("workforce:leave_detail", args=[leave.pk])).content.decode()
+    assert 'id="certificate-form"' in detail
+    client.post(reverse("workforce:leave_certificate", args=[leave.pk]))
+    leave.refresh_from_db()
+    assert leave.certificate_received_by == leader
+
+
+def test_an_agent_cannot_pick_someone_else_on_the_form(client_for, person, colleague, chain):
+    form = client_for(person).get(reverse("workforce:leave_create")).content.decode()
+    assert 'name="person"' not in form
+
+
+def test_the_api_withdraws_and_refuses_someone_else_s_withdrawal(client_for, person, colleague, chain):
+    leader, _, _ = chain
+    day = timezone.localdate() + timedelta(days=3)
+    rostered(person, day)
+    leave = ask(person, day=day, now=timezone.now())
+    refused = client_for(leader).post(
+        f"/api/workforce/leave/{leave.pk}/withdraw", json.dumps({}), content_type="application/json"
+    )
+    assert refused.status_code == 400
+    assert "只有请假人或代为提出的人可以撤回请假" in json.dumps(refused.json(), ensure_ascii=False)
+    done = client_for(person).post(
+        f"/api/workforce/leave/{leave.pk}/withdraw",
+        json.dumps({"note": "事情已办完"}),
+        content_type="application/json",
+    )
+    assert done.json()["status"] == "withdrawn"
+    assert client_for(colleague).get(f"/api/workforce/leave/{leave.pk}").status_code == 404
+
+
+def test_the_list_s_queries_do_not_grow_with_its_rows(client_for, person, colleague, chain):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _, head, _ = chain
+    client = client_for(head)
+    url = reverse("workforce:leave_list") + "?tab=all"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    rostered(person, DAY)
+    ask(person, now=at(DAY - timedelta(days=2), 9))
+    client.get(url)  # warm
+    one = queries()
+    for offset in (1, 2, 3):
+        rostered(colleague, DAY + timedelta(days=offset))
+        ask(colleague, day=DAY + timedelta(days=offset), now=at(DAY - timedelta(days=2), 9))
+    assert queries() == one
