@@ -230,6 +230,9 @@ from kefu.workforce.api_leave import router as leave_router  # noqa: E402
 
 router.add_router("", leave_router)
 # -- swaps
+from kefu.workforce.api_swaps import router as swaps_router  # noqa: E402
+
+router.add_router("", swaps_router)
 # -- attendance and discipline
 # -- forecast and staffing
 # -- roster plans

@@ -11,7 +11,7 @@ class WorkforceConfig(AppConfig):
         from kefu.core.navigation import any_permission
         from kefu.core.registry import Job, NavEntry, platform
         from kefu.workforce import policies, roles
-        from kefu.workforce.services import leave
+        from kefu.workforce.services import leave, swaps
 
         platform.register_app(
             self,
@@ -43,6 +43,13 @@ class WorkforceConfig(AppConfig):
                     tile="请假申请与逐级审批",
                 ),
                 # -- swaps
+                NavEntry(
+                    "换班",
+                    "workforce:swaps",
+                    43,
+                    any_permission("workforce.view_shiftswap"),
+                    tile="换班申请、审批与换班登记表",
+                ),
                 # -- attendance and discipline
                 # -- forecast and staffing
                 # -- roster plans
@@ -67,5 +74,7 @@ class WorkforceConfig(AppConfig):
             alert_kinds={
                 # -- leave
                 **leave.ALERT_KINDS,
+                # -- swaps
+                **swaps.ALERT_KINDS,
             },
         )

@@ -141,3 +141,36 @@ def roster_cancelled_event(*, actor, entry, old_status: str, reason: str):
         },
         note=reason,
     )
+
+
+# -- swaps (kefu/workforce/services/swaps.py) -------------------------------------------------------
+
+
+class SwapEvents(EventVerbs):
+    REQUESTED = "shift_swap.requested", _("申请换班")
+    SIGNED = "shift_swap.signed", _("一方批准换班")
+    APPROVED = "shift_swap.approved", _("换班批准生效")
+    REFUSED = "shift_swap.refused", _("换班未批准")
+    WITHDRAWN = "shift_swap.withdrawn", _("撤回换班")
+    ENTRY_SWAPPED_OUT = "roster_entry.swapped_out", _("换班换出")
+    ENTRY_SWAPPED_IN = "roster_entry.swapped_in", _("换班换入")
+
+
+def swap_event(*, actor, swap, verb: SwapEvents, changes: dict[str, Any], note: str = ""):
+    """Asking, each approver's decision, the approval that applies it, withdrawing."""
+    return record_event(actor=actor, target=swap, verb=verb, changes=changes, note=note)
+
+
+def entry_swapped_event(*, actor, entry, swap, out: bool):
+    """A roster entry given away by an approved swap (out) or made for the one who takes it (in)."""
+    if out:
+        changes = {"status": ["在班", "已换出"], "swap": swap.number}
+    else:
+        changes = {
+            "person": str(entry.person),
+            "day": f"{entry.day:%Y-%m-%d}",
+            "shift": entry.shift.name,
+            "swap": swap.number,
+        }
+    verb = SwapEvents.ENTRY_SWAPPED_OUT if out else SwapEvents.ENTRY_SWAPPED_IN
+    return record_event(actor=actor, target=entry, verb=verb, changes=changes)

@@ -2,8 +2,9 @@ from django.urls import path
 
 from kefu.workforce import views
 from kefu.workforce.views import leave as leave_views
-from kefu.workforce.views import rosters as roster_views
 from kefu.workforce.views import plans as plan_views
+from kefu.workforce.views import rosters as roster_views
+from kefu.workforce.views import swaps as swap_views
 
 app_name = "workforce"
 urlpatterns = [
@@ -28,6 +29,13 @@ urlpatterns = [
     path("leave/<int:pk>/withdraw/", leave_views.leave_withdraw, name="leave_withdraw"),
     path("leave/<int:pk>/certificate/", leave_views.leave_certificate, name="leave_certificate"),
     # -- swaps (kefu/workforce/views/swaps.py)
+    path("swaps/", swap_views.swaps, name="swaps"),
+    path("swaps/new/", swap_views.swap_create, name="swap_create"),
+    path("swaps/register/export/", swap_views.swap_register_export, name="swap_register_export"),
+    path("swaps/register/print/", swap_views.swap_register_print, name="swap_register_print"),
+    path("swaps/<int:pk>/", swap_views.swap_detail, name="swap_detail"),
+    path("swaps/<int:pk>/decide/", swap_views.swap_decide, name="swap_decide"),
+    path("swaps/<int:pk>/withdraw/", swap_views.swap_withdraw, name="swap_withdraw"),
     # -- attendance and discipline (kefu/workforce/views/attendance.py)
     # -- forecast and staffing (kefu/workforce/views/staffing.py)
     # -- roster plans (kefu/workforce/views/plans.py)
