@@ -234,6 +234,9 @@ from kefu.workforce.api_swaps import router as swaps_router  # noqa: E402
 
 router.add_router("", swaps_router)
 # -- attendance and discipline
+from kefu.workforce.api_attendance import router as attendance_router  # noqa: E402
+
+router.add_router("", attendance_router)
 # -- forecast and staffing
 # -- roster plans
 from kefu.workforce.api_plans import router as plans_router  # noqa: E402

@@ -11,7 +11,7 @@ class WorkforceConfig(AppConfig):
         from kefu.core.navigation import any_permission
         from kefu.core.registry import Job, NavEntry, platform
         from kefu.workforce import policies, roles
-        from kefu.workforce.services import leave, swaps
+        from kefu.workforce.services import attendance, leave, swaps
 
         platform.register_app(
             self,
@@ -51,6 +51,14 @@ class WorkforceConfig(AppConfig):
                     tile="换班申请、审批与换班登记表",
                 ),
                 # -- attendance and discipline
+                NavEntry("签到", "workforce:sign_in_page", 38, any_permission("workforce.add_attendance")),
+                NavEntry(
+                    "考勤与违纪",
+                    "workforce:attendance",
+                    44,
+                    any_permission("workforce.correct_attendance", "workforce.view_disciplinecase"),
+                    tile="点名、签到、迟到旷工与违纪记录",
+                ),
                 # -- forecast and staffing
                 # -- roster plans
                 NavEntry(
@@ -70,11 +78,14 @@ class WorkforceConfig(AppConfig):
                     order=40,
                 ),
                 # -- attendance and discipline
+                Job("workforce.attendance", "考勤：旷工与违纪检查", attendance.detect_absences, order=45),
             ],
             alert_kinds={
                 # -- leave
                 **leave.ALERT_KINDS,
                 # -- swaps
                 **swaps.ALERT_KINDS,
+                # -- attendance and discipline
+                **attendance.ALERT_KINDS,
             },
         )

@@ -174,3 +174,32 @@ def entry_swapped_event(*, actor, entry, swap, out: bool):
         }
     verb = SwapEvents.ENTRY_SWAPPED_OUT if out else SwapEvents.ENTRY_SWAPPED_IN
     return record_event(actor=actor, target=entry, verb=verb, changes=changes)
+
+
+# -- attendance and discipline (kefu/workforce/services/attendance.py)
+
+
+class AttendanceEvents(EventVerbs):
+    SIGNED_IN = "attendance.signed_in", _("签到")
+    SIGNED_OUT = "attendance.signed_out", _("签退")
+    ROLL_CALLED = "attendance.roll_called", _("点名")
+    CORRECTED = "attendance.corrected", _("更正考勤")
+    ABSENCE_RECORDED = "absence.recorded", _("登记离岗")
+    ABSENCE_RETURNED = "absence.returned", _("登记返岗")
+    CASE_OPENED = "discipline_case.opened", _("记录违纪")
+    CASE_UPDATED = "discipline_case.updated", _("违纪情况变更")
+    CASE_CLOSED = "discipline_case.closed", _("违纪处理")
+    CASE_REOPENED = "discipline_case.reopened", _("违纪重新待处理")
+
+
+def attendance_event(*, actor, attendance, verb: AttendanceEvents, changes: dict[str, Any], note: str = ""):
+    """Sign-in, sign-out, roll call and corrections: the attendance row with its old → new values."""
+    return record_event(actor=actor, target=attendance, verb=verb, changes=changes, note=note)
+
+
+def absence_event(*, actor, absence, verb: AttendanceEvents, changes: dict[str, Any], note: str = ""):
+    return record_event(actor=actor, target=absence, verb=verb, changes=changes, note=note)
+
+
+def discipline_case_event(*, actor, case, verb: AttendanceEvents, changes: dict[str, Any], note: str = ""):
+    return record_event(actor=actor, target=case, verb=verb, changes=changes, note=note)

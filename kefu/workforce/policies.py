@@ -179,4 +179,13 @@ RULES: dict[str, Rule] = {
         minimum=1,
         maximum=600,
     ),
+    # ---- attendance: kefu/workforce/services/attendance.py
+    "workforce.sign_in_opens_minutes": Rule(
+        60,
+        "考勤：班前多少分钟起可以签到（此前签到不计入该班）",
+        "本地默认；客服部交接班制度一：提前10分钟到岗，签到在点名之前开放，早于此时的签到视为误点",
+        kind=MINUTES,
+        minimum=10,
+        maximum=240,
+    ),
 }

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kefu.workforce import views
+from kefu.workforce.views import attendance as attendance_views
 from kefu.workforce.views import leave as leave_views
 from kefu.workforce.views import plans as plan_views
 from kefu.workforce.views import rosters as roster_views
@@ -37,6 +38,17 @@ urlpatterns = [
     path("swaps/<int:pk>/decide/", swap_views.swap_decide, name="swap_decide"),
     path("swaps/<int:pk>/withdraw/", swap_views.swap_withdraw, name="swap_withdraw"),
     # -- attendance and discipline (kefu/workforce/views/attendance.py)
+    path("attendance/me/", attendance_views.sign_in_page, name="sign_in_page"),
+    path("attendance/me/sign-in/", attendance_views.sign_in, name="sign_in"),
+    path("attendance/me/sign-out/", attendance_views.sign_out, name="sign_out"),
+    path("attendance/", attendance_views.attendance, name="attendance"),
+    path("attendance/roll-call/", attendance_views.roll_call, name="roll_call"),
+    path("attendance/<int:pk>/correct/", attendance_views.attendance_correct, name="attendance_correct"),
+    path("attendance/<int:pk>/absences/", attendance_views.absence_create, name="absence_create"),
+    path("attendance/absences/<int:pk>/return/", attendance_views.absence_return, name="absence_return"),
+    path("discipline/", attendance_views.discipline, name="discipline"),
+    path("discipline/export/", attendance_views.discipline_export, name="discipline_export"),
+    path("discipline/<int:pk>/close/", attendance_views.discipline_close, name="discipline_close"),
     # -- forecast and staffing (kefu/workforce/views/staffing.py)
     # -- roster plans (kefu/workforce/views/plans.py)
     path("plans/", plan_views.plans, name="plans"),

@@ -44,6 +44,7 @@ def test_each_app_registers_its_jobs_in_the_order_they_must_run():
         "kpi.refresh",
         "processes.daily",
         "workforce.leave_certificates",
+        "workforce.attendance",
         "reports.documents",
     ]
 
@@ -64,6 +65,7 @@ def test_a_single_pass_runs_every_registered_job_once_in_order(recorded):
         "kpi.refresh",
         "processes.daily",
         "workforce.leave_certificates",
+        "workforce.attendance",
         "reports.documents",
     ]
     assert out.splitlines() == [f"{name} 完成" for name in ran]
@@ -86,6 +88,7 @@ def test_a_failing_job_is_reported_and_the_others_still_run(recorded, monkeypatc
         "kpi.refresh",
         "processes.daily",
         "workforce.leave_certificates",
+        "workforce.attendance",
         "reports.documents",
     ]
     assert "reports.documents 完成" in out
@@ -126,6 +129,7 @@ def test_sigterm_lets_the_pass_finish_and_then_the_worker_leaves(recorded, monke
         "kpi.refresh",
         "processes.daily",
         "workforce.leave_certificates",
+        "workforce.attendance",
         "reports.documents",
     ]
     assert signal.getsignal(signal.SIGTERM) == before
