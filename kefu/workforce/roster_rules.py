@@ -9,7 +9,9 @@ What is refused for one person (each message names the day, the shift and the ru
 - back-to-back shifts (连班: one starts when the other ends; 换班制度三);
 - a stretch of continuous work longer than `workforce.max_continuous_hours` (exactly 8 is allowed);
 - less rest between two shifts than `workforce.min_rest_hours`;
-- a shift during approved leave.
+- a shift during approved leave;
+- fewer days off than `workforce.days_off_per_week` in some 7 consecutive days (a sliding window, as
+  the generator counts them: nobody works ten days in a row across a weekend).
 What is flagged for the whole roster: a clock hour with fewer people on duty than
 `workforce.min_staff_on_duty` (24-hour coverage).
 """
@@ -50,6 +52,7 @@ class Limits:
     max_continuous: timedelta
     min_rest: timedelta
     min_staff: int
+    days_off: int = 0  # in every 7 consecutive days; 0 = not checked
 
     @classmethod
     def from_rules(cls) -> "Limits":
@@ -57,6 +60,7 @@ class Limits:
             max_continuous=timedelta(hours=policy("workforce.max_continuous_hours")),
             min_rest=timedelta(hours=policy("workforce.min_rest_hours")),
             min_staff=policy("workforce.min_staff_on_duty"),
+            days_off=policy("workforce.days_off_per_week"),
         )
 
 
@@ -99,6 +103,7 @@ def person_breaches(
                     )
                 )
                 break
+    breaches += _days_off_breaches(ordered, limits)
     stretch_start = None
     for previous, block in zip(ordered, ordered[1:], strict=False):
         stretch_start = stretch_start or previous.starts_at
@@ -149,6 +154,34 @@ def person_breaches(
             )
         stretch_start = None
     return breaches
+
+
+def _days_off_breaches(ordered: list[Block], limits: Limits) -> list[Breach]:
+    """Each 7-day window with more days worked than 7 − days off, reported once, on the shifts of its
+    last day (the one that tipped it over)."""
+    if not limits.days_off or not ordered:
+        return []
+    most = 7 - limits.days_off
+    by_day: dict[date, list[Block]] = {}
+    for block in ordered:
+        by_day.setdefault(timezone.localtime(block.starts_at).date(), []).append(block)
+    days = sorted(by_day)
+    found = []
+    for index, day in enumerate(days):
+        window = [d for d in days[: index + 1] if d > day - timedelta(days=7)]
+        if len(window) > most:
+            block = by_day[day][0]
+            found.append(
+                Breach(
+                    "days_off",
+                    f"{block.label}使{window[0]:%m-%d}至{day:%m-%d}的7天内上班{len(window)}天，"
+                    f"每7天至少休息{limits.days_off}天",
+                    block.person_id,
+                    block.starts_at,
+                    tuple(by_day[day]),
+                )
+            )
+    return found
 
 
 def roster_breaches(

@@ -71,3 +71,13 @@ def test_coverage_counts_people_on_duty_for_each_whole_hour_and_flags_thin_hours
     flags = coverage_breaches(blocks, date(2026, 11, 24), 1, limits=LIMITS)
     assert len(flags) == 16  # 00:00–08:00 nobody, 16:00–24:00 one person
     assert flags[0].message == "11-24 00:00–01:00 在岗0人，少于最低2人（24小时不能空岗）"
+
+
+def test_a_sixth_day_in_seven_is_refused_when_two_days_off_are_the_rule():
+    limits = Limits(max_continuous=timedelta(hours=8), min_rest=timedelta(hours=8), min_staff=2, days_off=2)
+    five = [shift(day, 8, 8, f"11-{day}白班") for day in range(23, 28)]
+    assert person_breaches(five, limits=limits) == []
+    found = person_breaches([*five, shift(28, 8, 8, "11-28白班")], limits=limits)
+    assert [b.message for b in found] == ["11-28白班使11-23至11-28的7天内上班6天，每7天至少休息2天"]
+    # a day off in between keeps every window at five
+    assert person_breaches([*five, shift(30, 8, 8, "11-30白班")], limits=limits) == []
