@@ -10,12 +10,13 @@ class TelephonyConfig(AppConfig):
         # What this app tells the platform (kefu.core.registry; docs/ARCHITECTURE.md "Registries").
         from kefu.core.navigation import any_permission
         from kefu.core.registry import NavEntry, platform
-        from kefu.telephony import policies, roles
+        from kefu.telephony import demo, policies, roles
 
         platform.register_app(
             self,
             rules=policies.RULES,
             roles=roles.DEFAULT_PERMISSIONS,
+            seeder=demo.SEEDER,
             nav=[
                 NavEntry(
                     "接听统计",

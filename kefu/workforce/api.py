@@ -1,6 +1,7 @@
 """Handover API (H13): list, write and confirm handovers; who is on duty now."""
 
 from datetime import datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -173,6 +174,12 @@ class StaffingQuery(Schema):
         None, ge=0, le=3600, description="接听时限（秒）；缺省为规则 workforce.answer_within_seconds"
     )
     shrinkage: float | None = Field(None, ge=0, lt=0.95, description="缺勤与非话务时间占比（小数）；缺省不计")
+    model: Literal["erlang_c", "erlang_a"] = Field(
+        "erlang_c", description="测算模型：erlang_c（不计放弃，默认）或 erlang_a（等待耐心服从指数分布）"
+    )
+    patience_s: float | None = Field(
+        None, gt=0, le=86_400, description="平均等待耐心（秒），model=erlang_a 时必填"
+    )
 
 
 class StaffingOut(Schema):
@@ -183,12 +190,14 @@ class StaffingOut(Schema):
     probability_of_waiting: float
     traffic_erlangs: float
     rostered: int = Field(..., description="计入缺勤与非话务时间后应排班人数（未给 shrinkage 时等于 agents）")
+    abandon_probability: float | None = Field(None, description="放弃率（仅 model=erlang_a）")
 
 
 @router.get(
     "/staffing",
     response=StaffingOut,
     summary="Erlang C 座席测算：一个时段的来电量、平均处理时长与服务水平目标 → 最少座席数",
+    exclude_none=True,
 )
 def staffing_for(request, query: Query[StaffingQuery]):
     require(request.user, "workforce.view_handover")
@@ -201,15 +210,30 @@ def staffing_for(request, query: Query[StaffingQuery]):
     within = query.answer_within_s
     if within is None:
         within = policy("workforce.answer_within_seconds")
-    result = staffing.staffing(
-        calls=query.calls,
-        interval_s=query.interval_s,
-        aht_s=query.aht_s,
-        target=target,
-        answer_within_s=within,
-        shrinkage=query.shrinkage or 0.0,
-    )
-    return {
+    abandon = None
+    if query.model == "erlang_a":
+        if query.patience_s is None:
+            raise ValidationError({"patience_s": "Erlang A 测算须填写平均等待耐心（秒）"})
+        result, erlang_a = staffing.staffing_a(
+            calls=query.calls,
+            interval_s=query.interval_s,
+            aht_s=query.aht_s,
+            target=target,
+            answer_within_s=within,
+            patience_s=query.patience_s,
+            shrinkage=query.shrinkage or 0.0,
+        )
+        abandon = round(erlang_a.abandon_probability, 6)
+    else:
+        result = staffing.staffing(
+            calls=query.calls,
+            interval_s=query.interval_s,
+            aht_s=query.aht_s,
+            target=target,
+            answer_within_s=within,
+            shrinkage=query.shrinkage or 0.0,
+        )
+    answer = {
         "agents": result.agents,
         "service_level": round(result.service_level, 6),
         "occupancy": round(result.occupancy, 6),
@@ -218,6 +242,9 @@ def staffing_for(request, query: Query[StaffingQuery]):
         "traffic_erlangs": round(result.traffic_erlangs, 6),
         "rostered": result.rostered,
     }
+    if abandon is not None:
+        answer["abandon_probability"] = abandon
+    return answer
 
 
 # Each subject's endpoints live in kefu/workforce/api_<subject>.py with a router of its own:
@@ -238,6 +265,9 @@ from kefu.workforce.api_attendance import router as attendance_router  # noqa: E
 
 router.add_router("", attendance_router)
 # -- forecast and staffing
+from kefu.workforce.api_staffing import router as staffing_router  # noqa: E402
+
+router.add_router("", staffing_router)
 # -- roster plans
 from kefu.workforce.api_plans import router as plans_router  # noqa: E402
 

@@ -60,6 +60,13 @@ class WorkforceConfig(AppConfig):
                     tile="点名、签到、迟到旷工与违纪记录",
                 ),
                 # -- forecast and staffing
+                NavEntry(
+                    "话务预测与测算",
+                    "workforce:forecast",
+                    45,
+                    any_permission("workforce.view_rosterplan"),
+                    tile="分时段话务量预测与人员测算",
+                ),
                 # -- roster plans
                 NavEntry(
                     "自动排班",

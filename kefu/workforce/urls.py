@@ -5,6 +5,7 @@ from kefu.workforce.views import attendance as attendance_views
 from kefu.workforce.views import leave as leave_views
 from kefu.workforce.views import plans as plan_views
 from kefu.workforce.views import rosters as roster_views
+from kefu.workforce.views import staffing as staffing_views
 from kefu.workforce.views import swaps as swap_views
 
 app_name = "workforce"
@@ -50,6 +51,9 @@ urlpatterns = [
     path("discipline/export/", attendance_views.discipline_export, name="discipline_export"),
     path("discipline/<int:pk>/close/", attendance_views.discipline_close, name="discipline_close"),
     # -- forecast and staffing (kefu/workforce/views/staffing.py)
+    path("staffing/", staffing_views.staffing_page, name="staffing"),
+    path("forecast/", staffing_views.forecast_page, name="forecast"),
+    path("forecast/export/", staffing_views.forecast_export, name="forecast_export"),
     # -- roster plans (kefu/workforce/views/plans.py)
     path("plans/", plan_views.plans, name="plans"),
     path("plans/new/", plan_views.plan_create, name="plan_create"),

@@ -268,6 +268,7 @@ def test_each_app_registers_its_demo_seeder_in_the_order_the_data_needs():
         "customers",
         "knowledge",
         "hotline",
+        "telephony",  # a year of call history for the workforce forecast
         "incidents",
         "hotline_collaboration",
         "processes",
