@@ -113,6 +113,108 @@ def _pair_horizon(shifts: list[ShiftSpec], limits: Limits) -> int:
     return math.ceil((longest + limits.min_rest + longest) / DAY) + 1
 
 
+def _greedy(
+    *,
+    people,
+    x,
+    spans,
+    covered_slots,
+    requirement,
+    fixed_cover,
+    fixed_days,
+    forbidden_pairs,
+    most_days,
+    nights,
+    holidays,
+) -> set[tuple[int, int, int]]:
+    """Shift by shift in time order, add people until every half hour of the shift has what it needs:
+    whoever may take it (a variable exists, no shift that day, no forbidden pair with what they have,
+    at most `most_days` days in every 7) and has had fewest nights (for a night), holiday shifts (on a
+    holiday) and shifts so far."""
+    clashes: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for one, two in forbidden_pairs:
+        clashes[one].append(two)
+        clashes[two].append(one)
+    cover = list(fixed_cover)
+    chosen: set[tuple[int, int, int]] = set()
+    on_day: dict[int, dict[int, int]] = defaultdict(dict)  # person → day → shift
+    worked = {p: set(fixed_days[p]) for p in range(people)}
+    night_count, holiday_count, total = [0] * people, [0] * people, [0] * people
+    may = defaultdict(list)
+    for p, d, s in x:
+        may[(d, s)].append(p)
+    for d, s in sorted(spans, key=lambda key: spans[key][0]):
+        slots = covered_slots(*spans[(d, s)])
+        if not slots:
+            continue
+
+        candidates = [p for p in may[(d, s)] if _fits(p, d, clashes[(d, s)], on_day, worked, most_days)]
+        candidates.sort(
+            key=lambda p: (
+                night_count[p] if s in nights else 0,
+                holiday_count[p] if d in holidays else 0,
+                total[p],
+                p,
+            )
+        )
+        for p in candidates:
+            if all(cover[t] >= requirement[t] for t in slots):
+                break
+            chosen.add((p, d, s))
+            on_day[p][d] = s
+            worked[p].add(d)
+            total[p] += 1
+            night_count[p] += s in nights
+            holiday_count[p] += d in holidays
+            for t in slots:
+                cover[t] += 1
+    return chosen
+
+
+def _fits(p: int, d: int, clashes, on_day, worked, most_days: int) -> bool:
+    if d in on_day[p] or any(on_day[p].get(d2) == s2 for d2, s2 in clashes):
+        return False
+    days = worked[p]
+    return all(
+        sum(1 for w in range(start, start + 7) if w in days) < most_days for start in range(d - 6, d + 1)
+    )
+
+
+def _sorted_for_symmetry(chosen, groups: list[list[int]], nights: set[int]):
+    """Hand interchangeable people's rosters out in order of nights, as the symmetry constraint asks."""
+    if not groups:
+        return chosen
+    by_person: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for p, d, s in chosen:
+        by_person[p].append((d, s))
+    result = set(chosen)
+    for group in groups:
+        rosters = sorted((by_person.get(p, []) for p in group), key=lambda r: -sum(s in nights for _, s in r))
+        for p in group:
+            result -= {(p, d, s) for d, s in by_person.get(p, [])}
+        for p, roster in zip(group, rosters, strict=True):
+            result |= {(p, d, s) for d, s in roster}
+    return result
+
+
+def _complete_the_hint(model: cp_model.CpModel, *, time_limit_s: float, random_seed: int) -> None:
+    """The greedy hint names the shifts only; solving with them fixed (a fraction of a second) gives every
+    other variable's value (coverage, under, over, fairness), and a complete, feasible hint is a
+    solution the search has from its first moment. If the fixed hint cannot be completed, the partial
+    hint stays."""
+    fixed = cp_model.CpSolver()
+    fixed.parameters.fix_variables_to_their_hinted_value = True
+    fixed.parameters.max_time_in_seconds = time_limit_s
+    fixed.parameters.num_workers = 1
+    fixed.parameters.random_seed = int(random_seed)
+    if fixed.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return
+    values = [fixed.value(model.get_int_var_from_proto_index(i)) for i in range(len(model.proto.variables))]
+    model.clear_hints()
+    for i, value in enumerate(values):
+        model.add_hint(model.get_int_var_from_proto_index(i), value)
+
+
 def solve(
     *,
     people: list[int],
@@ -253,8 +355,8 @@ def solve(
             terms = [v for p in range(len(people)) for (d, s) in key if (v := var(p, d, s)) is not None]
             groups[key] = (model.new_int_var(0, len(terms), f"cover_{t}"), len(terms))
             model.add(groups[key][0] == sum(terms))
-        cover, most = groups[key]
-        most_covered = most + fixed_cover[t]
+        cover, reach = groups[key]
+        most_covered = reach + fixed_cover[t]
         need = max(0, int(requirement[t]))
         under = model.new_int_var(0, need, f"under_{t}")
         over_max = max(0, most_covered - need)
@@ -296,20 +398,44 @@ def solve(
         fair_upper += upper
 
     # symmetry: people with the same availability are interchangeable; order them by nights
+    slots_of: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for q, d, s in x:
+        slots_of[q].append((d, s))
+    interchangeable: list[list[int]] = []
     if "nights" in per_person:
         by_pattern: dict[tuple, list[int]] = defaultdict(list)
         for p in free_people:
-            by_pattern[tuple(sorted((d, s) for (q, d, s) in x if q == p))].append(p)
-        for same in by_pattern.values():
+            by_pattern[tuple(sorted(slots_of[p]))].append(p)
+        interchangeable = [same for same in by_pattern.values() if len(same) > 1]
+        for same in interchangeable:
             for a, b in zip(same, same[1:], strict=False):
                 model.add(per_person["nights"][a] >= per_person["nights"][b])
+
+    # a hint: a greedy roster built by the same rules, so that the search starts from a good solution
+    hint = _greedy(
+        people=len(people),
+        x=x,
+        spans=spans,
+        covered_slots=covered_slots,
+        requirement=requirement,
+        fixed_cover=fixed_cover,
+        fixed_days=fixed_days,
+        forbidden_pairs=forbidden_pairs,
+        most_days=7 - days_off_per_week,
+        nights={s for s, shift in enumerate(shifts) if shift.night},
+        holidays={d for d in range(days) if day_list[d] in holidays},
+    )
+    hint = _sorted_for_symmetry(hint, interchangeable, {s for s, shift in enumerate(shifts) if shift.night})
+    for key, v in x.items():
+        model.add_hint(v, key in hint)
 
     w_over = fair_upper + 1
     w_under = w_over * (over_upper + 1)
     model.minimize(w_under * sum(under_vars) + w_over * sum(over_vars) + sum(fairness_terms))
 
+    _complete_the_hint(model, time_limit_s=min(10.0, float(time_limit_s) / 4), random_seed=random_seed)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit_s)
+    solver.parameters.max_time_in_seconds = max(0.1, float(time_limit_s) - (clock.perf_counter() - started))
     solver.parameters.num_workers = int(workers)
     solver.parameters.random_seed = int(random_seed)
     status = solver.solve(model)
