@@ -420,6 +420,23 @@ def test_an_agent_asks_on_the_page_and_both_leaders_approve_on_theirs(people, cl
     detail = client_for(people.a).get(f"/duty/swaps/{swap.pk}/")
     assert "已换出" in detail.text and "换班批准生效" in detail.text
     assert RosterEntry.objects.filter(person=people.b, day=nov(10), source=RosterEntry.Source.SWAP).exists()
+    # each one's own roster shows the swap
+    assert "换班HB2026-0001：替话务员甲" in client_for(people.b).get("/duty/me/").text
+    assert "已换出" in client_for(people.a).get("/duty/me/").text
+
+
+def test_the_list_pages_do_not_query_per_row(people, client_for, django_assert_max_num_queries):
+    set_policy(actor=people.head, key="workforce.swaps_per_month", value=5)
+    client = client_for(people.head)
+    ask(people.a, people.b, put(people.a, nov(5)))
+    with django_assert_max_num_queries(40) as one:
+        client.get("/duty/swaps/?tab=register&month=2026-11")
+    for day in (10, 15, 20):
+        ask(people.c, people.d, put(people.c, nov(day)), put(people.d, nov(day + 2)))
+    with django_assert_max_num_queries(len(one.captured_queries)) as four:
+        page = client.get("/duty/swaps/?tab=register&month=2026-11")
+    assert page.text.count("/duty/swaps/") >= 4
+    assert len(four.captured_queries) == len(one.captured_queries)
 
 
 def test_the_page_shows_the_rules_refusal_under_the_form(people, client_for):
