@@ -117,3 +117,8 @@ def history_for(handover: Handover) -> list[HistoryLine]:
             )
         )
     return lines
+
+
+# -- attendance and discipline: what the quality and appraisal domain reads (issue 16), defined in
+# kefu/workforce/selectors_attendance.py and named here too, where the DisciplineCase model points.
+from kefu.workforce.selectors_attendance import attendance_summary, discipline_cases  # noqa: E402, F401

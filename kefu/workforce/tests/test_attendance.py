@@ -15,6 +15,7 @@ from kefu.accounts.models import Role
 from kefu.accounts.tests.factories import TeamFactory
 from kefu.core.events import events_for
 from kefu.core.models import Alert
+from kefu.workforce import selectors as workforce_selectors
 from kefu.workforce.models import Attendance, DisciplineCase, PostAbsence, RosterEntry, Shift, ShiftSwap
 from kefu.workforce.selectors_attendance import (
     WITHDRAWN_OUTCOME,
@@ -399,6 +400,7 @@ def test_the_selectors_give_quality_the_cases_and_the_summary(worker, leader):
     ]
     assert discipline_cases(person=worker, start=DAY, end=DAY, include_withdrawn=True).count() == 1
     assert len(discipline_cases(start=DAY, end=DAY + timedelta(days=1), include_withdrawn=True)) == 2
+    assert workforce_selectors.discipline_cases is discipline_cases  # where the model's docstring points
     assert summary == {
         "shifts_rostered": 3,
         "shifts_on_leave": 1,
@@ -571,3 +573,70 @@ def test_the_api_records_an_absence_and_its_return(api, worker, leader):
 
 def test_timezone_is_beijing():
     assert timezone.get_current_timezone_name() == "Asia/Shanghai"
+
+
+# Lists do not grow their queries with their rows
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm: sessions, permissions, the rules cache
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_day_page_and_the_discipline_list_query_the_same_for_two_rows_or_six(
+    client_for, leader, make_user, team
+):
+    people = [make_user(Role.AGENT, username=f"agent2{n}", team=team) for n in range(6)]
+    for person in people[:2]:
+        rostered(person)
+    services.detect_absences(at("17:00"))
+    client = client_for(leader)
+    few = (_queries(client, "/duty/attendance/?day=2026-11-24"), _queries(client, "/duty/discipline/"))
+    for person in people[2:]:
+        rostered(person)
+    services.detect_absences(at("17:00"))
+    many = (_queries(client, "/duty/attendance/?day=2026-11-24"), _queries(client, "/duty/discipline/"))
+    assert DisciplineCase.objects.count() == 6
+    assert many == few
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_at_the_same_moment_record_the_absence_once(make_user):
+    import threading
+
+    from django.db import connection, connections
+
+    # SQLite's in-memory test database cannot be written from several threads at once; PostgreSQL
+    # (production) is where the unique constraint discipline_once_per_shift settles the race.
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    team = TeamFactory(code="RX9")
+    make_user(Role.TEAM_LEADER, username="leader9", team=team)
+    person = make_user(Role.AGENT, username="agent99", team=team)
+    rostered(person)
+    workers, errors, lines = 4, [], []
+    barrier = threading.Barrier(workers)
+
+    def run():
+        try:
+            barrier.wait()
+            lines.extend(services.detect_absences(at("16:30")))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert DisciplineCase.objects.filter(person=person, kind=DisciplineCase.Kind.ABSENT).count() == 1
+    assert len(lines) == 1
+    assert Alert.objects.filter(kind=services.ALERT_KIND).count() == 1
