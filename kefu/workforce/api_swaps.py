@@ -22,7 +22,7 @@ router = Router(tags=["换班"])
 PER_PAGE = 30
 
 
-class ShiftOut(Schema):
+class SwapShiftOut(Schema):
     entry: int
     person: str
     day: date
@@ -31,7 +31,7 @@ class ShiftOut(Schema):
     ends_at: datetime
 
 
-class ApprovalOut(Schema):
+class SwapApprovalOut(Schema):
     user: str
     approved: bool
 
@@ -43,14 +43,14 @@ class SwapOut(Schema):
     requester_username: str
     colleague: str
     colleague_username: str
-    given: ShiftOut
-    taken: ShiftOut | None = Field(None, description="空表示对方替班，日后还班")
+    given: SwapShiftOut
+    taken: SwapShiftOut | None = Field(None, description="空表示对方替班，日后还班")
     returns: str | None = Field(None, description="所还的换班登记号")
     reason: str
     handover_note: str
     status: str
     status_label: str
-    approvals: list[ApprovalOut]
+    approvals: list[SwapApprovalOut]
     created_at: datetime
     decided_at: datetime | None
 
@@ -73,12 +73,12 @@ class SwapIn(Schema):
     handover_note: str = Field("", max_length=200)
 
 
-class DecideIn(Schema):
+class SwapDecideIn(Schema):
     approve: bool
     note: str = Field("", max_length=200)
 
 
-class WithdrawIn(Schema):
+class SwapWithdrawIn(Schema):
     note: str = Field("", max_length=200)
 
 
@@ -175,14 +175,14 @@ def read_swap(request, pk: int):
 
 
 @router.post("/swaps/{int:pk}/decide", response=SwapOut, summary="批准或不同意换班（批准人）")
-def decide_swap(request, pk: int, payload: DecideIn):
+def decide_swap(request, pk: int, payload: SwapDecideIn):
     swap = get_swap_to_decide(request.user, pk)
     services.decide_swap(actor=request.user, swap=swap, approve=payload.approve, note=payload.note)
     return out(get_swap_for(request.user, pk))
 
 
 @router.post("/swaps/{int:pk}/withdraw", response=SwapOut, summary="撤回换班申请（申请人本人，待批准时）")
-def withdraw_swap(request, pk: int, payload: WithdrawIn):
+def withdraw_swap(request, pk: int, payload: SwapWithdrawIn):
     swap = get_swap_to_withdraw(request.user, pk)
     services.withdraw_swap(actor=request.user, swap=swap, note=payload.note)
     return out(get_swap_for(request.user, pk))
