@@ -626,7 +626,8 @@ def _record_absent(entry: RosterEntry) -> list[DisciplineCase]:
 
 
 def detect_absences(now: datetime, *, verbose: bool = False) -> list[str]:
-    """Every scheduled shift that ended before `now` (within LOOKBACK_DAYS) with no sign-in → 旷工;
+    """Every scheduled shift that ended before `now` (within LOOKBACK_DAYS) with no sign-in and no
+    roll call → 旷工;
     a stretch away from the post without permission, not yet returned, past the limit → 擅离岗位.
     Shifts on approved leave are not scheduled, so never absences. Idempotent: running twice, or in
     two workers at once, records each case once (constraint discipline_once_per_shift)."""
@@ -635,7 +636,11 @@ def detect_absences(now: datetime, *, verbose: bool = False) -> list[str]:
         RosterEntry.objects.filter(
             status=SCHEDULED, starts_at__gte=since, starts_at__lt=now, ends_at__lte=now
         )
-        .filter(Q(attendance__isnull=True) | Q(attendance__signed_in_at__isnull=True))
+        # present at roll call is present, though the sign-in was forgotten (the leader corrects it)
+        .filter(
+            Q(attendance__isnull=True)
+            | Q(attendance__signed_in_at__isnull=True, attendance__roll_called_at__isnull=True)
+        )
         .exclude(discipline_cases__kind=DisciplineCase.Kind.ABSENT)
         .select_related("person", "shift", "swap__requester", "swap__colleague")
         .order_by("starts_at", "person_id")

@@ -311,6 +311,12 @@ def test_a_signed_in_shift_is_not_absent(worker):
     assert cases() == []
 
 
+def test_a_person_present_at_roll_call_is_not_absent_though_they_forgot_to_sign_in(worker, leader):
+    entry = rostered(worker)
+    services.call_roll(actor=leader, entry_ids=[entry.pk], at=at("07:52"))
+    assert services.detect_absences(at("17:00")) == []
+
+
 def test_a_shift_on_leave_is_not_absent(worker):
     rostered(worker, status=RosterEntry.Status.LEAVE)
     assert services.detect_absences(at("17:00")) == []
