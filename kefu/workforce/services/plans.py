@@ -290,6 +290,8 @@ def _store(
             "shifts_worked": {str(k): v for k, v in proposal.shifts_worked.items()},
             "weights": proposal.weights,
             "model_size": proposal.model_size,
+            "hint_objective": proposal.hint_objective,
+            "hint_s": proposal.hint_s,
             "breaches": len(person_messages),
             "breach_messages": person_messages[:MESSAGES_KEPT],
             "coverage_flags": len(coverage_messages),
