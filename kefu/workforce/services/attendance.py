@@ -625,13 +625,14 @@ def _record_absent(entry: RosterEntry) -> list[DisciplineCase]:
     return opened
 
 
-def detect_absences(now: datetime, *, verbose: bool = False) -> list[str]:
+def detect_absences(now: datetime, *, verbose: bool = False, lookback_days: int = LOOKBACK_DAYS) -> list[str]:
     """Every scheduled shift that ended before `now` (within LOOKBACK_DAYS) with no sign-in and no
     roll call → 旷工;
     a stretch away from the post without permission, not yet returned, past the limit → 擅离岗位.
     Shifts on approved leave are not scheduled, so never absences. Idempotent: running twice, or in
-    two workers at once, records each case once (constraint discipline_once_per_shift)."""
-    since = now - timedelta(days=LOOKBACK_DAYS)
+    two workers at once, records each case once (constraint discipline_once_per_shift). The demo
+    seeder passes a longer `lookback_days` to judge a whole month at once."""
+    since = now - timedelta(days=lookback_days)
     missed = (
         RosterEntry.objects.filter(
             status=SCHEDULED, starts_at__gte=since, starts_at__lt=now, ends_at__lte=now

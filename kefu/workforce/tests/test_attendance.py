@@ -326,6 +326,7 @@ def test_a_shift_on_leave_is_not_absent(worker):
 def test_the_job_looks_back_a_few_days_only(worker):
     rostered(worker, day=DAY - timedelta(days=10))
     assert services.detect_absences(at("17:00")) == []
+    assert len(services.detect_absences(at("17:00"), lookback_days=31)) == 1
 
 
 def test_a_shift_left_empty_by_a_swap_is_absent_for_both_parties(worker, colleague):
