@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_POST
 from openpyxl.styles import Font, PatternFill
 
@@ -66,15 +67,18 @@ def roster(request):
     grid = selectors.month_grid(request.user, year, month, team=team)
     cover = selectors.coverage_for(grid.first_day, len(grid.days))
     short = cover.short_by_day()
+    shifts = _shifts_for(c.entries for r in grid.rows for c in r.cells)
+    can_edit = can(request.user, "workforce.change_rosterentry")
+    _prepare_cells(grid.rows, shifts, editable=can_edit)
     return render(
         request,
         "workforce/roster_month.html",
         {
             "grid": grid,
-            "shifts": _shifts_for(c.entries for r in grid.rows for c in r.cells),
+            "shifts": shifts,
             "short_days": [short.get(d.day, 0) for d in grid.days],
             "teams": Team.objects.filter(active=True).order_by("code"),
-            "can_edit": can(request.user, "workforce.change_rosterentry"),
+            "can_edit": can_edit,
             "coverage": cover,
             "spells": selectors.short_spells(cover),
         },
@@ -90,6 +94,33 @@ def _shifts_for(entry_lists) -> list[Shift]:
             if entry.status == RosterEntry.Status.SCHEDULED and entry.shift_id not in shifts:
                 shifts[entry.shift_id] = entry.shift
     return sorted(shifts.values(), key=lambda s: (s.order, s.starts_at, s.code))
+
+
+def _prepare_cells(rows, shifts: list[Shift], *, editable: bool) -> None:
+    """What each cell of the grid shows, worked out here once rather than by the template 1,500 times
+    (a month of 50 people): its class, its select's name, label and options (the options differ only
+    by which shift is chosen, so there are as many variants as shifts, plus 休)."""
+    variants = {}
+    for chosen in [""] + [s.code for s in shifts]:
+        options = [format_html('<option value=""{}>休</option>', " selected" if not chosen else "")]
+        options += [
+            format_html(
+                '<option value="{}"{}>{}</option>', s.code, " selected" if s.code == chosen else "", s.name
+            )
+            for s in shifts
+        ]
+        variants[chosen] = format_html_join("", "{}", ((option,) for option in options))
+    for row in rows:
+        person = row.person
+        for cell in row.cells:
+            column = cell.column
+            cell.css = "cell holiday" if column.holiday else "cell weekend" if column.weekend else "cell"
+            if editable:
+                scheduled = cell.scheduled
+                cell.name = f"c-{person.pk}-{cell.day:%Y-%m-%d}"
+                cell.form = f"r{person.pk}"
+                cell.label = f"{person} {cell.day.month}月{cell.day.day}日"
+                cell.options = variants[scheduled.shift.code if scheduled else ""]
 
 
 # --- changing cells -------------------------------------------------------------------------------------
@@ -187,13 +218,17 @@ def _cell_response(request, person: User | None, day: date, refused: list[str], 
         .select_related("shift")
         .order_by("starts_at")
     )
+    row = selectors.GridRow(
+        person, [selectors.GridCell(selectors.GridDay(day, is_working_day(day)), entries)]
+    )
+    _prepare_cells([row], _shifts_for([entries]), editable=True)
     return render(
         request,
         "workforce/roster_cell.html",
         {
-            "row": selectors.GridRow(person, []),
-            "cell": selectors.GridCell(selectors.GridDay(day, is_working_day(day)), entries),
-            "shifts": _shifts_for([entries]),
+            "row": row,
+            "cell": row.cells[0],
+            "cell_url": reverse("workforce:roster_cell"),
             "can_edit": True,
             "error": "；".join(refused),
             "saved": "；".join(done),
