@@ -157,8 +157,7 @@ def person_breaches(
 
 
 def _days_off_breaches(ordered: list[Block], limits: Limits) -> list[Breach]:
-    """Each 7-day window with more days worked than 7 − days off, reported once, on the shifts of its
-    last day (the one that tipped it over)."""
+    """Each 7-day window with more days worked than 7 − days off, reported at its last day."""
     if not limits.days_off or not ordered:
         return []
     most = 7 - limits.days_off
@@ -178,7 +177,8 @@ def _days_off_breaches(ordered: list[Block], limits: Limits) -> list[Breach]:
                     f"每7天至少休息{limits.days_off}天",
                     block.person_id,
                     block.starts_at,
-                    tuple(by_day[day]),
+                    # every shift of the window is involved: taking any of them away mends it
+                    tuple(b for d in window for b in by_day[d]),
                 )
             )
     return found
@@ -246,7 +246,8 @@ def block_for(entry, label: str = "") -> Block:
     )
 
 
-WINDOW = timedelta(days=2)  # wider than the longest stretch and rest the rules can ask for
+# wider than the longest stretch and rest the rules can ask for, and than the 7 days of the days-off rule
+WINDOW = timedelta(days=7)
 
 
 def person_breaches_in_db(
@@ -280,8 +281,11 @@ def person_breaches_in_db(
             person_id=person_id, status=LeaveRequest.Status.APPROVED, starts_at__lt=last, ends_at__gt=first
         ).values_list("starts_at", "ends_at")
     )
-    return [
+    found = [
         breach
         for breach in person_breaches(existing + adding, limits=limits, leave=leave)
         if any(block in adding for block in breach.blocks)
     ]
+    # one added day can overfill several overlapping 7-day windows: the first says it
+    days_off = [breach for breach in found if breach.code == "days_off"][:1]
+    return [breach for breach in found if breach.code != "days_off"] + days_off
