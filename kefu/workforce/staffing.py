@@ -146,15 +146,16 @@ def erlang_a(
     n = int(agents)
     j = np.arange(n + 1)
     log_busy = j * math.log(load) - gammaln(j + 1)  # states 0 … N, unnormalised
-    log_queue, k0 = [], 1
+    log_queue, k0, size = [], 1, 64
     last = log_busy[-1]
     while k0 <= MAX_WAITING_STATES:
-        k = np.arange(k0, k0 + _CHUNK)
+        k = np.arange(k0, k0 + size)
         steps = math.log(load) - np.log(n + k * theta)
         chunk = last + np.cumsum(steps)
         log_queue.append(chunk)
         last = chunk[-1]
-        k0 += _CHUNK
+        k0 += size
+        size = min(size * 2, 65_536)  # geometric chunks: a few for a small center, few more for a big one
         # stop once the terms fall and are negligible against the largest
         if steps[-1] < 0 and last < max(log_busy.max(), max(c.max() for c in log_queue)) - 50:
             break
@@ -164,6 +165,8 @@ def erlang_a(
         if n <= load:
             return ErlangA(0.0, 0.0, 1.0, math.inf, 1.0)
     queue = np.concatenate([[log_busy[-1]], *log_queue])  # π_{N+q}, q = 0, 1, …
+    peak = max(log_busy.max(), queue.max())
+    queue = queue[: int(np.nonzero(queue > peak - 50)[0][-1]) + 1 if (queue > peak - 50).any() else 1]
     total = logsumexp(np.concatenate([log_busy[:-1], queue]))
     p_free = float(np.exp(logsumexp(log_busy[:-1]) - total)) if n > 0 else 0.0
     p_queue = np.exp(queue - total)
