@@ -35,6 +35,72 @@ def handover_corrected_event(*, actor, handover, changes: dict[str, Any], note: 
     )
 
 
+# -- rosters (kefu/workforce/services/rosters.py)
+
+
+class RosterEvents(EventVerbs):
+    ASSIGNED = "roster.assigned", _("排班")
+    CANCELLED = "roster.cancelled", _("撤销排班")
+
+
+def roster_assigned_event(*, actor, entry, note: str = ""):
+    return record_event(
+        actor=actor,
+        target=entry,
+        verb=RosterEvents.ASSIGNED,
+        changes={
+            "person": str(entry.person),
+            "day": f"{entry.day:%Y-%m-%d}",
+            "shift": entry.shift.name,
+            "status": entry.get_status_display(),
+        },
+        note=note,
+    )
+
+
+def roster_cancelled_event(*, actor, entry, old_status: str, reason: str):
+    return record_event(
+        actor=actor,
+        target=entry,
+        verb=RosterEvents.CANCELLED,
+        changes={
+            "day": f"{entry.day:%Y-%m-%d}",
+            "shift": entry.shift.name,
+            "status": [old_status, entry.get_status_display()],
+        },
+        note=reason,
+    )
+
+
+# -- attendance and discipline (kefu/workforce/services/attendance.py)
+
+
+class AttendanceEvents(EventVerbs):
+    SIGNED_IN = "attendance.signed_in", _("签到")
+    SIGNED_OUT = "attendance.signed_out", _("签退")
+    ROLL_CALLED = "attendance.roll_called", _("点名")
+    CORRECTED = "attendance.corrected", _("更正考勤")
+    ABSENCE_RECORDED = "absence.recorded", _("登记离岗")
+    ABSENCE_RETURNED = "absence.returned", _("登记返岗")
+    CASE_OPENED = "discipline_case.opened", _("记录违纪")
+    CASE_UPDATED = "discipline_case.updated", _("违纪情况变更")
+    CASE_CLOSED = "discipline_case.closed", _("违纪处理")
+    CASE_REOPENED = "discipline_case.reopened", _("违纪重新待处理")
+
+
+def attendance_event(*, actor, attendance, verb: AttendanceEvents, changes: dict[str, Any], note: str = ""):
+    """Sign-in, sign-out, roll call and corrections: the attendance row with its old → new values."""
+    return record_event(actor=actor, target=attendance, verb=verb, changes=changes, note=note)
+
+
+def absence_event(*, actor, absence, verb: AttendanceEvents, changes: dict[str, Any], note: str = ""):
+    return record_event(actor=actor, target=absence, verb=verb, changes=changes, note=note)
+
+
+def discipline_case_event(*, actor, case, verb: AttendanceEvents, changes: dict[str, Any], note: str = ""):
+    return record_event(actor=actor, target=case, verb=verb, changes=changes, note=note)
+
+
 # -- leave (kefu/workforce/services/leave.py) --------------------------------------------------------
 
 
@@ -92,56 +158,6 @@ def entry_back_from_leave_event(*, actor, entry, leave):
         changes={"status": ["请假", "在班"], "leave": leave.number},
     )
 
-# -- roster plans (kefu/workforce/services/plans.py) -------------------------------------------------
-
-
-class RosterPlanEvents(EventVerbs):
-    GENERATED = "rosterplan.generated", _("生成排班方案")
-    PUBLISHED = "rosterplan.published", _("发布排班方案")
-    DISCARDED = "rosterplan.discarded", _("放弃排班方案")
-
-
-def rosterplan_event(*, actor, plan, verb: RosterPlanEvents, changes: dict[str, Any], note: str = ""):
-    """Generating a plan (with the solver's figures), publishing it, discarding it."""
-    return record_event(actor=actor, target=plan, verb=verb, changes=changes, note=note)
-
-
-# -- rosters (kefu/workforce/services/rosters.py)
-
-
-class RosterEvents(EventVerbs):
-    ASSIGNED = "roster.assigned", _("排班")
-    CANCELLED = "roster.cancelled", _("撤销排班")
-
-
-def roster_assigned_event(*, actor, entry, note: str = ""):
-    return record_event(
-        actor=actor,
-        target=entry,
-        verb=RosterEvents.ASSIGNED,
-        changes={
-            "person": str(entry.person),
-            "day": f"{entry.day:%Y-%m-%d}",
-            "shift": entry.shift.name,
-            "status": entry.get_status_display(),
-        },
-        note=note,
-    )
-
-
-def roster_cancelled_event(*, actor, entry, old_status: str, reason: str):
-    return record_event(
-        actor=actor,
-        target=entry,
-        verb=RosterEvents.CANCELLED,
-        changes={
-            "day": f"{entry.day:%Y-%m-%d}",
-            "shift": entry.shift.name,
-            "status": [old_status, entry.get_status_display()],
-        },
-        note=reason,
-    )
-
 
 # -- swaps (kefu/workforce/services/swaps.py) -------------------------------------------------------
 
@@ -176,30 +192,15 @@ def entry_swapped_event(*, actor, entry, swap, out: bool):
     return record_event(actor=actor, target=entry, verb=verb, changes=changes)
 
 
-# -- attendance and discipline (kefu/workforce/services/attendance.py)
+# -- roster plans (kefu/workforce/services/plans.py) -------------------------------------------------
 
 
-class AttendanceEvents(EventVerbs):
-    SIGNED_IN = "attendance.signed_in", _("签到")
-    SIGNED_OUT = "attendance.signed_out", _("签退")
-    ROLL_CALLED = "attendance.roll_called", _("点名")
-    CORRECTED = "attendance.corrected", _("更正考勤")
-    ABSENCE_RECORDED = "absence.recorded", _("登记离岗")
-    ABSENCE_RETURNED = "absence.returned", _("登记返岗")
-    CASE_OPENED = "discipline_case.opened", _("记录违纪")
-    CASE_UPDATED = "discipline_case.updated", _("违纪情况变更")
-    CASE_CLOSED = "discipline_case.closed", _("违纪处理")
-    CASE_REOPENED = "discipline_case.reopened", _("违纪重新待处理")
+class RosterPlanEvents(EventVerbs):
+    GENERATED = "rosterplan.generated", _("生成排班方案")
+    PUBLISHED = "rosterplan.published", _("发布排班方案")
+    DISCARDED = "rosterplan.discarded", _("放弃排班方案")
 
 
-def attendance_event(*, actor, attendance, verb: AttendanceEvents, changes: dict[str, Any], note: str = ""):
-    """Sign-in, sign-out, roll call and corrections: the attendance row with its old → new values."""
-    return record_event(actor=actor, target=attendance, verb=verb, changes=changes, note=note)
-
-
-def absence_event(*, actor, absence, verb: AttendanceEvents, changes: dict[str, Any], note: str = ""):
-    return record_event(actor=actor, target=absence, verb=verb, changes=changes, note=note)
-
-
-def discipline_case_event(*, actor, case, verb: AttendanceEvents, changes: dict[str, Any], note: str = ""):
-    return record_event(actor=actor, target=case, verb=verb, changes=changes, note=note)
+def rosterplan_event(*, actor, plan, verb: RosterPlanEvents, changes: dict[str, Any], note: str = ""):
+    """Generating a plan (with the solver's figures), publishing it, discarding it."""
+    return record_event(actor=actor, target=plan, verb=verb, changes=changes, note=note)

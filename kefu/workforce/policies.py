@@ -170,15 +170,6 @@ RULES: dict[str, Rule] = {
         minimum=10,
         maximum=3600,
     ),
-    # ---- roster plans (S5): kefu/workforce/services/plans.py
-    "workforce.solver_seconds": Rule(
-        30,
-        "自动排班：求解时限（秒），到时取已找到的最好方案并报告最优性差距",
-        "本地默认30秒；页面生成时需等待此时长，上限600秒",
-        kind=SECONDS,
-        minimum=1,
-        maximum=600,
-    ),
     # ---- attendance: kefu/workforce/services/attendance.py
     "workforce.sign_in_opens_minutes": Rule(
         60,
@@ -187,5 +178,14 @@ RULES: dict[str, Rule] = {
         kind=MINUTES,
         minimum=10,
         maximum=240,
+    ),
+    # ---- roster plans (S5): kefu/workforce/services/plans.py
+    "workforce.solver_seconds": Rule(
+        30,
+        "自动排班：求解时限（秒），到时取已找到的最好方案并报告最优性差距",
+        "本地默认30秒；页面生成时需等待此时长，上限600秒",
+        kind=SECONDS,
+        minimum=1,
+        maximum=600,
     ),
 }

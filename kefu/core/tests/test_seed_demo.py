@@ -269,6 +269,7 @@ def test_each_app_registers_its_demo_seeder_in_the_order_the_data_needs():
         "knowledge",
         "hotline",
         "telephony",  # a year of call history for the workforce forecast
+        "workforce",  # the roster, leave, swaps, attendance and a plan drawn from that forecast
         "incidents",
         "hotline_collaboration",
         "processes",
