@@ -1,7 +1,7 @@
 """Forecast API (S5): GET /api/workforce/forecast?start=&days= — the coming days' calls and required agents
 per half hour (the staffing calculator itself is GET /api/workforce/staffing in api.py)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from ninja import Query, Router
@@ -14,6 +14,7 @@ from kefu.workforce import selectors_forecast
 router = Router(tags=["话务预测与人员测算"])
 
 MAX_DAYS = 56
+MAX_OFFSET_DAYS = 366  # a forecast is for the coming weeks (or a check of the past year), not a decade
 
 
 class ForecastQuery(Schema):
@@ -51,8 +52,9 @@ class ForecastOut(Schema):
 def forecast_for(request, query: Query[ForecastQuery]):
     require(request.user, "workforce.view_rosterplan")
     start = query.start or selectors_forecast.default_first_day()
-    if start.year < 2000 or start.year > 2100:
-        raise ValidationError({"start": "起始日超出可预测范围"})
+    today = selectors_forecast.default_first_day() - timedelta(days=1)
+    if abs((start - today).days) > MAX_OFFSET_DAYS:
+        raise ValidationError({"start": f"起始日应在今天前后{MAX_OFFSET_DAYS}天之内"})
     result = selectors_forecast.coming_days(start, query.days)
     return {
         "start": result.first_day,

@@ -49,6 +49,7 @@ LEVEL_WEEKS = 2  # the level carried forward: the mean of the last two weeks' le
 SLOPE_WEEKS = 8  # the slope: least squares over the last eight weeks' levels ...
 SLOPE_DAMPING = 0.5  # ... of which half is carried forward
 MAX_SLOPE_PER_WEEK = 0.05  # and never more than ±5 % a week
+MAX_SLOPE_DAYS = 56  # nor carried further than eight weeks ahead
 ITERATIONS = 200
 LONG_BREAK_DAYS = 3
 VERY_LONG_BREAK_DAYS = 7
@@ -168,7 +169,7 @@ class Model:
             shape = shape_of(kind) if shape_of(kind) in self.shape_effects else shape_of(level_kind)
             if level_kind not in self.kind_effects or shape not in self.shape_effects:
                 continue  # a weekday never seen: nothing to say
-            ahead = (first_day - self.origin).days + n
+            ahead = min((first_day - self.origin).days + n, MAX_SLOPE_DAYS)  # the slope stops after 8 weeks
             log_rate = self.level + self.slope_per_day * ahead + self.kind_effects[level_kind]
             out[n] = np.exp(np.minimum(log_rate + self.shape_effects[shape], 20))
         return out

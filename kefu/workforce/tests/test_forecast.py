@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import pytest
+import time_machine
 
 from kefu.accounts.models import Role
 from kefu.core.calendar import SHANGHAI
@@ -123,8 +124,6 @@ def test_demand_gives_48_whole_agents_a_day_never_below_the_minimum_staff(db):
     Policy.objects.create(key="workforce.average_handling_seconds", value=900)
     # when
     with_time = datetime(2026, 3, 30, 8, 0, tzinfo=SHANGHAI)
-    import time_machine
-
     with time_machine.travel(with_time, tick=False):
         needs = demand.required_agents(date(2026, 3, 30), 3)
     # then
@@ -145,8 +144,6 @@ def leader(make_user):
 
 def test_a_team_leader_sees_the_forecast_and_exports_it(db, leader, client_for):
     make_history(date(2026, 3, 2), 28)
-    import time_machine
-
     with time_machine.travel(datetime(2026, 3, 30, 8, 0, tzinfo=SHANGHAI), tick=False):
         client = client_for(leader)
         page = client.get("/duty/forecast/")
@@ -215,12 +212,15 @@ def test_an_agent_may_open_neither_page_nor_the_forecast_api(db, agent, client_f
 
 def test_the_forecast_api_gives_half_hours_of_calls_and_agents(db, leader, client_for):
     make_history(date(2026, 3, 2), 28)
-    client = client_for(leader)
-    response = client.get("/api/workforce/forecast", {"start": "2026-03-30", "days": 2})
-    assert response.status_code == 200
-    body = response.json()
-    assert [d["date"] for d in body["days"]] == ["2026-03-30", "2026-03-31"]
-    assert body["days"][0]["kind"] == "mon" and len(body["days"][0]["half_hours"]) == 48
-    assert body["days"][0]["half_hours"][19]["start"] == "09:30"
-    assert all(h["agents"] >= 2 for d in body["days"] for h in d["half_hours"])
-    assert client.get("/api/workforce/forecast", {"days": 99}).status_code in (400, 422)
+    with time_machine.travel(datetime(2026, 3, 29, 20, 0, tzinfo=SHANGHAI), tick=False):
+        client = client_for(leader)
+        response = client.get("/api/workforce/forecast", {"start": "2026-03-30", "days": 2})
+        assert response.status_code == 200
+        body = response.json()
+        assert [d["date"] for d in body["days"]] == ["2026-03-30", "2026-03-31"]
+        assert body["days"][0]["kind"] == "mon" and len(body["days"][0]["half_hours"]) == 48
+        assert body["days"][0]["half_hours"][19]["start"] == "09:30"
+        assert all(h["agents"] >= 2 for d in body["days"] for h in d["half_hours"])
+        assert client.get("/api/workforce/forecast", {"days": 99}).status_code in (400, 422)
+        far = client.get("/api/workforce/forecast", {"start": "2090-01-01", "days": 1})
+        assert far.status_code == 400 and "起始日应在今天前后366天之内" in far.content.decode()
