@@ -33,7 +33,6 @@ CORE_ENTRIES = [
     soon("水表", 80),
     soon("稽查", 90),
     soon("档案与钥匙", 100),
-    soon("排班", 110),
     soon("质检考核", 120),
     NavEntry(
         "工作日历",

@@ -105,6 +105,7 @@ def _value(name: str, route: str, objects: dict) -> str:
         "instruction_id",
         "attachment_id",
         "alert_id",
+        "entry_id",  # a roster entry (issue 14 attendance)
     ):
         return str(objects["pk"])
     if name == "form_code":
