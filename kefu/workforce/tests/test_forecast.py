@@ -224,3 +224,41 @@ def test_the_forecast_api_gives_half_hours_of_calls_and_agents(db, leader, clien
         assert client.get("/api/workforce/forecast", {"days": 99}).status_code in (400, 422)
         far = client.get("/api/workforce/forecast", {"start": "2090-01-01", "days": 1})
         assert far.status_code == 400 and "起始日应在今天前后366天之内" in far.content.decode()
+
+
+@pytest.mark.django_db  # the kinds of day come from the working-day calendar
+def test_the_proportional_fit_is_the_poisson_glm_fitted_by_statsmodels():
+    """The forecast fits its log-linear Poisson model by iterative proportional fitting, for speed; the
+    maximum-likelihood answer must be the one statsmodels' GLM (IRLS) finds on the same terms."""
+    import statsmodels.api as sm
+
+    from kefu.workforce.forecast import KINDS, SHAPES, SLOTS, _fit_ipf, _terms, day_kinds
+
+    rng = np.random.default_rng(3)
+    first = date(2026, 9, 7)  # eight weeks over 国庆: holidays, make-up days and the day after the break
+    days = 56
+    kinds = day_kinds(first, days)
+    ago = np.arange(days, 0, -1)
+    terms = _terms(kinds, ago)
+    curve = 2 + np.sin(np.linspace(0, np.pi, SLOTS)) * 8
+    history = rng.poisson(curve[None, :] * (1 + 0.3 * (terms.kind[:, None] % 3))).astype(float)
+
+    fitted = _fit_ipf(history, terms, np.ones(days))
+
+    # the same model as a GLM: week + kind + (shape × half hour), one row per day and half hour
+    def one_hot(values, size):
+        return np.eye(size)[values]
+
+    rows = np.repeat(np.arange(days), SLOTS)
+    slots = np.tile(np.arange(SLOTS), days)
+    weeks = int(terms.week.max()) + 1
+    design = np.hstack(
+        [
+            one_hot(terms.week[rows], weeks),
+            one_hot(terms.kind[rows], len(KINDS))[:, 1:],
+            one_hot(terms.shape[rows] * SLOTS + slots, len(SHAPES) * SLOTS)[:, 1:],
+        ]
+    )
+    used = design.any(axis=0)
+    glm = sm.GLM(history.ravel(), design[:, used], family=sm.families.Poisson()).fit()
+    assert np.allclose(fitted.expected.ravel(), glm.fittedvalues, rtol=1e-3, atol=1e-3)
