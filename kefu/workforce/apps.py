@@ -10,7 +10,7 @@ class WorkforceConfig(AppConfig):
         # What this app tells the platform (kefu.core.registry; docs/ARCHITECTURE.md "Registries").
         from kefu.core.navigation import any_permission
         from kefu.core.registry import Job, NavEntry, platform
-        from kefu.workforce import demo, policies, roles
+        from kefu.workforce import demo, home, policies, roles
         from kefu.workforce.services import attendance, leave, swaps
 
         platform.register_app(
@@ -96,4 +96,5 @@ class WorkforceConfig(AppConfig):
                 **attendance.ALERT_KINDS,
             },
             seeder=demo.SEEDER,
+            home_panels=[home.panel],
         )
