@@ -8,7 +8,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from kefu.accounts.models import Team, User
-from kefu.core.events import events_for, verb_label
+from kefu.workforce.history import HistoryLine, history_lines
 from kefu.workforce.models import Handover, RosterEntry
 
 
@@ -88,35 +88,8 @@ FIELD_LABELS = {
 }
 
 
-@dataclass
-class HistoryLine:
-    occurred_at: datetime
-    actor: str
-    action: str
-    details: list[str]
-    note: str
-
-
 def history_for(handover: Handover) -> list[HistoryLine]:
-    lines = []
-    for event in events_for(handover)[:50]:
-        details = []
-        for key, value in event.changes.items():
-            label = FIELD_LABELS.get(key, key)
-            if isinstance(value, list) and len(value) == 2:
-                details.append(f"{label}：{value[0] or '（空）'} → {value[1] or '（空）'}")
-            elif value:
-                details.append(f"{label}：{value}")
-        lines.append(
-            HistoryLine(
-                event.occurred_at,
-                str(event.actor or "系统"),
-                verb_label(event.verb),
-                details,
-                event.note,
-            )
-        )
-    return lines
+    return history_lines(handover, FIELD_LABELS)
 
 
 # -- attendance and discipline: what the quality and appraisal domain reads (issue 16), defined in

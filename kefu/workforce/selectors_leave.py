@@ -1,16 +1,13 @@
 """Reads for leave (S2), shared by the pages and the API: who sees which request, what waits for whom,
 and the one fetch-and-check helper."""
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kefu.accounts.models import Role
-from kefu.core.events import events_for, verb_label
 from kefu.core.params import object_id
 from kefu.core.permissions import require
+from kefu.workforce.history import HistoryLine, history_lines
 from kefu.workforce.models import LeaveRequest, RosterEntry
 
 SEES_ALL = (Role.DEPARTMENT_HEAD, Role.CENTER_DIRECTOR)
@@ -90,15 +87,6 @@ def entries_of(leave: LeaveRequest) -> list[RosterEntry]:
     )
 
 
-@dataclass
-class HistoryLine:
-    occurred_at: datetime
-    actor: str
-    action: str
-    details: list[str]
-    note: str
-
-
 LABELS = {
     "person": "请假人",
     "kind": "假别",
@@ -115,12 +103,4 @@ LABELS = {
 
 
 def history_for(leave: LeaveRequest) -> list[HistoryLine]:
-    lines = []
-    for event in events_for(leave)[:50]:
-        details = [f"{LABELS.get(key, key)}：{value}" for key, value in event.changes.items() if value]
-        lines.append(
-            HistoryLine(
-                event.occurred_at, str(event.actor or "系统"), verb_label(event.verb), details, event.note
-            )
-        )
-    return lines
+    return history_lines(leave, LABELS)

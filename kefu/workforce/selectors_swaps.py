@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kefu.accounts.models import Role, User
-from kefu.core.events import events_for, verb_label
+from kefu.workforce.history import HistoryLine, history_lines
 from kefu.workforce.models import RosterEntry, ShiftSwap
 
 # Who sees every swap: the department head and the center director (they approve or oversee).
@@ -163,22 +163,5 @@ FIELD_LABELS = {
 }
 
 
-@dataclass
-class HistoryLine:
-    occurred_at: datetime
-    actor: str
-    action: str
-    details: list[str]
-    note: str
-
-
 def history_for(swap: ShiftSwap) -> list[HistoryLine]:
-    lines = []
-    for event in events_for(swap)[:50]:
-        details = [f"{FIELD_LABELS.get(key, key)}：{value}" for key, value in event.changes.items() if value]
-        lines.append(
-            HistoryLine(
-                event.occurred_at, str(event.actor or "系统"), verb_label(event.verb), details, event.note
-            )
-        )
-    return lines
+    return history_lines(swap, FIELD_LABELS)
