@@ -185,7 +185,7 @@ def seed_swaps(people: dict[str, User], today: date) -> list[str]:
     lines = []
     for requester_name, colleague_name, start, end, approve in (
         ("agent13", "agent21", today - timedelta(days=12), today - timedelta(days=3), True),
-        ("agent22", "agent32", today + timedelta(days=3), today + timedelta(days=14), False),
+        ("agent12", "agent21", today + timedelta(days=3), today + timedelta(days=14), False),
     ):
         requester, colleague = people.get(requester_name), people.get(colleague_name)
         if not requester or not colleague:

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from kefu.accounts.demo import create_demo_organisation
+from kefu.accounts.models import User
 from kefu.workforce.demo import seed_workforce
 from kefu.workforce.models import (
     DisciplineCase,
@@ -41,6 +42,10 @@ def test_the_full_demo_roster_keeps_every_rule_and_tells_the_months_stories():
     assert RosterEntry.objects.filter(status=RosterEntry.Status.LEAVE).count() >= 4
     assert LeaveRequest.objects.filter(certificate_missing_flagged_at__isnull=False).count() == 1
     assert set(ShiftSwap.objects.values_list("status", flat=True)) == {"approved", "requested"}
+    # the demo's team leader has one to decide (and one leave request)
+    waiting = ShiftSwap.objects.get(status="requested")
+    leader1 = User.objects.get(username="leader1")
+    assert leader1.pk in waiting.approvers
     kinds = sorted(DisciplineCase.objects.values_list("kind", flat=True))
     assert kinds == ["absent", "away", "late", "late"]
     # a plan for the head to review, re-checked by the rules
