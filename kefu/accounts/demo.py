@@ -34,10 +34,12 @@ OTHER_UNITS = [
     ("ZXLD", "中心领导", Unit.Kind.LEADERSHIP, "0571-86000001"),
 ]
 TEAMS = [
-    ("RX1", "热线一班（早班）", time(8), time(16)),
-    ("RX2", "热线二班（中班）", time(16), time(0)),
-    ("RX3", "热线三班（夜班）", time(0), time(8)),
-    ("RX4", "热线四班（轮休替班）", time(8), time(16)),
+    # The teams turn through the shifts week by week on the roster (kefu/workforce/demo.py); the hours
+    # here are only the handover form's default for someone not on the roster.
+    ("RX1", "热线一班", time(8), time(16)),
+    ("RX2", "热线二班", time(16), time(0)),
+    ("RX3", "热线三班", time(0), time(8)),
+    ("RX4", "热线四班", time(8), time(16)),
 ]
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
