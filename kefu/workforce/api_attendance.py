@@ -10,7 +10,7 @@ from pydantic import Field
 
 from kefu.core.params import parse_month
 from kefu.core.permissions import require
-from kefu.core.schemas import Day, Moment, PageNumber, Schema
+from kefu.core.schemas import Day, Moment, ObjectId, PageNumber, Schema
 from kefu.workforce import selectors_attendance as selectors
 from kefu.workforce.models import Attendance, DisciplineCase, PostAbsence
 from kefu.workforce.permissions_attendance import get_absence_for, get_case_for, get_entry_for
@@ -71,21 +71,21 @@ class DayQuery(Schema):
 
 
 class SignIn(Schema):
-    entry_id: int | None = Field(None, description="排班编号；缺省为当前或即将开始的本人班次")
+    entry_id: ObjectId | None = Field(None, description="排班编号；缺省为当前或即将开始的本人班次")
 
 
 class RollCallIn(Schema):
-    entry_ids: list[int] = Field(..., description="到场人员的排班编号")
+    entry_ids: list[ObjectId] = Field(..., max_length=500, description="到场人员的排班编号")
 
 
-class CorrectionIn(Schema):
+class AttendanceCorrectionIn(Schema):
     signed_in_at: Moment | None = None
     signed_out_at: Moment | None = None
     reason: str = Field(..., max_length=200, description="更正原因（必填）")
 
 
 class AbsenceIn(Schema):
-    entry_id: int
+    entry_id: ObjectId
     left_at: Moment
     returned_at: Moment | None = None
     permitted: bool = Field(False, description="经本班长（当前用户）批准离岗")
@@ -104,7 +104,7 @@ class CaseQuery(Schema):
     page: PageNumber = 1
 
 
-class CloseIn(Schema):
+class DisciplineCloseIn(Schema):
     outcome: str = Field(..., max_length=300)
 
 
@@ -206,7 +206,7 @@ def roll_call(request, payload: RollCallIn):
 @router.post(
     "/attendance/{int:entry_id}/correct", response=AttendanceOut, summary="班长更正签到、签退时间（须填原因）"
 )
-def correct(request, entry_id: int, payload: CorrectionIn):
+def correct(request, entry_id: int, payload: AttendanceCorrectionIn):
     entry = get_entry_for(request.user, entry_id, manage=True)
     attendance = services.correct_attendance(actor=request.user, entry=entry, **payload.dict())
     return attendance_out(entry, attendance)
@@ -258,7 +258,7 @@ def discipline(request, query: Query[CaseQuery]):
 
 
 @router.post("/discipline/{int:pk}/close", response=CaseOut, summary="处理违纪记录（填写处理意见）")
-def close(request, pk: int, payload: CloseIn):
+def close(request, pk: int, payload: DisciplineCloseIn):
     case = get_case_for(request.user, pk, close=True)
     services.close_case(actor=request.user, case=case, outcome=payload.outcome)
     return case_out(get_case_for(request.user, pk))

@@ -57,7 +57,7 @@ class AssignIn(Schema):
     note: str = Field("", max_length=200)
 
 
-class CancelIn(Schema):
+class RosterCancelIn(Schema):
     reason: str = Field(..., max_length=200, description="撤销原因（必填）")
 
 
@@ -161,7 +161,7 @@ def assign(request, payload: AssignIn):
 @router.post(
     "/roster/{int:pk}/cancel", response=RosterEntryOut, summary="撤销排班（须填写原因；已签到的班不能撤销）"
 )
-def cancel(request, pk: int, payload: CancelIn):
+def cancel(request, pk: int, payload: RosterCancelIn):
     entry = get_roster_entry_to_change(request.user, pk)
     services.cancel_entry(actor=request.user, entry=entry, reason=payload.reason)
     return out(get_roster_entry_for(request.user, pk))

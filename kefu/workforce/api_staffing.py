@@ -28,7 +28,7 @@ class HalfHourOut(Schema):
     agents: int = Field(..., description="所需在线座席数（Erlang C，不少于最少在岗人数）")
 
 
-class DayOut(Schema):
+class ForecastDayOut(Schema):
     date: date
     kind: str = Field(..., description="日类型：mon…sun、holiday、makeup、after_break、after_long_break")
     kind_label: str
@@ -45,7 +45,7 @@ class ForecastOut(Schema):
     service_level_percent: int
     answer_within_seconds: int
     min_staff_on_duty: int
-    days: list[DayOut]
+    days: list[ForecastDayOut]
 
 
 @router.get("/forecast", response=ForecastOut, summary="分时段话务量预测与所需座席数（每半小时）")

@@ -26,10 +26,19 @@ def _with_nested(model, seen):
             _with_nested(nested, seen)
 
 
+def _all_routers(routers) -> list:
+    """The routers and the routers mounted in them (workforce mounts one per subject)."""
+    found = []
+    for router in routers:
+        found.append(router)
+        found += _all_routers([child for _prefix, child, *_tags in router._routers])
+    return found
+
+
 def route_schemas() -> set[type]:
     """Every schema class a route reads or answers, with the schemas nested in them."""
     found: set[type] = set()
-    for _prefix, router in api._routers:
+    for router in _all_routers([router for _prefix, router in api._routers]):
         for path_view in router.path_operations.values():
             for operation in path_view.operations:
                 for model in operation.models:  # ninja's wrapper per parameter source (body, query, …)
