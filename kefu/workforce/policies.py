@@ -41,7 +41,7 @@ RULES: dict[str, Rule] = {
     "workforce.max_continuous_hours": Rule(
         8,
         "排班：连续工作最长小时数（恰好8小时允许，超过即拒绝）",
-        "客服部换班制度三：换班者、还班者不允许连班；国务院关于职工工作时间的规定：每日工作8小时",
+        "客服管理制度·客服部换班制度三：换班者、还班者不允许连班；国务院关于职工工作时间的规定：每日工作8小时",
         kind=HOURS,
         minimum=1,
         maximum=24,
@@ -57,7 +57,7 @@ RULES: dict[str, Rule] = {
     "workforce.days_off_per_week": Rule(
         2,
         "排班：每人每周（7天）至少休息天数",
-        "国务院关于职工工作时间的规定：每周工作40小时；劳动法第38条：每周至少休息一日",
+        "本地默认；国务院关于职工工作时间的规定：每周工作40小时；劳动法第38条：每周至少休息一日",
         kind=INT,
         minimum=1,
         maximum=6,
@@ -66,14 +66,14 @@ RULES: dict[str, Rule] = {
     "workforce.personal_leave_notice": Rule(
         "previous_day",
         "请假：一般事假须提前多久提出",
-        "客服部请假制度二：一般事假需在（班前）一天提出",
+        "客服管理制度·客服部请假制度二：一般事假需在（班前）一天提出",
         kind=CHOICE,
         choices=(("previous_day", "班前一日（含）之前提出"), ("24_hours", "距上班时间满24小时")),
     ),
     "workforce.special_leave_notice_minutes": Rule(
         60,
         "请假：特殊事假至少在班前多少分钟提出",
-        "客服部请假制度二：特殊事假需在班前一小时提出",
+        "客服管理制度·客服部请假制度二：特殊事假需在班前一小时提出",
         kind=MINUTES,
         minimum=0,
         maximum=24 * 60,
@@ -81,13 +81,13 @@ RULES: dict[str, Rule] = {
     "workforce.night_leave_deadline": Rule(
         "12:00",
         "请假：夜班请假须在当日几点之前提出",
-        "客服部请假制度六：原则上夜班不允许请假，特殊情况必须在当日十二点之前提出",
+        "客服管理制度·客服部请假制度六：原则上夜班不允许请假，特殊情况必须在当日十二点之前提出",
         kind=TIME,
     ),
     "workforce.holiday_leave_notice_days": Rule(
         2,
         "请假：节假日当班请假须提前几天提出（仅极特殊情况）",
-        "客服部请假制度七：节假日不允许请假，除极特殊情况需提前二天提出",
+        "客服管理制度·客服部请假制度七：节假日不允许请假，除极特殊情况需提前二天提出",
         kind=INT,
         minimum=0,
         maximum=30,
@@ -95,7 +95,7 @@ RULES: dict[str, Rule] = {
     "workforce.head_approves_up_to_days": Rule(
         1,
         "请假：客服部主任可批准的最多天数（超过由中心主任批准）",
-        "客服部请假制度三：一天由客服部主任批准；一天以上由客服中心主任批准",
+        "客服管理制度·客服部请假制度三：一天由客服部主任批准；一天以上由客服中心主任批准",
         kind=INT,
         minimum=0,
         maximum=30,
@@ -103,13 +103,13 @@ RULES: dict[str, Rule] = {
     "workforce.leave_team_leader_first": Rule(
         True,
         "请假：逐级审批时先经班长签署",
-        "客服部请假制度三：请事假要逐级办理，不允许越级请假和交叉请假",
+        "客服管理制度·客服部请假制度三：请事假要逐级办理，不允许越级请假和交叉请假",
         kind=BOOL,
     ),
     "workforce.sick_certificate_days": Rule(
         1,
         "请假：病假满多少天须交医疗单位证明（到期后第一天交班长）",
-        "客服部请假制度五：病假满一天，必须持医疗单位证明方可生效（急诊除外）",
+        "客服管理制度·客服部请假制度五：病假满一天，必须持医疗单位证明方可生效（急诊除外）",
         kind=INT,
         minimum=1,
         maximum=30,
@@ -118,14 +118,14 @@ RULES: dict[str, Rule] = {
     "workforce.swap_approver": Rule(
         "team_leaders",
         "换班：由谁批准",
-        "客服部换班制度二：换班必须经双方班长同意（供水手册第五章另许客服部主任批准）",
+        "客服管理制度·客服部换班制度二：换班必须经双方班长同意（供水手册第五章另许客服部主任批准）",
         kind=CHOICE,
         choices=(("team_leaders", "双方班长"), ("department_head", "客服部主任")),
     ),
     "workforce.swaps_per_month": Rule(
         2,
         "换班：每人每月最多换班次数",
-        "客服部换班制度三：每人每月换班不得超过2次",
+        "客服管理制度·客服部换班制度三：每人每月换班不得超过2次",
         kind=INT,
         minimum=0,
         maximum=31,
@@ -140,7 +140,7 @@ RULES: dict[str, Rule] = {
     "workforce.roll_call_minutes": Rule(
         10,
         "考勤：班前点名提前分钟数",
-        "客服部交接班制度一、班长责任制七：提前10分钟到岗，进行点名点评",
+        "客服管理制度·客服部交接班制度一、客服部班长责任制七：提前10分钟到岗，进行点名点评",
         kind=MINUTES,
         minimum=0,
         maximum=120,
@@ -148,7 +148,7 @@ RULES: dict[str, Rule] = {
     "workforce.late_case_minutes": Rule(
         20,
         "考勤：迟到多少分钟及以上按违纪处理",
-        "客服部请假制度八：班前未请假，迟到二十分钟及以上者按违纪处理",
+        "客服管理制度·客服部请假制度八：班前未请假，迟到二十分钟及以上者按违纪处理",
         kind=MINUTES,
         minimum=1,
         maximum=480,
@@ -156,7 +156,7 @@ RULES: dict[str, Rule] = {
     "workforce.away_case_minutes": Rule(
         20,
         "考勤：擅离岗位多少分钟及以上按违纪处理",
-        "客服部请假制度八：擅离值守脱岗二十分钟及以上者按违纪处理",
+        "客服管理制度·客服部请假制度八：擅离值守脱岗二十分钟及以上者按违纪处理",
         kind=MINUTES,
         minimum=1,
         maximum=480,
