@@ -19,7 +19,8 @@ def next_monday():
 class PlanForm(forms.Form):
     first_day = DayField(
         label="起始日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO, which a date input reads (the zh-hans default 2026/12/07 leaves it empty)
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "请选择起始日期", "invalid": "日期格式应为 YYYY-MM-DD"},
     )
     weeks = forms.TypedChoiceField(

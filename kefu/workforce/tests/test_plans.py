@@ -185,6 +185,9 @@ def test_the_review_page_shows_the_status_gap_grid_and_checker(client_for, depar
     assert "发布方案" in text and "话务员01" in text
     listing = client_for(department_head).get("/duty/plans/")
     assert listing.status_code == 200 and "生成方案" in listing.content.decode()
+    # the form proposes next Monday in the form a date input reads
+    monday = timezone.localdate() + timedelta(days=7 - timezone.localdate().weekday())
+    assert f'value="{monday:%Y-%m-%d}"' in listing.content.decode()
 
 
 def test_pages_refuse_an_agent_and_bad_input_is_a_400(client, department_head, team, agents):
