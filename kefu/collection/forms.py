@@ -42,7 +42,7 @@ class IssueForm(forms.Form):
 
 
 class BankingForm(forms.Form):
-    day = DayField(label="收费日期", widget=forms.DateInput(attrs={"type": "date"}))
+    day = DayField(label="收费日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     banked_amount = forms.DecimalField(label="解款金额（元）", max_digits=12, decimal_places=2, min_value=0)
     slip_number = forms.CharField(label="银行缴款单号", max_length=40)
     note = forms.CharField(label="差额说明", max_length=200, required=False)
