@@ -43,6 +43,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--random-seed", type=int, default=1)
+    parser.add_argument(
+        "--contracted", type=int, default=5, help="shifts a person a week (0: only what the demand asks)"
+    )
     args = parser.parse_args()
 
     setup_django()
@@ -87,6 +90,7 @@ def main() -> None:
         f"holidays {sorted(f'{d:%m-%d}' for d in holidays)}, {len(leave)} agents on leave 3–5 days; "
         f"required agents per half hour {min(requirement)}–{max(requirement)}, "
         f"{sum(requirement):,} agent half hours in all; 2 days off in every 7; "
+        f"{args.contracted} contracted shifts a week; "
         f"time limit {args.seconds:g} s, {args.workers} workers"
     )
     started = clock.perf_counter()
@@ -103,6 +107,7 @@ def main() -> None:
         time_limit_s=args.seconds,
         workers=args.workers,
         random_seed=args.random_seed,
+        contracted_per_week=args.contracted,
     )
     wall = clock.perf_counter() - started
     print(f"Model: {proposal.model_size}, weights {proposal.weights}")
@@ -133,6 +138,13 @@ def main() -> None:
         f"Shifts {len(proposal.assignments):,}; nights per agent {min(nights)}–{max(nights)} "
         f"(agents without leave {min(free)}–{max(free)}); "
         f"holiday shifts per agent {min(holiday_shifts)}–{max(holiday_shifts)}"
+    )
+    worked = [proposal.shifts_worked[p] for p in people]
+    free_worked = [proposal.shifts_worked[p] for p in people if p not in leave]
+    print(
+        f"Shifts per agent {min(worked)}–{max(worked)} (agents without leave {min(free_worked)}–"
+        f"{max(free_worked)}); contracted shifts missing: {sum(proposal.short.values())} "
+        f"(of {sum(proposal.contracted.values()):,})"
     )
     started = clock.perf_counter()
     breaches = roster_breaches(proposal.blocks(), limits=limits, leave=leave)

@@ -188,4 +188,14 @@ RULES: dict[str, Rule] = {
         minimum=1,
         maximum=600,
     ),
+    # Without it the generator gave a well-staffed center 12–18 shifts a person in 4 weeks: fewer shifts,
+    # less overstaffing. Staff work their contracted week; the solver places those shifts.
+    "workforce.contracted_shifts_per_week": Rule(
+        5,
+        "自动排班：每人每周应排班次数（0 表示不限定，只按需求排）",
+        "本地默认；国务院关于职工工作时间的规定：每周工作40小时（8小时×5班）",
+        kind=INT,
+        minimum=0,
+        maximum=7,
+    ),
 }

@@ -18,16 +18,26 @@ The model
 - Days off: in every 7 consecutive days (a sliding window, also the windows that begin before the
   period, counting the days worked before it) at most 7 − days_off_per_week days with a shift. Sliding
   windows are stricter than calendar weeks: no one works 10 days in a row across a weekend.
+- Contracted shifts (when `contracted_per_week` > 0): in each 7-day block from the first day (a last
+  partial block prorated, round(contracted × days ÷ 7)) a person's target is the contract less the days
+  they cannot work at all (every shift forbidden: approved leave, a shift that stays), at most what the
+  days-off rule allows. At most the target (no one is rostered beyond the contract: that is overtime,
+  not the solver's call), at least the target softly: short[p, b] ≥ target − shifts, so leave, the days
+  off before the period or the rest rules can never make the model infeasible. Without it a center with
+  more staff than the forecast needs got 12–18 shifts a person in 4 weeks instead of 20, because fewer
+  shifts meant less overstaffing.
 - Coverage per half hour t: covered[t] + under[t] − over[t] = required[t], under, over ≥ 0.
-- Objective, lexicographic by weights: W_under·Σunder + W_over·Σover + unfairness, with unfairness =
-  (max − min nights) + (max − min holiday shifts) + (max − min weekend shifts). The weights are sized
-  from the largest possible value of everything below them, so no amount of overstaffing can buy one
-  understaffed half hour, and no fairness gain one overstaffed half hour. The max is taken over everyone,
+- Objective, lexicographic by weights: W_under·Σunder + W_short·Σshort + W_over·Σover + unfairness,
+  with unfairness = (max − min nights) + (max − min holiday shifts) + (max − min weekend shifts). The
+  weights are sized from the largest possible value of everything below them, so no amount of
+  overstaffing or missing contracted shifts can buy one understaffed half hour, no overstaffing one
+  missing contracted shift, and no fairness gain one overstaffed half hour. The max is taken over everyone,
   the min over the people free for the whole period (no leave, no fixed shift), so a month's leave does
   not make everyone else's spread look unfair.
 - Symmetry: interchangeable people (same availability) are ordered by their number of nights.
 - Hint: a greedy roster by the same rules (shift by shift in time order, adding whoever may take it and
-  has had fewest nights, holiday shifts and shifts), completed into a value for every variable by a
+  has had fewest nights, holiday shifts and shifts; then each person's contracted shifts still missing,
+  on the shifts that add the least overstaffing), completed into a value for every variable by a
   fraction-of-a-second solve with the shifts fixed. Without it the 100 × 28 month on the busy 2-core
   machine still had 2,389 understaffed agent half hours after 60 s; with it the search starts within a
   few units of the bound (docs/PERFORMANCE.md).
@@ -90,6 +100,10 @@ class Proposal:
     holiday_shifts: dict[int, int] = field(default_factory=dict)
     weekend_shifts: dict[int, int] = field(default_factory=dict)
     shifts_worked: dict[int, int] = field(default_factory=dict)
+    # with contracted shifts: each person's target over the period (less leave and shifts that stay) and
+    # how many of it the roster misses
+    contracted: dict[int, int] = field(default_factory=dict)
+    short: dict[int, int] = field(default_factory=dict)
     weights: dict[str, int] = field(default_factory=dict)
     # the greedy hint completed: the objective the search starts from and when it had it
     hint_objective: float | None = None
@@ -134,11 +148,14 @@ def _greedy(
     most_days,
     nights,
     holidays,
+    targets: dict[tuple[int, int], int] | None = None,
 ) -> set[tuple[int, int, int]]:
     """Shift by shift in time order, add people until every half hour of the shift has what it needs:
     whoever may take it (a variable exists, no shift that day, no forbidden pair with what they have,
     at most `most_days` days in every 7) and has had fewest nights (for a night), holiday shifts (on a
-    holiday) and shifts so far."""
+    holiday) and shifts so far. With contracted `targets` ((person, 7-day block) → shifts), no one gets
+    more than their target, and then each person's missing shifts are added where they add the least
+    overstaffing."""
     clashes: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     for one, two in forbidden_pairs:
         clashes[one].append(two)
@@ -148,6 +165,22 @@ def _greedy(
     on_day: dict[int, dict[int, int]] = defaultdict(dict)  # person → day → shift
     worked = {p: set(fixed_days[p]) for p in range(people)}
     night_count, holiday_count, total = [0] * people, [0] * people, [0] * people
+    in_block: dict[tuple[int, int], int] = defaultdict(int)
+
+    def open_for(p: int, d: int) -> bool:
+        return targets is None or in_block[(p, d // 7)] < targets.get((p, d // 7), 0)
+
+    def add(p: int, d: int, s: int, slots) -> None:
+        chosen.add((p, d, s))
+        on_day[p][d] = s
+        worked[p].add(d)
+        total[p] += 1
+        night_count[p] += s in nights
+        holiday_count[p] += d in holidays
+        in_block[(p, d // 7)] += 1
+        for t in slots:
+            cover[t] += 1
+
     may = defaultdict(list)
     for p, d, s in x:
         may[(d, s)].append(p)
@@ -156,7 +189,11 @@ def _greedy(
         if not slots:
             continue
 
-        candidates = [p for p in may[(d, s)] if _fits(p, d, clashes[(d, s)], on_day, worked, most_days)]
+        candidates = [
+            p
+            for p in may[(d, s)]
+            if open_for(p, d) and _fits(p, d, clashes[(d, s)], on_day, worked, most_days)
+        ]
         candidates.sort(
             key=lambda p: (
                 night_count[p] if s in nights else 0,
@@ -168,14 +205,24 @@ def _greedy(
         for p in candidates:
             if all(cover[t] >= requirement[t] for t in slots):
                 break
-            chosen.add((p, d, s))
-            on_day[p][d] = s
-            worked[p].add(d)
-            total[p] += 1
-            night_count[p] += s in nights
-            holiday_count[p] += d in holidays
-            for t in slots:
-                cover[t] += 1
+            add(p, d, s, slots)
+    if not targets:
+        return chosen
+    own: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for p, d, s in x:
+        own[(p, d // 7)].append((d, s))
+    for (p, block), target in sorted(targets.items()):
+        while in_block[(p, block)] < target:
+            options = [
+                (sum(1 for t in slots if cover[t] >= requirement[t]), d, s, slots)
+                for d, s in own[(p, block)]
+                if (slots := covered_slots(*spans[(d, s)]))
+                and _fits(p, d, clashes[(d, s)], on_day, worked, most_days)
+            ]
+            if not options:
+                break
+            _, d, s, slots = min(options, key=lambda option: option[:3])
+            add(p, d, s, slots)
     return chosen
 
 
@@ -239,11 +286,13 @@ def solve(
     workers: int = 2,
     fixed: dict[int, list[Block]] | None = None,
     random_seed: int = 0,
+    contracted_per_week: int = 0,
 ) -> Proposal:
     """The best roster found within the time limit (see the module's docstring for the model).
 
     `fixed`: each person's shifts that stay as they are, around or inside the period; they count for
-    coverage, rest, back-to-back and days off across the period's edges."""
+    coverage, rest, back-to-back and days off across the period's edges.
+    `contracted_per_week`: the shifts each person works in a week (0: only as many as the demand asks)."""
     if days <= 0 or not people or not shifts:
         raise ValueError("需要至少一天、一名人员和一个班次")
     if len(requirement) != SLOTS_PER_DAY * days:
@@ -350,6 +399,34 @@ def solve(
             if terms and len(terms) > most - already:
                 model.add(sum(terms) <= max(0, most - already))
 
+    # contracted shifts: per person and 7-day block, at most the target, and short[p, b] below it
+    targets: dict[tuple[int, int], int] = {}
+    short_vars = []
+    short_of: dict[int, list] = defaultdict(list)
+    if contracted_per_week > 0:
+        most = 7 - days_off_per_week
+        for block, block_start in enumerate(range(0, days, 7)):
+            block_days = range(block_start, min(days, block_start + 7))
+            prorated = math.floor(contracted_per_week * len(block_days) / 7 + 0.5)
+            for p in range(len(people)):
+                terms = [v for d in block_days for s in range(len(shifts)) if (v := var(p, d, s)) is not None]
+                open_days = {
+                    d for d in block_days if any(var(p, d, s) is not None for s in range(len(shifts)))
+                }
+                fixed_inside = sum(1 for d in fixed_days[p] if d in block_days)
+                target = prorated - (len(block_days) - len(open_days))
+                target = max(0, min(target, most - fixed_inside, len(open_days)))
+                targets[(p, block)] = target
+                if not terms:
+                    continue
+                model.add(sum(terms) <= target)
+                if target:
+                    short = model.new_int_var(0, target, f"short_{p}_{block}")
+                    model.add(sum(terms) + short >= target)
+                    short_vars.append(short)
+                    short_of[p].append(short)
+    short_upper = sum(targets.values())
+
     # coverage: group the half hours by the set of slots covering them (one sum per group)
     covering: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (d, s), (start, end) in spans.items():
@@ -433,14 +510,18 @@ def solve(
         most_days=7 - days_off_per_week,
         nights={s for s, shift in enumerate(shifts) if shift.night},
         holidays={d for d in range(days) if day_list[d] in holidays},
+        targets=targets if contracted_per_week > 0 else None,
     )
     hint = _sorted_for_symmetry(hint, interchangeable, {s for s, shift in enumerate(shifts) if shift.night})
     for key, v in x.items():
         model.add_hint(v, key in hint)
 
     w_over = fair_upper + 1
-    w_under = w_over * (over_upper + 1)
-    model.minimize(w_under * sum(under_vars) + w_over * sum(over_vars) + sum(fairness_terms))
+    w_short = w_over * (over_upper + 1)
+    w_under = w_short * (short_upper + 1)
+    model.minimize(
+        w_under * sum(under_vars) + w_short * sum(short_vars) + w_over * sum(over_vars) + sum(fairness_terms)
+    )
 
     hint_objective = _complete_the_hint(
         model, time_limit_s=min(10.0, float(time_limit_s) / 4), random_seed=random_seed
@@ -458,7 +539,7 @@ def solve(
         best_bound=None,
         gap=None,
         wall_s=clock.perf_counter() - started,
-        weights={"under": w_under, "over": w_over, "unfairness": 1},
+        weights={"under": w_under, "short": w_short, "over": w_over, "unfairness": 1},
         hint_objective=hint_objective,
         hint_s=hint_s if hint_objective is not None else None,
         model_size={
@@ -483,7 +564,10 @@ def solve(
             proposal.assignments.append(
                 Assignment(people[p], day_list[d], shifts[s].code, start, end, labels[(d, s)])
             )
-    for person in people:
+    for p, person in enumerate(people):
+        if contracted_per_week > 0:
+            proposal.contracted[person] = sum(targets[(p, b)] for b in range(math.ceil(days / 7)))
+            proposal.short[person] = sum(solver.value(v) for v in short_of[p])
         own = [a for a in proposal.assignments if a.person_id == person]
         proposal.shifts_worked[person] = len(own)
         proposal.nights[person] = sum(1 for a in own if a.shift_code in {shifts[s].code for s in night_codes})

@@ -42,6 +42,7 @@ class PersonRow:
     person: User
     cells: list[str] = field(default_factory=list)  # shift code per day, "" for a day off
     shifts: int = 0
+    contracted: int | None = None  # the contracted shifts over the period, None without a contract
     nights: int = 0
     holiday_shifts: int = 0
     weekend_shifts: int = 0
@@ -60,6 +61,11 @@ class Review:
     @property
     def total_shifts(self) -> int:
         return sum(row.shifts for row in self.rows)
+
+    @property
+    def short_rows(self) -> list[PersonRow]:
+        """The people given fewer shifts than their contract."""
+        return [row for row in self.rows if row.contracted is not None and row.shifts < row.contracted]
 
 
 def plan_entries(plan: RosterPlan):
@@ -96,6 +102,9 @@ def review(plan: RosterPlan) -> Review:
     people_ids = list(dict.fromkeys((summary.get("people") or []) + [e.person_id for e in entries]))
     people = {u.pk: u for u in User.objects.filter(pk__in=people_ids).select_related("team")}
     rows = {pk: PersonRow(people[pk], [""] * plan.days) for pk in people_ids if pk in people}
+    for pk, target in (summary.get("contracted") or {}).items():
+        if int(pk) in rows:
+            rows[int(pk)].contracted = target
     shifts = {}
     for entry in entries:
         row = rows.get(entry.person_id)

@@ -2,7 +2,8 @@
 independent roster checker, reviewed by the department head and published into the roster.
 
 - generate_plan: reads who is rostered, the shifts, the required agents per half hour, approved leave,
-  the holidays and the shifts that stay; solves (kefu/workforce/rostering.py) outside any transaction,
+  the holidays, the shifts that stay and the contracted shifts a week (rule
+  workforce.contracted_shifts_per_week); solves (kefu/workforce/rostering.py) outside any transaction,
   then stores the plan and its proposed entries in one transaction with its event.
 - publish_plan: in one transaction, the plan's people's scheduled shifts in the period that were neither
   attended nor swapped are cancelled (由排班方案替换) and the proposals become the roster; each person's
@@ -192,6 +193,7 @@ def generate_plan(
         if not (start <= entry.starts_at < end) or _kept_inside(entry):
             fixed[entry.person_id].append(block_for(entry))
 
+    contracted_per_week = policy("workforce.contracted_shifts_per_week")
     proposal = rostering.solve(
         people=people,
         shifts=specs,
@@ -204,6 +206,7 @@ def generate_plan(
         days_off_per_week=policy("workforce.days_off_per_week"),
         time_limit_s=float(time_limit_s),
         fixed=dict(fixed),
+        contracted_per_week=contracted_per_week,
     )
     return _store(
         actor=actor,
@@ -219,6 +222,7 @@ def generate_plan(
         holidays=holidays,
         limits=limits,
         time_limit_s=float(time_limit_s),
+        contracted_per_week=contracted_per_week,
     )
 
 
@@ -260,6 +264,7 @@ def _store(
     holidays,
     limits,
     time_limit_s,
+    contracted_per_week=0,
 ) -> RosterPlan:
     person_messages, coverage_messages = recheck(
         proposal.blocks(), fixed=fixed, leave=leave, first_day=first_day, days=days, limits=limits
@@ -288,6 +293,12 @@ def _store(
             "holiday_shifts": {str(k): v for k, v in proposal.holiday_shifts.items()},
             "weekend_shifts": {str(k): v for k, v in proposal.weekend_shifts.items()},
             "shifts_worked": {str(k): v for k, v in proposal.shifts_worked.items()},
+            # the contracted shifts per person over the period (less leave and shifts that stay), and
+            # who is short of them: {} when the rule is 0
+            "contracted_per_week": contracted_per_week,
+            "contracted": {str(k): v for k, v in proposal.contracted.items()},
+            "short": {str(k): v for k, v in proposal.short.items() if v},
+            "short_total": sum(proposal.short.values()),
             "weights": proposal.weights,
             "model_size": proposal.model_size,
             "hint_objective": proposal.hint_objective,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kefu.accounts.models import Role
 from kefu.accounts.tests.factories import TeamFactory
-from kefu.core.models import Event
+from kefu.core.models import Event, Policy
 from kefu.workforce.models import Attendance, LeaveRequest, RosterEntry, RosterPlan, Shift
 from kefu.workforce.services.plans import discard_plan, generate_plan, publish_plan
 
@@ -216,3 +216,32 @@ def test_the_api_reads_publishes_and_refuses_an_agent(client, department_head, t
     assert published.status_code == 200 and published.json()["status"] == "published"
     again = client.post(f"/api/workforce/roster-plans/{plan.pk}/discard", {}, "application/json")
     assert again.status_code == 400
+
+
+def test_a_plan_gives_everyone_their_contracted_week_and_shows_it(client_for, department_head, team, agents):
+    # given twelve people, a one-agent requirement and the rule's 5 shifts a week; one agent on leave
+    # from Tuesday to Thursday
+    approved_leave(agents[0], at(MONDAY + timedelta(days=1)), at(MONDAY + timedelta(days=4)))
+    # when
+    plan = generate_plan(
+        actor=department_head, first_day=MONDAY, days=7, team=team, time_limit_s=5, requirement=[1] * 336
+    )
+    # then
+    assert plan.summary["breaches"] == 0, plan.summary["breach_messages"]
+    assert plan.summary["contracted_per_week"] == 5
+    worked = plan.summary["shifts_worked"]
+    assert worked[str(agents[0].pk)] == plan.summary["contracted"][str(agents[0].pk)] == 2
+    assert {worked[str(a.pk)] for a in agents[1:]} == {5}
+    assert plan.summary["short_total"] == 0
+    text = client_for(department_head).get(f"/duty/plans/{plan.pk}/").content.decode()
+    assert "<td>5/5</td>" in text and "<td>2/2</td>" in text
+    assert "每人均按应排班次排满" in text
+
+
+def test_with_the_contract_rule_at_0_only_the_demand_is_rostered(department_head, team, agents):
+    Policy.objects.create(key="workforce.contracted_shifts_per_week", value="0")
+    plan = generate_plan(
+        actor=department_head, first_day=MONDAY, days=7, team=team, time_limit_s=5, requirement=[1] * 336
+    )
+    assert plan.summary["contracted"] == {}
+    assert sum(plan.summary["shifts_worked"].values()) == 21

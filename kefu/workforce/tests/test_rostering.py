@@ -143,3 +143,60 @@ def test_a_shift_longer_than_the_longest_stretch_is_never_given():
 def test_the_requirement_must_have_48_half_hours_a_day():
     with pytest.raises(ValueError, match="336"):
         solve_week(requirement=[1] * 48)
+
+
+def a_small_requirement(days: int = 7) -> list[int]:
+    # one agent around the clock: far fewer shifts than twelve people's contracted weeks
+    return [1] * 48 * days
+
+
+def test_with_a_contract_everyone_gets_their_contracted_shifts_and_no_breaches():
+    # given twelve people, a small requirement, 5 shifts a week contracted
+    # when
+    proposal = solve_week(requirement=a_small_requirement(), contracted_per_week=5)
+    # then
+    assert proposal.solved
+    assert {proposal.shifts_worked[p] for p in PEOPLE} == {5}
+    assert proposal.contracted == dict.fromkeys(PEOPLE, 5)
+    assert sum(proposal.short.values()) == 0
+    assert sum(proposal.under) == 0
+    assert roster_breaches(proposal.blocks(), limits=LIMITS) == []
+
+
+def test_without_a_contract_only_the_demand_is_rostered():
+    proposal = solve_week(requirement=a_small_requirement(), contracted_per_week=0)
+    assert proposal.solved
+    assert sum(proposal.shifts_worked.values()) == 21  # three shifts a day, one agent each
+    assert min(proposal.shifts_worked.values()) < 5
+    assert proposal.contracted == {}
+
+
+def test_leave_days_come_off_the_contracted_week():
+    # person 3 is on approved leave Tuesday to Thursday (three whole days)
+    leave = {3: [(at(MONDAY + timedelta(days=1)), at(MONDAY + timedelta(days=4)))]}
+    proposal = solve_week(requirement=a_small_requirement(), contracted_per_week=5, leave=leave)
+    assert proposal.contracted[3] == 2
+    assert proposal.shifts_worked[3] == 2
+    assert {proposal.shifts_worked[p] for p in PEOPLE if p != 3} == {5}
+    assert roster_breaches(proposal.blocks(), limits=LIMITS, leave=leave) == []
+
+
+def test_a_last_partial_week_is_prorated():
+    # ten days: 5 in the first week, round(5 × 3 ÷ 7) = 2 in the last three days
+    proposal = solve_week(days=10, requirement=a_small_requirement(10), contracted_per_week=5)
+    assert proposal.contracted == dict.fromkeys(PEOPLE, 7)
+    assert {proposal.shifts_worked[p] for p in PEOPLE} == {7}
+
+
+def test_a_contract_the_days_off_before_the_period_forbid_is_short_not_infeasible():
+    # person 1 worked the five days before a 3-day period: the contract's 2 shifts cannot all be given
+    fixed = {
+        1: [
+            Block(1, at(MONDAY - timedelta(days=d), 8), at(MONDAY - timedelta(days=d), 16))
+            for d in range(1, 6)
+        ]
+    }
+    proposal = solve_week(days=3, requirement=a_small_requirement(3), fixed=fixed, contracted_per_week=5)
+    assert proposal.solved
+    assert proposal.contracted[1] == 2
+    assert proposal.shifts_worked[1] == 1 and proposal.short[1] == 1  # day 3 only
