@@ -192,62 +192,64 @@ def roll_call(request):
     return _back(request)
 
 
-@require_POST
-def attendance_correct(request, pk: int):
-    entry = get_entry_for(request.user, pk, manage=True)
-    form = CorrectionForm(request.POST)
+def _submit(request, form, day, write, done: str):
+    """The team leader's forms on the day page: a bad form or a refused write is said as a message and
+    the page comes back either way (the day keeps its place)."""
     if not form.is_valid():
         messages.error(request, error_text(form))
-        return _back(request, entry.day)
+        return _back(request, day)
     try:
-        services.correct_attendance(actor=request.user, entry=entry, **form.cleaned_data)
+        write(form.cleaned_data)
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, f"已更正{entry.person}的考勤，更正前的时间保留在记录中")
-    return _back(request, entry.day)
+        messages.success(request, done)
+    return _back(request, day)
+
+
+@require_POST
+def attendance_correct(request, pk: int):
+    entry = get_entry_for(request.user, pk, manage=True)
+    return _submit(
+        request,
+        CorrectionForm(request.POST),
+        entry.day,
+        lambda data: services.correct_attendance(actor=request.user, entry=entry, **data),
+        f"已更正{entry.person}的考勤，更正前的时间保留在记录中",
+    )
 
 
 @require_POST
 def absence_create(request, pk: int):
     entry = get_entry_for(request.user, pk, manage=True)
-    form = AbsenceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, error_text(form))
-        return _back(request, entry.day)
-    data = form.cleaned_data
-    try:
-        services.record_absence(
+    return _submit(
+        request,
+        AbsenceForm(request.POST),
+        entry.day,
+        lambda data: services.record_absence(
             actor=request.user,
             entry=entry,
             left_at=data["left_at"],
             returned_at=data["returned_at"],
             permitted_by=request.user if data["permitted"] else None,
             reason=data["reason"],
-        )
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, f"已登记{entry.person}离岗")
-    return _back(request, entry.day)
+        ),
+        f"已登记{entry.person}离岗",
+    )
 
 
 @require_POST
 def absence_return(request, pk: int):
     absence = get_absence_for(request.user, pk, manage=True)
-    form = ReturnForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, error_text(form))
-        return _back(request, absence.entry.day)
-    try:
-        services.record_return(
-            actor=request.user, absence=absence, returned_at=form.cleaned_data["returned_at"]
-        )
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, f"已登记{absence.entry.person}返岗")
-    return _back(request, absence.entry.day)
+    return _submit(
+        request,
+        ReturnForm(request.POST),
+        absence.entry.day,
+        lambda data: services.record_return(
+            actor=request.user, absence=absence, returned_at=data["returned_at"]
+        ),
+        f"已登记{absence.entry.person}返岗",
+    )
 
 
 # ---- discipline cases
