@@ -105,78 +105,56 @@ def _decide_all(request: LeaveRequest, moment: datetime, approve: bool = True) -
     return request
 
 
+def _ask(actor: User, person: User, kind: str, entries: list, reason: str, ahead: timedelta):
+    """A leave request for the entries' span, asked `ahead` of the first one (now when None)."""
+    asked = entries[0].starts_at - ahead if ahead else timezone.now()
+    with at(asked):
+        request = leave.ask_leave(
+            actor=actor,
+            person=person,
+            kind=kind,
+            starts_at=entries[0].starts_at,
+            ends_at=entries[-1].ends_at,
+            reason=reason,
+        )
+    return request, asked
+
+
 def seed_leave(people: dict[str, User], today: date, first: date) -> list[str]:
     lines = []
     # A day of personal leave last month, asked three days ahead: 班长 then 客服部主任.
     agent = people.get("agent12")
-    if agent:
-        shifts = [e for e in _entries(agent, first + timedelta(days=7), today - timedelta(days=5))][:1]
-        if shifts:
-            entry = shifts[0]
-            asked = entry.starts_at - timedelta(days=3)
-            with at(asked):
-                request = leave.ask_leave(
-                    actor=agent,
-                    person=agent,
-                    kind=LeaveKind.PERSONAL,
-                    starts_at=entry.starts_at,
-                    ends_at=entry.ends_at,
-                    reason="孩子学校开家长会",
-                )
-            _decide_all(request, asked)
-            lines.append(f"请假：{agent} 事假一天（已批准，{entry.day:%m-%d}）")
-    # Two days of sick leave, asked for by a colleague, up to the center director; the note handed in.
-    sick = people.get("agent23")
-    leader = people.get("leader2")
-    if sick and leader:
-        entries = _entries(sick, today - timedelta(days=20), today - timedelta(days=8))[:2]
-        if len(entries) == 2:
-            asked = entries[0].starts_at - timedelta(hours=3)
-            with at(asked):
-                request = leave.ask_leave(
-                    actor=leader,
-                    person=sick,
-                    kind=LeaveKind.SICK,
-                    starts_at=entries[0].starts_at,
-                    ends_at=entries[1].ends_at,
-                    reason="发烧，医院就诊（班长代请）",
-                )
-            request = _decide_all(request, asked)
-            if request.certificate_required and request.certificate_due_on:
-                with at(_local(request.certificate_due_on, 9)):
-                    leave.hand_in_certificate(actor=leader, leave=request)
-            lines.append(f"请假：{sick} 病假两天（中心主任批准，证明已交）")
+    entries = _entries(agent, first + timedelta(days=7), today - timedelta(days=5))[:1] if agent else []
+    if entries:
+        _decide_all(*_ask(agent, agent, LeaveKind.PERSONAL, entries, "孩子学校开家长会", timedelta(days=3)))
+        lines.append(f"请假：{agent} 事假一天（已批准，{entries[0].day:%m-%d}）")
+    # Two days of sick leave, asked for by the team leader, up to the center director; the note handed in.
+    sick, leader = people.get("agent23"), people.get("leader2")
+    entries = (
+        _entries(sick, today - timedelta(days=20), today - timedelta(days=8))[:2] if sick and leader else []
+    )
+    if len(entries) == 2:
+        request = _decide_all(
+            *_ask(leader, sick, LeaveKind.SICK, entries, "发烧，医院就诊（班长代请）", timedelta(hours=3))
+        )
+        if request.certificate_required and request.certificate_due_on:
+            with at(_local(request.certificate_due_on, 9)):
+                leave.hand_in_certificate(actor=leader, leave=request)
+        lines.append(f"请假：{sick} 病假两天（中心主任批准，证明已交）")
     # A day of sick leave whose certificate was never handed in: flagged at the end of the due day.
     forgetful = people.get("agent31")
-    if forgetful:
-        entries = _entries(forgetful, today - timedelta(days=9), today - timedelta(days=4))[:1]
-        if entries:
-            asked = entries[0].starts_at - timedelta(hours=2)
-            with at(asked):
-                request = leave.ask_leave(
-                    actor=forgetful,
-                    person=forgetful,
-                    kind=LeaveKind.SICK,
-                    starts_at=entries[0].starts_at,
-                    ends_at=entries[0].ends_at,
-                    reason="肠胃炎",
-                )
-            _decide_all(request, asked)
-            lines.append(f"请假：{forgetful} 病假一天（证明未交，到期标记）")
+    entries = (
+        _entries(forgetful, today - timedelta(days=9), today - timedelta(days=4))[:1] if forgetful else []
+    )
+    if entries:
+        _decide_all(*_ask(forgetful, forgetful, LeaveKind.SICK, entries, "肠胃炎", timedelta(hours=2)))
+        lines.append(f"请假：{forgetful} 病假一天（证明未交，到期标记）")
     # Waiting now: personal leave next week, for leader1 to sign first.
     waiting = people.get("agent11")
-    if waiting:
-        entries = _entries(waiting, today + timedelta(days=5), today + timedelta(days=12))[:1]
-        if entries:
-            leave.ask_leave(
-                actor=waiting,
-                person=waiting,
-                kind=LeaveKind.PERSONAL,
-                starts_at=entries[0].starts_at,
-                ends_at=entries[0].ends_at,
-                reason="回老家办理房产证",
-            )
-            lines.append(f"请假：{waiting} 事假一天（待班长审批）")
+    entries = _entries(waiting, today + timedelta(days=5), today + timedelta(days=12))[:1] if waiting else []
+    if entries:
+        _ask(waiting, waiting, LeaveKind.PERSONAL, entries, "回老家办理房产证", None)
+        lines.append(f"请假：{waiting} 事假一天（待班长审批）")
     return lines
 
 
