@@ -3,7 +3,7 @@ team leader and then the department head approve it level by level, the month gr
 请假 and the hour count short, and the head fills the gap by putting a colleague on the shift; the
 colleague's own roster then shows it."""
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -11,8 +11,9 @@ from playwright.sync_api import expect
 
 from kefu.accounts.models import Role
 from kefu.accounts.tests.factories import TeamFactory, UserFactory
-from kefu.workforce.models import LeaveRequest, RosterEntry, Shift
+from kefu.workforce.models import LeaveRequest, RosterEntry
 from kefu.workforce.services import assign_shift
+from kefu.workforce.shifts import ensure_default_shifts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,9 +27,7 @@ def test_leave_approved_level_by_level_leaves_a_gap_that_the_head_fills(live_ser
     head = UserFactory(username="head9", name="主任老李", role=Role.DEPARTMENT_HEAD)
     day = timezone.localdate() + timedelta(days=3)
     # (a browser test's transactional database is flushed, taking the shifts migration 0003 ships)
-    day_shift, _ = Shift.objects.get_or_create(
-        code="D", defaults={"name": "白班", "kind": "day", "starts_at": time(8), "ends_at": time(16)}
-    )
+    day_shift = ensure_default_shifts()["D"]
     entry = assign_shift(actor=head, person=asking, day=day, shift=day_shift)
     starts_at, ends_at = (timezone.localtime(moment) for moment in (entry.starts_at, entry.ends_at))
 

@@ -21,8 +21,9 @@ from django.utils import timezone
 from kefu.accounts.models import Role, Team, User
 from kefu.core.registry import Seeder
 from kefu.hotline.demo import at
-from kefu.workforce.models import LeaveKind, LeaveRequest, RosterEntry, RosterPlan, Shift
+from kefu.workforce.models import LeaveKind, LeaveRequest, RosterEntry, RosterPlan
 from kefu.workforce.services import attendance, leave, plans, rosters, swaps
+from kefu.workforce.shifts import ensure_default_shifts
 
 HOTLINE_TEAMS = ["RX1", "RX2", "RX3", "RX4"]
 ROTATION = ["D", "N", "E", "D"]  # week by week; the fourth week the team relieves the day shift
@@ -55,7 +56,7 @@ def _teams() -> list[tuple[Team, list[User]]]:
 
 def seed_roster(head: User, first: date, last: date) -> int:
     """The rotation from `first` to `last`, each month drawn up a week before it begins."""
-    shifts = {shift.code: shift for shift in Shift.objects.filter(code__in=set(ROTATION))}
+    shifts = ensure_default_shifts()
     monday = first - timedelta(days=first.weekday())
     made = 0
     for index, (_team, members) in enumerate(_teams()):

@@ -182,7 +182,7 @@ RULES: dict[str, Rule] = {
     # ---- roster plans (S5): kefu/workforce/services/plans.py
     "workforce.solver_seconds": Rule(
         30,
-        "自动排班：求解时限（秒），到时取已找到的最好方案并报告最优性差距",
+        "自动排班：求解时限上限（秒），到时取已找到的最好方案并报告最优性差距；生成时可填更短",
         "本地默认30秒；页面生成时需等待此时长，上限600秒",
         kind=SECONDS,
         minimum=1,

@@ -151,11 +151,16 @@ def _shift_specs() -> tuple[list[rostering.ShiftSpec], dict[str, Shift]]:
     return specs, {s.code: s for s in shifts}
 
 
+MAX_DAYS_AHEAD = 366  # the forecast's reach (kefu.workforce.api_staffing.MAX_OFFSET_DAYS)
+
+
 def _check_period(first_day: date, days: int) -> None:
     if not MIN_DAYS <= days <= MAX_DAYS:
         raise ValidationError({"days": f"排班天数应为{MIN_DAYS}至{MAX_DAYS}天（1至6周）"})
     if first_day <= timezone.localdate():
         raise ValidationError({"first_day": "起始日期应晚于今天：已开始的日子不重新生成排班"})
+    if first_day > timezone.localdate() + timedelta(days=MAX_DAYS_AHEAD):
+        raise ValidationError({"first_day": f"起始日期应在今后{MAX_DAYS_AHEAD}天之内：更远的话务量无从预测"})
 
 
 def generate_plan(
@@ -172,10 +177,14 @@ def generate_plan(
     `requirement` (48 half hours × days) replaces the forecast's numbers (tests, what-if)."""
     require(actor, "workforce.add_rosterplan")
     _check_period(first_day, days)
+    # The rule is the longest a generation may keep its page (or API call) waiting: one may ask for less.
+    longest = policy("workforce.solver_seconds")
     if time_limit_s is None:
-        time_limit_s = policy("workforce.solver_seconds")
-    if not 1 <= float(time_limit_s) <= 600:
-        raise ValidationError({"time_limit_s": "求解时限应为1至600秒（规则 workforce.solver_seconds）"})
+        time_limit_s = longest
+    if not 1 <= float(time_limit_s) <= longest:
+        raise ValidationError(
+            {"time_limit_s": f"求解时限应为1至{longest}秒（规则 workforce.solver_seconds 的上限）"}
+        )
     people = list(rostered_people(actor=actor, team=team).values_list("pk", flat=True))
     if not people:
         raise ValidationError({"team": "没有可排班的话务员或班长"})

@@ -24,6 +24,7 @@ from kefu.workforce.selectors_attendance import (
     discipline_visible_to,
 )
 from kefu.workforce.services import attendance as services
+from kefu.workforce.shifts import ensure_default_shifts
 
 DAY = date(2026, 11, 24)
 
@@ -65,7 +66,7 @@ def day_shift(db):
 
 
 def rostered(person, shift_code: str = "D", day: date = DAY, **extra) -> RosterEntry:
-    shift = Shift.objects.get(code=shift_code)
+    shift = ensure_default_shifts()[shift_code]  # (a transactional test's flush takes the shipped shifts)
     starts_at, ends_at = shift.span(day)
     return RosterEntry.objects.create(
         person=person, day=day, shift=shift, starts_at=starts_at, ends_at=ends_at, **extra

@@ -11,6 +11,7 @@ from django.utils import timezone
 from kefu.accounts.models import Role
 from kefu.accounts.tests.factories import TeamFactory
 from kefu.core.models import Event, Policy
+from kefu.core.services import set_policy
 from kefu.workforce.models import Attendance, LeaveRequest, RosterEntry, RosterPlan, Shift
 from kefu.workforce.services.plans import discard_plan, generate_plan, publish_plan
 
@@ -245,3 +246,20 @@ def test_with_the_contract_rule_at_0_only_the_demand_is_rostered(department_head
     )
     assert plan.summary["contracted"] == {}
     assert sum(plan.summary["shifts_worked"].values()) == 21
+
+
+def test_the_time_limit_rule_caps_what_a_generation_may_ask_and_the_start_stays_within_a_year(
+    administrator, department_head, team, agents
+):
+    # given the rule lowered to 5 seconds
+    set_policy(actor=administrator, key="workforce.solver_seconds", value=5)
+    # when a generation asks for longer, or starts more than a year ahead
+    with pytest.raises(ValidationError) as too_long:
+        generate_plan(actor=department_head, first_day=date(2026, 11, 30), days=7, team=team, time_limit_s=6)
+    with pytest.raises(ValidationError) as too_far:
+        generate_plan(actor=department_head, first_day=date(2028, 1, 3), days=7, team=team, time_limit_s=2)
+    # then both are refused, naming the rule's value and the reach of the forecast
+    assert too_long.value.message_dict["time_limit_s"] == [
+        "求解时限应为1至5秒（规则 workforce.solver_seconds 的上限）"
+    ]
+    assert too_far.value.message_dict["first_day"] == ["起始日期应在今后366天之内：更远的话务量无从预测"]
