@@ -40,6 +40,9 @@ class DayInfo:
     working: bool
     reason: str
     source: str  # "override" | "official" | "weekend_only"
+    # A day off by the holiday arrangement (国庆节放假…, or one set on the calendar page), not an ordinary
+    # weekend: the rules that speak of 节假日 (no leave or swaps, holiday shifts shared fairly) mean these.
+    holiday: bool = False
 
     @property
     def known(self) -> bool:
@@ -78,7 +81,9 @@ class WorkingCalendar:
         if override is not None:
             working = override.kind == override.Kind.WORKDAY
             what = "调休上班" if working else "放假"
-            return DayInfo(day, working, f"{override.name}{what}（本地设置）", "override")
+            return DayInfo(
+                day, working, f"{override.name}{what}（本地设置）", "override", holiday=not working
+            )
         first, last = package_years()
         weekend = day.weekday() >= 5
         if first <= day.year <= last:
@@ -86,7 +91,13 @@ class WorkingCalendar:
             working = not working
             if name:
                 label = _HOLIDAY_NAMES.get(name, name)
-                return DayInfo(day, working, f"{label}{'调休上班' if working else '放假'}", "official")
+                return DayInfo(
+                    day,
+                    working,
+                    f"{label}{'调休上班' if working else '放假'}",
+                    "official",
+                    holiday=not working,
+                )
             return DayInfo(day, working, "周末" if weekend else "工作日", "official")
         if day.year in self.complete_years:
             return DayInfo(day, not weekend, "周末" if weekend else "工作日", "override")

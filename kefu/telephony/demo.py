@@ -89,7 +89,7 @@ def daily_expected(days: list[date], calendar: WorkingCalendar) -> list[float]:
     out = []
     for n, day in enumerate(days):
         info = infos[day]
-        if not info.working and "放假" in info.reason:
+        if info.holiday:
             factor = HOLIDAY_FACTOR
         elif info.working and day.weekday() >= 5:
             factor = MAKEUP_FACTOR

@@ -88,7 +88,7 @@ def day_kinds(first_day: date, days: int, calendar: WorkingCalendar | None = Non
     for n in range(lookback, lookback + days):
         info = infos[n]
         weekday = info.date.weekday()
-        if not info.working and _statutory(info):
+        if info.holiday:
             kinds.append("holiday")
         elif info.working and weekday >= 5:
             kinds.append("makeup")
@@ -99,10 +99,6 @@ def day_kinds(first_day: date, days: int, calendar: WorkingCalendar | None = Non
     return kinds
 
 
-def _statutory(info) -> bool:
-    return info.known and "放假" in info.reason
-
-
 def _break_before(infos, n: int) -> int:
     """How many days off came just before day n, when they include a statutory holiday (else 0)."""
     run, holiday = 0, False
@@ -110,7 +106,7 @@ def _break_before(infos, n: int) -> int:
         if info.working:
             break
         run += 1
-        holiday = holiday or _statutory(info)
+        holiday = holiday or info.holiday
     return run if holiday else 0
 
 

@@ -87,7 +87,7 @@ def review(plan: RosterPlan) -> Review:
         day = plan.first_day + timedelta(days=offset)
         info = calendar.day(day)
         figures = DayFigures(day, WEEKDAYS[day.weekday()], day.weekday() >= 5, f"{day:%Y-%m-%d}" in holidays)
-        figures.holiday = figures.holiday or (not info.working and "放假" in info.reason)
+        figures.holiday = figures.holiday or info.holiday
         window = slice(offset * SLOTS_PER_DAY, (offset + 1) * SLOTS_PER_DAY)
         need, short, extra = required[window], under[window], over[window]
         figures.required_peak = max(need, default=0)

@@ -62,7 +62,7 @@ class GridDay:
     @property
     def holiday(self) -> bool:
         """A statutory holiday (法定节假日放假), not an ordinary weekend."""
-        return not self.info.working and "放假" in self.info.reason
+        return self.info.holiday
 
     @property
     def makeup(self) -> bool:

@@ -490,3 +490,14 @@ def test_an_agent_may_see_the_calendar_but_not_change_it(client_for, agent):
     )
     assert client.post("/calendar/years/", {"year": 2027, "complete": "on"}).status_code == 403
     assert not CalendarDay.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_holiday_is_a_day_off_by_the_arrangement_not_a_weekend_or_a_make_up_day(administrator):
+    # 2026-10-01 国庆节, 2026-11-28 an ordinary Saturday, 2026-02-28 a make-up working Saturday
+    assert is_working_day(date(2026, 10, 1)).holiday
+    assert not is_working_day(date(2026, 11, 28)).holiday
+    assert not is_working_day(date(2026, 2, 28)).holiday
+    # and a day off set on the calendar page counts too
+    services.set_calendar_day(actor=administrator, day=date(2026, 12, 9), kind="holiday", name="抗洪抢险")
+    assert is_working_day(date(2026, 12, 9)).holiday

@@ -72,13 +72,6 @@ def leave_number(day: date, sequence: int) -> str:
     return f"QJ{day.year}-{sequence:04d}"
 
 
-def is_statutory_holiday(day: date) -> bool:
-    """A day off by the holiday arrangement (国庆节放假…), not an ordinary weekend: 002 七 speaks of
-    节假日, and a 24-hour hotline works weekends as ordinary days."""
-    info = is_working_day(day)
-    return not info.working and "放假" in info.reason
-
-
 def night_leave_day(entry: RosterEntry) -> date:
     """The calendar day on which a night shift "begins" for 002 六 (当日十二点之前): a night shift starting
     in the morning hours (00:00–08:00) is the night of the previous day; one starting in the evening
@@ -159,7 +152,7 @@ def _deadlines(kind: str, entries: list[RosterEntry], now: datetime) -> tuple[st
                     f"{_label(entry)}：夜班原则上不允许请假，特殊情况须在当日（{day:%Y-%m-%d}）"
                     f"{deadline:%H:%M}之前提出（请假制度六），现已过时限",
                 )
-        if is_statutory_holiday(entry.day) and (entry.day - today).days < days_ahead:
+        if is_working_day(entry.day).holiday and (entry.day - today).days < days_ahead:
             return (
                 "holiday_deadline",
                 f"{_label(entry)}是节假日班次：节假日不允许请假，极特殊情况须提前{days_ahead}天提出"
@@ -280,7 +273,7 @@ def ask_leave(
         if kind not in SICK_KINDS:
             _refuse("starts_at", missed[1], missed[0])
         late = True
-    if kind == LeaveKind.HOLIDAY and not any(is_statutory_holiday(e.day) for e in entries):
+    if kind == LeaveKind.HOLIDAY and not any(is_working_day(e.day).holiday for e in entries):
         _refuse("kind", "所请时段没有节假日班次，请选择其他假别", "not_a_holiday")
     days = leave_days(entries)
     levels = approval_levels(person=person, kind=kind, days=days)

@@ -83,7 +83,7 @@ def _holidays(first_day: date, days: int) -> set[date]:
     found = set()
     for offset in range(days):
         info = calendar.day(first_day + timedelta(days=offset))
-        if not info.working and "放假" in info.reason:
+        if info.holiday:
             found.add(info.date)
     return found
 

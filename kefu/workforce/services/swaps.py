@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from kefu.accounts.models import Role, User
 from kefu.core.alerts import send_alert
-from kefu.core.calendar import DayInfo, WorkingCalendar
+from kefu.core.calendar import WorkingCalendar
 from kefu.core.numbering import next_number, year_period
 from kefu.core.policies import policy
 from kefu.workforce.events import SwapEvents, entry_swapped_event, swap_event
@@ -58,12 +58,6 @@ CLAUSE_HOLIDAY = "换班制度九"
 def entry_label(entry: RosterEntry) -> str:
     """“11-25夜班（00:00–08:00）”: how a shift is named in messages, as the roster checker does."""
     return f"{entry.day:%Y-%m-%d}{entry.shift.name}（{span_text(entry)}）"
-
-
-def is_statutory_holiday(info: DayInfo) -> bool:
-    """A statutory holiday (法定节假日 and the days off around it), not an ordinary weekend and not a
-    day only guessed from the weekdays."""
-    return not info.working and info.known and info.reason != "周末"
 
 
 def swap_url(swap: ShiftSwap) -> str:
@@ -132,7 +126,7 @@ def _entry_problem(entry: RosterEntry, now: datetime, what: str) -> str | None:
 
 def _holiday_problem(entry: RosterEntry, calendar: WorkingCalendar, what: str) -> str | None:
     info = calendar.day(entry.day)
-    if is_statutory_holiday(info):
+    if info.holiday:
         return f"{what}{entry_label(entry)}是{info.reason}，节假日当班人员不允许换班（{CLAUSE_HOLIDAY}）"
     return None
 
