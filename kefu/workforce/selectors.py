@@ -7,9 +7,19 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from kefu.accounts.models import Team, User
+from kefu.accounts.models import Role, Team, User
 from kefu.workforce.history import HistoryLine, history_lines
 from kefu.workforce.models import Handover, RosterEntry
+
+
+def team_leaders_of(person: User) -> QuerySet[User]:
+    """The active team leaders of the person's team, the person left out (a leader does not approve, or
+    hear of, their own leave, swap or case). Empty for someone without a team."""
+    if not person.team_id:
+        return User.objects.none()
+    return User.objects.filter(role=Role.TEAM_LEADER, team_id=person.team_id, is_active=True).exclude(
+        pk=person.pk
+    )
 
 
 @dataclass

@@ -27,6 +27,7 @@ from kefu.core.permissions import require
 from kefu.core.policies import policy
 from kefu.workforce.events import AttendanceEvents, absence_event, attendance_event, discipline_case_event
 from kefu.workforce.models import Attendance, DisciplineCase, PostAbsence, RosterEntry
+from kefu.workforce.selectors import team_leaders_of
 from kefu.workforce.selectors_attendance import WITHDRAWN_OUTCOME, entries_visible_to
 
 ALERT_KIND = "workforce.discipline"
@@ -72,13 +73,7 @@ def minutes_late(entry: RosterEntry, signed_in_at: datetime) -> int:
 
 def _told_about(person: User) -> list[User]:
     """Who hears of a person's case: their team's leaders, else the department heads."""
-    leaders = list(
-        User.objects.filter(role=Role.TEAM_LEADER, team_id=person.team_id, is_active=True).exclude(
-            pk=person.pk
-        )
-        if person.team_id
-        else []
-    )
+    leaders = list(team_leaders_of(person))
     return leaders or list(User.objects.filter(role=Role.DEPARTMENT_HEAD, is_active=True))
 
 

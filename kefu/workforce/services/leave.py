@@ -51,6 +51,7 @@ from kefu.workforce.events import (
     leave_withdrawn_event,
 )
 from kefu.workforce.models import LeaveDecision, LeaveKind, LeaveRequest, RosterEntry, ShiftKind, ShiftSwap
+from kefu.workforce.selectors import team_leaders_of
 
 SERIES = "workforce.leave"
 SICK_KINDS = (LeaveKind.SICK, LeaveKind.EMERGENCY_SICK)
@@ -171,13 +172,7 @@ def approval_levels(*, person: User, kind: str, days: int) -> list[str]:
     levels = []
     # The team leader signs first when the person's team has one (a person without a team, or a team
     # without a leader, goes straight to the head rather than wait for nobody).
-    if (
-        policy("workforce.leave_team_leader_first")
-        and person.team_id
-        and User.objects.filter(is_active=True, role=Role.TEAM_LEADER, team_id=person.team_id)
-        .exclude(pk=person.pk)
-        .exists()
-    ):
+    if policy("workforce.leave_team_leader_first") and team_leaders_of(person).exists():
         levels.append(Role.TEAM_LEADER.value)
     levels.append(Role.DEPARTMENT_HEAD.value)
     if kind == LeaveKind.BUSINESS or days > policy("workforce.head_approves_up_to_days"):

@@ -35,6 +35,7 @@ from kefu.core.policies import policy
 from kefu.workforce.events import SwapEvents, entry_swapped_event, swap_event
 from kefu.workforce.models import RosterEntry, ShiftSwap
 from kefu.workforce.roster_rules import Block, person_breaches_in_db
+from kefu.workforce.selectors import team_leaders_of
 from kefu.workforce.selectors_swaps import span_text
 
 ALERT_KINDS = {
@@ -76,12 +77,7 @@ def team_leader_of(person: User) -> User | None:
     two). None for a team leader themselves and for someone without a team."""
     if not person.team_id or person.role == Role.TEAM_LEADER:
         return None
-    return (
-        User.objects.filter(role=Role.TEAM_LEADER, team_id=person.team_id, is_active=True)
-        .exclude(pk=person.pk)
-        .order_by("pk")
-        .first()
-    )
+    return team_leaders_of(person).order_by("pk").first()
 
 
 def department_head_of(person: User, *, exclude: tuple[int, ...] = ()) -> User | None:
