@@ -43,17 +43,22 @@ The model
   few units of the bound (docs/PERFORMANCE.md).
 """
 
+from __future__ import annotations
+
 import math
 import time as clock
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
-from ortools.sat.python import cp_model
 
 from kefu.workforce.roster_rules import Block, Limits, person_breaches
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
 
 SLOTS_PER_DAY = 48
 SLOT = timedelta(minutes=30)
@@ -257,6 +262,8 @@ def _complete_the_hint(model: cp_model.CpModel, *, time_limit_s: float, random_s
     other variable's value (coverage, under, over, fairness), and a complete, feasible hint is a
     solution the search has from its first moment. If the fixed hint cannot be completed, the partial
     hint stays."""
+    from ortools.sat.python import cp_model  # imported when used: see solve()
+
     fixed = cp_model.CpSolver()
     fixed.parameters.fix_variables_to_their_hinted_value = True
     fixed.parameters.max_time_in_seconds = time_limit_s
@@ -293,6 +300,10 @@ def solve(
     `fixed`: each person's shifts that stay as they are, around or inside the period; they count for
     coverage, rest, back-to-back and days off across the period's edges.
     `contracted_per_week`: the shifts each person works in a week (0: only as many as the demand asks)."""
+    # ortools takes ~0.3 s to import; every process (web, worker, manage.py) imports this module through
+    # the plans, and only a generation needs it.
+    from ortools.sat.python import cp_model
+
     if days <= 0 or not people or not shifts:
         raise ValueError("需要至少一天、一名人员和一个班次")
     if len(requirement) != SLOTS_PER_DAY * days:
