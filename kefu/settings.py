@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kefu.telephony",
     "kefu.knowledge",
     "kefu.workforce",
+    "kefu.meters",
     "kefu.fulltext",
     "kefu.reports",
     "kefu.collection",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("telephony/", include("kefu.telephony.urls")),
     path("knowledge/", include("kefu.knowledge.urls")),
     path("duty/", include("kefu.workforce.urls")),
+    path("meters/", include("kefu.meters.urls")),
     path("incidents/", include("kefu.incidents.urls")),
     path("reports/", include("kefu.reports.urls")),
     path("kpi/", include("kefu.kpi.urls")),

@@ -30,7 +30,6 @@ def soon(label: str, order: int) -> NavEntry:
 CORE_ENTRIES = [
     NavEntry("首页", "home", 0, everyone),
     # the domains still to come (issue 12): their apps will register the real entries
-    soon("水表", 80),
     soon("稽查", 90),
     soon("档案与钥匙", 100),
     soon("质检考核", 120),

@@ -259,6 +259,11 @@ class Meter(TimeStampedModel):
         verbose_name = _("水表")
         verbose_name_plural = _("水表")
         ordering = ["service_point", "-install_date"]
+        # The replacement plan (kefu/meters/selectors_plan.py): by install date, by caliber range.
+        indexes = [
+            models.Index(fields=["install_date", "id"], name="meter_install_date"),
+            models.Index(fields=["caliber_dn", "install_date"], name="meter_caliber_installed"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(caliber_dn__gte=15, caliber_dn__lte=600), name="meter_caliber_range"

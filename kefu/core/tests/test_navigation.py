@@ -31,7 +31,11 @@ BEFORE = [
     ("窗口业务", "processes:index", ("processes.view_process", "processes.handle_stage")),
     ("收费", "collection:index", ("collection.view_payment",)),
     ("客户档案", "customers:search", ("customers.view_customer",)),
-    ("水表", None, None),
+    # issue 15: the meters
+    ("水表", "meters:desk", ("meters.view_stockmeter",)),
+    ("换表", "meters:replacements", ("meters.view_replacement",)),
+    ("旧表与验收", "meters:returns", ("meters.view_oldmeterreturn", "meters.view_acceptance")),
+    ("水表购置计划", "meters:purchase_plans", ("meters.view_purchaseplan",)),
     ("稽查", None, None),
     ("档案与钥匙", None, None),
     ("质检考核", None, None),
@@ -83,16 +87,16 @@ def test_the_page_in_use_is_marked_active(client_for, administrator):
 
 
 def test_a_module_still_to_come_gives_way_when_its_app_registers_it(client_for, administrator, monkeypatch):
-    # given an app that now provides 水表 (here: pointing at an existing page)
+    # given an app that now provides 稽查 (here: pointing at an existing page)
     from kefu.core.navigation import everyone
     from kefu.core.registry import NavEntry
 
-    monkeypatch.setattr(platform, "nav", [*platform.nav, NavEntry("水表", "core:calendar", 80, everyone)])
+    monkeypatch.setattr(platform, "nav", [*platform.nav, NavEntry("稽查", "core:calendar", 90, everyone)])
 
     # then the greyed placeholder is gone and the real entry is in its place
     nav = [(i["label"], i["url"]) for i in client_for(administrator).get("/").context["nav"]]
-    assert nav.count(("水表", reverse("core:calendar"))) == 1 and ("水表", None) not in nav
-    assert soon("水表", 80) in platform.nav  # core's placeholder is still registered, only hidden
+    assert nav.count(("稽查", reverse("core:calendar"))) == 1 and ("稽查", None) not in nav
+    assert soon("稽查", 90) in platform.nav  # core's placeholder is still registered, only hidden
 
 
 def test_the_top_menu_groups_the_modules_for_the_head(client_for, department_head):

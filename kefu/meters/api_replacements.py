@@ -1,0 +1,5 @@
+"""The replacements API (placeholder)."""
+
+from ninja import Router
+
+router = Router(tags=["水表"])

@@ -1,0 +1,3 @@
+"""The acceptance pages (placeholder)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The issues pages (placeholder)."""
+
+urlpatterns: list = []
