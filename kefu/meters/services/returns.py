@@ -10,3 +10,8 @@ def overdue(now) -> list[str]:
 
 def on_meter_work_requested(sender, process, work, **kwargs) -> None:
     """Receiver of processes' meter_work_requested (placeholder until the returns subject lands)."""
+
+
+def issue_work_done(*, actor, issue) -> None:
+    """An issue made against a process's 改表领表单 closes the store's task (called by
+    issues.issue_meter in its transaction). Placeholder until the returns subject lands."""
