@@ -97,7 +97,8 @@ ORG_REGIONS = "330102 330105 330106 330108 330114".split()
 MOBILE_PREFIXES = ("130 131 132 133 135 136 137 138 139 150 151 152 153 155 156 157 158 159 166 173 177 "
                    "180 181 182 183 186 187 188 189 191 198 199").split()
 RESIDENT_CALIBERS = [15] * 6 + [20] * 3 + [25]  # most homes have a DN15 meter
-UNIT_CALIBERS = [25, 25, 40, 40, 50, 50, 80, 100, 150]
+# DN32 and DN65 are real sizes no cycle of ch.4 §4.1.1 covers: the plan lists them as unconfigured.
+UNIT_CALIBERS = [25, 25, 32, 40, 40, 50, 50, 65, 80, 100, 150]
 CLUSTER_CALIBERS = [80, 100, 100, 150, 150, 200, 300]
 CONTACT_RELATIONS = "配偶 子女 租户 父母".split()
 UNIT_CONTACTS = "后勤主管 财务 负责人".split()
@@ -115,6 +116,21 @@ _ID_STEP = 1_000_003  # a prime that does not divide _ID_SPACE: n -> n * step mo
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _INSTALL_FIRST = date(2012, 1, 1)
 _INSTALL_DAYS = (REFERENCE_DATE - _INSTALL_FIRST).days
+# The meter in place today was fitted at the last age-based replacement (ch.4 §4.1.1: DN15–25 every 6
+# years, DN40–50 every 4, DN80–300 every 2), a few months' backlog included, so that a year's
+# replacement plan lists about one meter in six and a few carried over, as a utility that keeps up has.
+_CYCLE_YEARS = {15: 6, 20: 6, 25: 6, 40: 4, 50: 4, 80: 2, 100: 2, 150: 2, 200: 2, 300: 2}
+_BACKLOG_DAYS = 100
+
+
+def _current_meter_installed(connected: date, caliber: int) -> date:
+    years = _CYCLE_YEARS.get(caliber)
+    if years is None:
+        return connected  # no cycle: the first meter is still in place
+    span = years * 365 + _BACKLOG_DAYS
+    return REFERENCE_DATE - timedelta(days=(REFERENCE_DATE - connected).days % span)
+
+
 _ZERO = Decimal("0")
 
 
@@ -236,6 +252,7 @@ class DemoGenerator:
         if kind == INDIVIDUAL and r() < 0.032:
             self._low_income(customer, n, r)
         arrears = Decimal(_between(r, 1000, 300000)) / 100 if r() < 0.08 else _ZERO
+        installed = _current_meter_installed(installed, caliber)
         years = max((REFERENCE_DATE - installed).days / 365, 0.1)
         reading = Decimal(int((40 + r() * 120) * years * households * 10)) / 10
         self._add_service(customer, n, area_code, arrears, water_use, caliber, installed, reading, r)
