@@ -18,6 +18,7 @@ class CustomerEvents(EventVerbs):
     ACCOUNT_ADDED = "customer.account_added", _("开立账户")
     SERVICE_POINT_ADDED = "customer.service_point_added", _("登记接水点")
     METER_ADDED = "customer.meter_added", _("登记水表")
+    METER_REPLACED = "customer.meter_replaced", _("换表（旧表拆除、新表启用）")
     CONTRACT_ADDED = "customer.contract_added", _("登记合同")
     TRANSFERRED_OUT = "customer.transferred_out", _("过户转出")
     TRANSFERRED_IN = "customer.transferred_in", _("过户转入")

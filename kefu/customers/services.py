@@ -441,3 +441,49 @@ def require_no_arrears(customer: Customer | int) -> ArrearsCheck:
     if result.has_arrears:
         raise ValidationError({"arrears": [result.message]})
     return result
+
+
+@transaction.atomic
+def replace_meter(
+    *,
+    actor,
+    old_meter: Meter,
+    final_reading: Decimal,
+    seal_state: str,
+    new_number: str,
+    caliber_dn: int,
+    replaced_on: date,
+    start_reading: Decimal = Decimal("0"),
+) -> Meter:
+    """换表 (kefu.meters, ch.4 §4.3): the old meter leaves the archive with its final reading and seal
+    state (REMOVED, never deleted) and the new one starts on the same connection point, in the caller's
+    transaction, with one archive event naming both."""
+    if old_meter.status == Meter.Status.REMOVED:
+        raise ValidationError({"meter": f"水表{old_meter.number}已拆除，不能再次更换"})
+    old_meter.status = Meter.Status.REMOVED
+    old_meter.last_reading = final_reading
+    old_meter.last_read_on = replaced_on
+    old_meter.seal_state = seal_state
+    old_meter.save(update_fields=["status", "last_reading", "last_read_on", "seal_state", "updated_at"])
+    new_meter = Meter(
+        service_point=old_meter.service_point,
+        number=new_number,
+        caliber_dn=caliber_dn,
+        install_date=replaced_on,
+        last_reading=start_reading,
+        last_read_on=replaced_on,
+    )
+    new_meter.full_clean()
+    new_meter.save()
+    customer_part_added_event(
+        actor=actor,
+        customer=old_meter.service_point.customer,
+        verb=CustomerEvents.METER_REPLACED,
+        changes={
+            "old_meter": old_meter.number,
+            "final_reading": str(final_reading),
+            "meter": new_number,
+            "caliber_dn": caliber_dn,
+        },
+    )
+    return new_meter
