@@ -204,7 +204,7 @@ def submit_plan(*, actor, plan: PurchasePlan) -> PurchasePlan:
         actor=actor,
         target=plan,
         verb=StoreEvents.PLAN_SUBMITTED,
-        changes={"state": [State(old).label, plan.get_state_display()]},
+        changes={"state": [str(State(old).label), plan.get_state_display()]},
     )
     return plan
 
@@ -225,7 +225,7 @@ def center_approve(*, actor, plan: PurchasePlan, note: str = "") -> PurchasePlan
         actor=actor,
         target=plan,
         verb=StoreEvents.PLAN_CENTER_APPROVED,
-        changes={"state": [State.SUBMITTED.label, plan.get_state_display()]},
+        changes={"state": [str(State.SUBMITTED.label), plan.get_state_display()]},
         note=str(note or "").strip()[:200],
     )
     return plan
@@ -253,7 +253,7 @@ def return_plan(*, actor, plan: PurchasePlan, reason: str) -> PurchasePlan:
         actor=actor,
         target=plan,
         verb=StoreEvents.PLAN_RETURNED,
-        changes={"state": [State(old).label, plan.get_state_display()]},
+        changes={"state": [str(State(old).label), plan.get_state_display()]},
         note=reason[:500],
     )
     return plan
@@ -291,7 +291,7 @@ def record_investment_approval(
         target=plan,
         verb=StoreEvents.PLAN_APPROVED,
         changes={
-            "state": [State.CENTER_APPROVED.label, plan.get_state_display()],
+            "state": [str(State.CENTER_APPROVED.label), plan.get_state_display()],
             "approval_reference": reference,
             "purchase_due": f"{plan.purchase_due:%Y-%m-%d}",
         },
@@ -318,7 +318,7 @@ def mark_received(
         target=plan,
         verb=StoreEvents.PLAN_RECEIVED,
         changes={
-            "state": [State.APPROVED.label, plan.get_state_display()],
+            "state": [str(State.APPROVED.label), plan.get_state_display()],
             "received_on": f"{received_on:%Y-%m-%d}",
         },
         note=("入库数量已满足计划" if automatic else "表库管理员登记到货") + ("（逾期到货）" if late else ""),

@@ -175,7 +175,7 @@ def receive_goods(
             actor=actor,
             target=stock_meter,
             verb=StoreEvents.METER_RECEIVED,
-            changes={"receipt": receipt.number, "state": [None, StockMeter.State.IN_STOCK.label]},
+            changes={"receipt": receipt.number, "state": [None, str(StockMeter.State.IN_STOCK.label)]},
             note=f"{supplier}送货，验收签字：{actor}",
         )
     if purchase_plan is not None and plan_covered(purchase_plan):
