@@ -10,7 +10,15 @@ class MetersConfig(AppConfig):
         # What this app tells the platform (kefu.core.registry; docs/ARCHITECTURE.md "Registries").
         from kefu.core.navigation import any_permission
         from kefu.core.registry import Job, NavEntry, platform
-        from kefu.meters import demo, home, jobs, policies, receivers, roles
+        from kefu.meters import (
+            demo,
+            home,
+            jobs,
+            policies,
+            process_rules,  # noqa: F401 - registers old_meter_in_store with processes
+            receivers,
+            roles,
+        )
         from kefu.meters.services import acceptance, issues, purchases, replacements, returns, store, tracking
 
         receivers.connect()

@@ -577,6 +577,9 @@ class OldMeterReturn(TimeStampedModel):
     )
     returned_on = models.DateField(_("交回日期"))
     recorded_at = models.DateTimeField(_("录入时间"))
+    # Entered after meters.old_meter_entry_working_days working days of returned_on (ch.4 §5.7): recorded
+    # all the same, flagged for the list's 「录入超期」 filter (migration 0002_returns_late_entry).
+    late_entry = models.BooleanField(_("录入超期"), default=False)
     due_on = models.DateField(_("交回期限"), null=True, blank=True)
     reading = models.DecimalField(_("旧表行度（m³）"), max_digits=12, decimal_places=1, null=True, blank=True)
     seal_state = models.CharField(_("铅封情况"), max_length=16, choices=Meter.SealState.choices)
