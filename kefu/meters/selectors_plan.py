@@ -91,11 +91,15 @@ def plan_page(
 def plan_lines(year: int, *, branch_id=None, area_code=None, chunk_size: int = 5000) -> Iterator[PlanLine]:
     """The whole plan in due order, streamed: nothing but one chunk per cycle is held."""
     meters = in_service(branch_id=branch_id, area_code=area_code)
-    streams = [
-        (_line(row, cycle, year) for row in _due_in_cycle(meters, cycle, year).iterator(chunk_size))
-        for cycle in replacement_cycles()
-    ]
+    # One generator per cycle, each bound to its own cycle (a generator expression inside the list
+    # comprehension would read the comprehension's last cycle when it runs, and date every meter by it).
+    streams = [_stream(meters, cycle, year, chunk_size) for cycle in replacement_cycles()]
     return heapq.merge(*streams, key=_sort_key)
+
+
+def _stream(meters: QuerySet, cycle: Cycle, year: int, chunk_size: int) -> Iterator[PlanLine]:
+    for row in _due_in_cycle(meters, cycle, year).iterator(chunk_size):
+        yield _line(row, cycle, year)
 
 
 def due_count_by_caliber(year: int, *, branch_id=None, month: int | None = None) -> dict[int, int]:
