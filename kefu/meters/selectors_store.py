@@ -81,13 +81,11 @@ def process_needs() -> ProcessNeeds:
         caliber = _caliber_of(facts)
         needs.defaulted += caliber is None
         needs.renovations[caliber or DEFAULT_CALIBER] += _count_of(facts)
-    designing = (
-        active.filter(definition__code=NEW_CONNECTION, current_stage__code__in=DESIGN_STAGES)
-        .exclude(facts__building_meter_renovation=True)
-        .values_list("facts", flat=True)
-    )
-    for facts in designing.iterator(chunk_size=2000):
+    designing = active.filter(definition__code=NEW_CONNECTION, current_stage__code__in=DESIGN_STAGES)
+    for facts in designing.values_list("facts", flat=True).iterator(chunk_size=2000):
         facts = facts if isinstance(facts, dict) else {}
+        if facts.get("building_meter_renovation") is True:
+            continue  # counted with the renovations above
         caliber = _caliber_of(facts)
         needs.defaulted += caliber is None
         needs.new_connections[caliber or DEFAULT_CALIBER] += 1

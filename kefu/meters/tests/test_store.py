@@ -319,7 +319,8 @@ def test_the_goods_in_page_takes_one_meter_a_line_and_a_number_range(meters_worl
         "/meters/goods-in/",
         {
             "supplier": "物贸公司",
-            "lines": "LINE001,20,LXS-20E,宁波水表,2026-01,JD1,2026-01-05\nLINE002,20,LXS-20E,宁波水表,2026-01,,",
+            "lines": "LINE001,20,LXS-20E,宁波水表,2026-01,JD1,2026-01-05\n"
+            "LINE002,20,LXS-20E,宁波水表,2026-01,,",
             "first_number": "RG000098",
             "count": "3",
             "caliber_dn": "25",
