@@ -1,18 +1,15 @@
 """Test helpers for the issue subject (M3): meters in stock, replacements waiting for their meter, issues
 through `services.issues.issue_meter`.
 
-Stock meters are written as the goods-in writes them (a receipt and its meters, for tests only) so that
-these tests do not depend on the store subject's work in progress; `store.receive_goods` is the way in
-for real meters."""
+Stock meters come in through the store's goods-in (`services.store.receive_goods`), certificate and all."""
 
 import itertools
 from datetime import date
 
-from django.utils import timezone
-
 from kefu.meters import papers
-from kefu.meters.models import GoodsReceipt, Purpose, Replacement, StockMeter
+from kefu.meters.models import Purpose, Replacement, StockMeter
 from kefu.meters.services import issues as services
+from kefu.meters.services import store
 
 _numbers = itertools.count(1)
 
@@ -32,13 +29,8 @@ def stock_meters(keeper, count: int = 1, *, caliber_dn: int = 20) -> list[StockM
                 "certificate_date": date(2026, 1, 5),
             }
         )
-    receipt = GoodsReceipt.objects.create(
-        number=f"RK{next(_numbers):08d}", received_on=timezone.localdate(), received_by=keeper
-    )
-    return [
-        StockMeter.objects.create(receipt=receipt, checked_by=keeper, checked_at=timezone.now(), **row)
-        for row in rows
-    ]
+    receipt = store.receive_goods(actor=keeper, meters=rows)
+    return list(StockMeter.objects.filter(receipt=receipt).order_by("number"))
 
 
 def stock_meter(keeper, *, caliber_dn: int = 20) -> StockMeter:
