@@ -168,7 +168,7 @@ RULES: dict[str, Rule] = {
     # ---- the store (H1: stocktake)
     "meters.stocktake_only_on_last_working_day": Rule(
         True,
-        "盘存：只在每月最后一个工作日开始盘存（关闭后当月任一天可开始，用于补盘）",
+        "盘存：只在每月最后一个工作日开始盘存（设为否则当月任一天可开始，用于补盘或盘存日未能盘存时）",
         f"{CH4}3.1：每月最后一个工作日为表库盘存时间",
         kind=BOOL,
     ),

@@ -14,6 +14,10 @@ PRINT_PAGES = [
     "workforce/templates/workforce/handover_print.html",
     "knowledge/templates/knowledge/outage_print.html",
     "reports/templates/reports/print.html",
+    "meters/templates/meters/store/receipt_print.html",
+    "meters/templates/meters/store/stocktake_print.html",
+    "meters/templates/meters/store/stock_report_print.html",
+    "meters/templates/meters/purchases/print.html",
 ]
 
 

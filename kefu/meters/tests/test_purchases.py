@@ -298,3 +298,14 @@ def test_the_api_drafts_submits_approves_and_records_the_investment_approval(met
     keeper = client_for(meters_world.store_keeper)  # one test client: log the store keeper in again
     assert _api(keeper, "post", url + "/received").json()["state"] == "received"
     assert client_for(meters_world.fitter).get("/api/meters/purchase-plans").status_code == 403
+
+
+@time_machine.travel(APRIL)
+def test_the_center_head_sees_plans_waiting_on_the_home_page(meters_world):
+    from kefu.meters.home import panel
+
+    drafted = plan(meters_world, month=4)
+    assert panel(meters_world.head) == []
+    purchases.submit_plan(actor=meters_world.store_keeper, plan=drafted)
+    assert ("待审核的水表购置计划", 1, "/meters/plans/?state=submitted") in panel(meters_world.head)
+    assert not any("购置计划" in label for label, _n, _url in panel(meters_world.store_keeper))
