@@ -351,7 +351,11 @@ def issue_meter(
 
 
 def _mark_replacement_issued(*, actor, replacement: Replacement, issue: MeterIssue, today: date) -> None:
+    # Age-based: 5 working days from the issue (ch.4 §4.1.2). Urgent: the center's notice set the
+    # deadline (§4.2.2: 5 working days from the notice); taking the meter later does not move it.
     due = working_days_after(today, policy("meters.replace_working_days"))
+    if replacement.kind == Replacement.Kind.URGENT and replacement.replace_due:
+        due = replacement.replace_due
     changes = {
         "state": _states(Replacement.State(replacement.state), Replacement.State.ISSUED),
         "new_meter_number": [replacement.new_meter_number, issue.stock_meter.number],

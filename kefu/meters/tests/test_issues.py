@@ -202,6 +202,22 @@ def test_issuing_for_a_replacement_writes_the_new_meter_on_the_form_and_its_dead
 
 
 @time_machine.travel(ISSUE_DAY)
+def test_an_urgent_replacement_keeps_the_deadline_of_the_center_s_notice(meters_world):
+    # given the center's notice on Tue 02-10 set the deadline five working days on: Wed 11, Thu 12,
+    # Fri 13, Sat 14 (worked), then the Spring Festival 15–23, Tue 24
+    replacement = f.replacement_to_issue(meters_world, meters_world.meter, kind=Replacement.Kind.URGENT)
+    Replacement.objects.filter(pk=replacement.pk).update(replace_due=date(2026, 2, 24))
+    replacement.refresh_from_db()
+
+    # when the branch takes the meter two days after the notice
+    f.issue(meters_world, purpose=Purpose.URGENT_REPLACEMENT, replacement=replacement, card="")
+
+    # then the notice's deadline stands (ch.4 §4.2.2), it does not move to five days after the issue
+    replacement.refresh_from_db()
+    assert replacement.replace_due == date(2026, 2, 24)
+
+
+@time_machine.travel(ISSUE_DAY)
 def test_a_replacement_purpose_needs_its_replacement_form(meters_world):
     with pytest.raises(ValidationError) as excinfo:
         f.services.issue_meter(
