@@ -116,10 +116,11 @@ def record_acceptance(
     }
     if late:
         changes["late"] = f"逾期验收（期限{acceptance.due_on:%Y-%m-%d}）"
+    verb = ReturnEvents.ACCEPTED if passed else ReturnEvents.ACCEPTANCE_FAILED
     meters_event(
         actor=actor,
         target=acceptance,
-        verb=ReturnEvents.ACCEPTED if passed else ReturnEvents.ACCEPTANCE_FAILED,
+        verb=verb,
         changes=changes,
         note=note,
     )

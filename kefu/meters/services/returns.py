@@ -134,9 +134,14 @@ def on_meter_work_requested(sender, process, work, **kwargs) -> None:
     kinds = [work] if work in MeterWork.Kind.values else []
     if work == MeterWork.Kind.ISSUE and process.facts.get("removes_old_meter"):
         kinds.append(MeterWork.Kind.REMOVE)
-    with transaction.atomic():
-        for kind in kinds:
-            open_work(process=process, kind=kind)
+    try:
+        with transaction.atomic():
+            for kind in kinds:
+                open_work(process=process, kind=kind)
+    except Exception:
+        # The advance that asked is committed already: a failure here must not turn the clerk's page
+        # into an error for something done. It is logged for the administrator.
+        logger.exception("meter work %s for %s could not be opened", work, process.number)
 
 
 @transaction.atomic

@@ -473,3 +473,18 @@ def test_the_api_lists_meter_works_and_settles_compensations(
         ).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/meters/returns/99999999999999999999", "/api/meters/returns/0/label", "/meters/returns/999999999/"],
+)
+def test_an_id_that_names_no_return_is_not_found(meters_world, client, url):
+    client.force_login(meters_world.store_keeper)
+    assert client.get(url).status_code == 404
+
+
+def test_a_page_number_out_of_bounds_is_a_chinese_400(meters_world, client):
+    client.force_login(meters_world.store_keeper)
+    response = client.get("/api/meters/returns?page=0")
+    assert response.status_code in (400, 422) and "不能小于1" in response.content.decode()
