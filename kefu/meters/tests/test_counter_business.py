@@ -210,3 +210,15 @@ def test_the_branchs_staff_see_their_own_tasks_only(
     client.force_login(meters_world.fitter)
     page = client.get("/meters/returns/works/").content.decode()
     assert process.number in page and f'href="/processes/{process.pk}/"' in page
+
+
+def test_a_returns_page_links_the_counter_business_it_closed(
+    meters_world, counter, django_capture_on_commit_callbacks, client
+):
+    process, work = removal_requested(meters_world, counter, django_capture_on_commit_callbacks)
+    old_return = give_back(meters_world, work=work)
+    client.force_login(meters_world.store_keeper)
+    page = client.get(f"/meters/returns/{old_return.pk}/").content.decode()
+    assert f'href="/processes/{process.pk}/"' in page and "表务任务完成" not in page and "旧表交回" in page
+    works = client.get("/meters/returns/works/").content.decode()
+    assert old_return.number in works
