@@ -6,16 +6,22 @@ refused must not break the export), and a text that Excel would read as a formul
 or CR first: OWASP "CSV injection") is written as text, never run. kefu/core/tests/test_excel.py checks
 that no module builds a workbook or a cell any other way.
 
+A very long export (the meters' whole-utility replacement plan: a million rows) uses
+`streaming_sheet()`, XlsxWriter in constant-memory mode, several times faster than openpyxl: every text
+goes through `write_string`, so nothing is ever a formula, and control characters are removed the same way.
+
 CSV files people open in a spreadsheet (the import's error report) have no cell types: they are written
 with `export_csv_writer()`, which puts the ' a spreadsheet reads as "text" before the same formula starts.
 """
 
 import csv
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from tempfile import SpooledTemporaryFile
 from typing import Any, BinaryIO
 
+import xlsxwriter
 from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -154,3 +160,44 @@ def xlsx_response(write: Callable[[BinaryIO], object], filename: str) -> FileRes
 def local_minute(value: datetime | None) -> str:
     """A moment as the register prints it: local time to the minute, blank when there is none."""
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+class StreamingSheet:
+    """One sheet of an XlsxWriter workbook in constant-memory mode: each row goes to a temporary file
+    as it is written (rows in order, nothing held). Texts are written as text (never a formula),
+    numbers as numbers, dates with a date format; None leaves the cell empty."""
+
+    def __init__(self, output: BinaryIO, title: str, headers: list[str], widths: list[int]):
+        self.book = xlsxwriter.Workbook(output, {"constant_memory": True})
+        self.sheet = self.book.add_worksheet(title[:31])
+        self.day = self.book.add_format({"num_format": "yyyy-mm-dd"})
+        header = self.book.add_format({"bold": True, "bg_color": "#EEF2F7"})
+        for column, width in enumerate(widths):
+            self.sheet.set_column(column, column, width)
+        for column, title_text in enumerate(headers):
+            self.sheet.write_string(0, column, cell_text(title_text), header)
+        self.rows = 0
+
+    def append(self, values: Iterable[Any]) -> None:
+        self.rows += 1
+        row, sheet = self.rows, self.sheet
+        for column, value in enumerate(values):
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                sheet.write_string(row, column, "是" if value else "否")
+            elif isinstance(value, int | float | Decimal):
+                sheet.write_number(row, column, value)
+            elif isinstance(value, date):  # a datetime is a date too
+                sheet.write_datetime(row, column, value, self.day)
+            else:
+                sheet.write_string(row, column, cell_text(str(value)))
+
+    def close(self) -> int:
+        """Finish the file; the number of rows written below the header."""
+        self.book.close()
+        return self.rows
+
+
+def streaming_sheet(output: BinaryIO, title: str, headers: list[str], widths: list[int]) -> StreamingSheet:
+    return StreamingSheet(output, title, headers, widths)

@@ -120,3 +120,27 @@ def test_a_csv_value_a_spreadsheet_would_run_gets_the_quote_that_keeps_it_text(v
 
 def test_no_module_writes_a_csv_outside_the_shared_writer():
     assert modules_outside_the_helper_matching(r"\bcsv\.(writer|DictWriter)\(") == []
+
+
+def test_the_streaming_sheet_writes_every_text_as_text_and_dates_as_dates():
+    # given the XlsxWriter sheet of the long exports (kefu.core.excel.streaming_sheet)
+    from datetime import date
+
+    from kefu.core.excel import streaming_sheet
+
+    output = BytesIO()
+    sheet = streaming_sheet(output, "计划", ["值", "日期", "数"], [10, 10, 10])
+
+    # when risky texts, a control character, a date and a number are written
+    for value in RISKY:
+        sheet.append([value, date(2026, 2, 28), 20])
+    sheet.append(["表号\x07SB1", None, 1.5])
+    assert sheet.close() == len(RISKY) + 1
+
+    # then nothing is a formula, the bell character is gone, the date is a date
+    book = load_workbook(output).active
+    cells = [cell for row in book.iter_rows(min_row=2) for cell in row]
+    assert not any(cell.data_type == "f" for cell in cells)
+    values = [row[0] for row in book.iter_rows(min_row=2, values_only=True)]
+    assert values[: len(RISKY) - 2] == RISKY[: len(RISKY) - 2] and values[-1] == "表号SB1"
+    assert book["B2"].is_date and book["C2"].value == 20 and book["B9"].value is None
