@@ -39,17 +39,18 @@ from kefu.meters.selectors_plan import IN_SERVICE
 from kefu.meters.services import acceptance, issues, purchases, replacements, returns, store
 
 SMALL_DEMO_CUSTOMERS = 1000
-# (caliber, count, model, maker) of the delivery on the demo's first day
+# (caliber, count, model, maker) of the delivery on the demo's first day: above the minimum stock
+# (rule meters.min_stock) for the small calibers after a month's replacements, below it for DN100+
 DELIVERY = [
-    (15, 70, "LXS-15E", "宁波水表股份有限公司"),
-    (20, 40, "LXS-20E", "宁波水表股份有限公司"),
-    (25, 20, "LXS-25C", "三川智慧科技股份有限公司"),
-    (40, 8, "LXLC-40", "三川智慧科技股份有限公司"),
-    (50, 8, "LXLC-50", "三川智慧科技股份有限公司"),
-    (80, 4, "WPD-80", "山东积成电子股份有限公司"),
-    (100, 4, "WPD-100", "山东积成电子股份有限公司"),
+    (15, 120, "LXS-15E", "宁波水表股份有限公司"),
+    (20, 80, "LXS-20E", "宁波水表股份有限公司"),
+    (25, 40, "LXS-25C", "三川智慧科技股份有限公司"),
+    (40, 14, "LXLC-40", "三川智慧科技股份有限公司"),
+    (50, 14, "LXLC-50", "三川智慧科技股份有限公司"),
+    (80, 6, "WPD-80", "山东积成电子股份有限公司"),
+    (100, 6, "WPD-100", "山东积成电子股份有限公司"),
     (150, 4, "WPD-150", "山东积成电子股份有限公司"),
-    (200, 2, "WPD-200", "山东积成电子股份有限公司"),
+    (200, 3, "WPD-200", "山东积成电子股份有限公司"),
 ]
 SIGNATURE = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAA"

@@ -38,7 +38,7 @@ def test_the_full_demo_store_tells_the_stories_a_store_keeper_chases():
 
     # then the store has stock and the refused meter is on the receipt
     receipt = GoodsReceipt.objects.get()
-    assert receipt.meters.count() == 160 and len(receipt.refused) == 1
+    assert receipt.meters.count() == 287 and len(receipt.refused) == 1
     # purchase plans: one past its purchase deadline, one with 投资管理部, next year's with the head
     states = sorted(PurchasePlan.objects.values_list("state", flat=True))
     assert states == ["approved", "center_approved", "submitted"]
@@ -63,4 +63,4 @@ def test_the_full_demo_store_tells_the_stories_a_store_keeper_chases():
     assert "旧表" in reasons[branches[1].code][0] and "验收" in reasons[branches[5].code][0]
     assert Acceptance.objects.filter(state="pending").count() == 2
     assert Acceptance.objects.filter(state="passed").count() == 1
-    assert any("入库 160 只" in line for line in lines)
+    assert any("入库 287 只" in line for line in lines)
