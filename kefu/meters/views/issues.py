@@ -23,7 +23,7 @@ from kefu.customers.models import branch_scope
 from kefu.meters import papers as paper_rules
 from kefu.meters import selectors_issues as selectors
 from kefu.meters.forms_issues import AppointmentForm, IssueForm, branches
-from kefu.meters.models import IssueAppointment, MeterIssue, Purpose
+from kefu.meters.models import IssueAppointment, MeterIssue, Purpose, Replacement
 from kefu.meters.permissions import fetch, visible
 from kefu.meters.services import issues as services
 
@@ -179,6 +179,13 @@ def issue_create(request):
     require(request.user, READ, "meters.add_meterissue")
     branch = _chosen_branch(request)
     initial = {"branch": branch} if branch is not None else {}
+    # from a replacement's page (?replacement=): that 换表单 and its purpose already chosen
+    if branch is not None and (pk := params.object_id(request.GET.get("replacement"))):
+        chosen = Replacement.objects.filter(pk=pk, branch=branch, state=Replacement.State.TO_ISSUE).first()
+        if chosen is not None:
+            initial["replacement"] = chosen
+            urgent = chosen.kind == Replacement.Kind.URGENT
+            initial["purpose"] = Purpose.URGENT_REPLACEMENT if urgent else Purpose.AGE_REPLACEMENT
     form = IssueForm(request.POST or None, branch=branch, initial=initial)
     if request.method == "POST":
         if form.is_valid():

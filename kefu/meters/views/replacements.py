@@ -175,6 +175,9 @@ def _actions(user, r: Replacement) -> dict[str, bool]:
         and r.state == State.ISSUED
         and (can(user, "meters.change_replacement") or can(user, "meters.add_meterissue"))
         and mine,
+        # the store's next steps, reached from the replacement itself: its new meter, its old meter back
+        "issue": r.state == State.TO_ISSUE and can(user, "meters.add_meterissue"),
+        "take_back": r.state == State.FITTED and can(user, "meters.add_oldmeterreturn"),
     }
 
 
