@@ -281,7 +281,7 @@ def return_old_meter(
     else:  # a small meter is not kept for review (§5.1 keeps DN40 and above)
         disposition = OldMeterReturn.Disposition.RELEASED
     old_return = OldMeterReturn.objects.create(
-        number=_yearly(RETURN_SERIES, "HB"),
+        number=_yearly(RETURN_SERIES, "HS"),  # 回收单 (HB is the 换表单's series)
         meter=meter,
         branch=branch,
         replacement=source if isinstance(source, Replacement) else None,

@@ -47,7 +47,7 @@ def test_a_fitted_replacements_old_meter_closes_it_and_its_stock_record(meters_w
         meters_world.store_keeper, archive_meter=meters_world.meter, state=StockMeter.State.FITTED
     )
     old_return = give_back(meters_world, replacement=replacement, seal_state=Meter.SealState.MISSING)
-    assert old_return.number.startswith(f"HB{timezone.localdate().year}")
+    assert old_return.number.startswith(f"HS{timezone.localdate().year}")
     assert old_return.branch == meters_world.branch and old_return.received_by == meters_world.store_keeper
     assert old_return.reading == Decimal("1240.5") and old_return.seal_state == Meter.SealState.MISSING
     replacement.refresh_from_db()
