@@ -222,6 +222,9 @@ EVENT_KEY_LABELS = {
     "connection_point_no": "接水点编号",
     "meter": "表号",
     "caliber_dn": "口径",
+    # the meters' fitting (customers.services.replace_meter)
+    "old_meter": "旧表",
+    "final_reading": "旧表止度",
     "contact": "联系人",
     "contract": "合同",
     "document": "资料",

@@ -52,6 +52,16 @@ HISTORY_LABELS = {
     "due_on": "期限",
     "plan": "计划",
     "replacements": "换表单数",
+    # the store's issue against the replacement (services.issues.issue_meter)
+    "state": "状态",
+    "new_meter_number": "新表表号",
+    "issue": "领表单",
+    # the stock meter's and the return's events, on a meter's life page
+    "receipt": "入库单",
+    "replacement": "换表单",
+    "connection_point": "接水点",
+    "return": "回收单",
+    "disposition": "处置",
 }
 
 
