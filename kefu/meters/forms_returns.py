@@ -67,6 +67,8 @@ class ReturnForm(forms.Form):
             .select_related("unit")
             .order_by("unit__name", "name")
         )
+        # Two fitters may share a name: the branch tells them apart.
+        self.fields["returned_by"].label_from_instance = lambda user: f"{user.name}（{user.unit}）"
         self.fields["returned_on"].initial = timezone.localdate().isoformat()
 
 

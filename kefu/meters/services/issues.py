@@ -359,9 +359,10 @@ def _mark_replacement_issued(*, actor, replacement: Replacement, issue: MeterIss
     changes = {
         "state": _states(Replacement.State(replacement.state), Replacement.State.ISSUED),
         "new_meter_number": [replacement.new_meter_number, issue.stock_meter.number],
-        "replace_due": [str(replacement.replace_due or ""), str(due)],
         "issue": issue.number,
     }
+    if replacement.replace_due != due:  # an urgent one keeps its notice's deadline: nothing changed
+        changes["replace_due"] = [str(replacement.replace_due or ""), str(due)]
     replacement.issue = issue
     replacement.new_meter_number = issue.stock_meter.number
     replacement.replace_due = due
