@@ -37,7 +37,7 @@ Idempotent: with --meters or more meters there it does nothing; --truncate empti
 import argparse
 import time
 
-from _setup import machine, require_postgresql, setup_django
+from _setup import machine, require_postgresql, setup_django, table_sizes
 
 BRANCH_SHARES = {"CD": 0.22, "CX": 0.20, "CN": 0.18, "CB": 0.16, "GX": 0.14, "LJ": 0.10}
 AREA_SHARES = [0.4, 0.3, 0.2, 0.1]  # the branch's own area first, then 2, 3, 4
@@ -131,6 +131,101 @@ FROM (
 ) m
 """
 
+# The store's two years (2025–2026), for the desk: a goods receipt per working day, the stock meters it
+# brought, an issue for most of them (400 a working day), a replacement for the replacement issues with
+# the old meter back, an acceptance for new connections, capacity changes and temporary use.
+STORE_DAYS = """
+CREATE TEMP TABLE store_day ON COMMIT DROP AS
+SELECT row_number() OVER (ORDER BY d) AS k, d::date AS day
+FROM generate_series(DATE '2025-01-02', DATE '2026-12-31', INTERVAL '1 day') d
+WHERE extract(isodow FROM d) < 6
+"""
+STORE_ROWS = [
+    """
+INSERT INTO meters_goodsreceipt (id, created_at, updated_at, number, supplier, received_on, refused, note,
+  received_by_id, purchase_plan_id)
+SELECT k, day + TIME '09:00', day + TIME '09:00', 'RK' || to_char(day, 'YYYYMMDD'), '物贸公司', day, '[]', '',
+  %(keeper)s, NULL FROM store_day
+""",
+    # stock meter n arrived with receipt ceil(n / per_day); the last ones are still in stock
+    """
+INSERT INTO meters_stockmeter (id, created_at, updated_at, number, caliber_dn, model, maker, batch,
+  certificate_no, certificate_date, checked_at, state, archive_meter_id, checked_by_id, receipt_id)
+SELECT n, r.received_on + TIME '10:00', r.received_on + TIME '10:00', 'SM' || lpad(n::text, 9, '0'),
+  (SELECT k.dn FROM pg_temp.caliber_pick k WHERE k.upto > pg_temp.r(21, n) ORDER BY k.upto LIMIT 1),
+  'LXS', '宁波水表', 'P' || r.id, 'JD' || lpad(n::text, 9, '0'), r.received_on - 3,
+  r.received_on + TIME '10:00',
+  CASE WHEN n > %(issues)s THEN 'in_stock' WHEN n > %(issues)s - %(per_day)s * 8 THEN 'issued'
+       ELSE 'fitted' END,
+  NULL, %(keeper)s, r.id
+FROM generate_series(1, %(stock)s) n
+JOIN meters_goodsreceipt r ON r.id = least(1 + (n - 1) / %(per_day)s, %(days)s)
+""",
+    # issue n on the working day after its meter arrived, between 8:30 and 16:30
+    """
+INSERT INTO meters_meterissue (id, created_at, updated_at, number, purpose, application_card, papers,
+  issued_at, note, appointment_id, branch_id, collector_id, customer_id, issued_by_id, process_id,
+  stock_meter_id)
+SELECT n, at, at, 'LB' || lpad(n::text, 9, '0'), purpose, 'KP' || lpad(n::text, 9, '0'), '[]', at, '',
+  NULL, branch, %(keeper)s, NULL, %(keeper)s, NULL, n
+FROM (
+  SELECT n, (d.day + TIME '08:30' + (pg_temp.r(22, n) * 480) * INTERVAL '1 minute')
+              AT TIME ZONE 'Asia/Shanghai' AS at,
+         CASE WHEN pg_temp.r(23, n) < 0.80 THEN 'age_replacement'
+              WHEN pg_temp.r(23, n) < 0.88 THEN 'urgent_replacement'
+              WHEN pg_temp.r(23, n) < 0.96 THEN 'new_connection'
+              WHEN pg_temp.r(23, n) < 0.98 THEN 'capacity_change' ELSE 'temporary_use' END AS purpose,
+         (SELECT id FROM accounts_unit WHERE kind = 'branch' ORDER BY code
+            OFFSET floor(pg_temp.r(24, n) * 6)::int LIMIT 1) AS branch
+  FROM generate_series(1, %(issues)s) n
+  JOIN store_day d ON d.k = least(2 + (n - 1) / %(per_day)s, %(days)s)
+) i
+""",
+    # replacements of the replacement issues: the old meter is archive meter n; closed with the old
+    # meter back, but those of the last days (and 1 in 200 older ones, late) still issued or fitted
+    """
+INSERT INTO meters_replacement (id, created_at, updated_at, number, kind, state, plan_reading, fault,
+  fault_note, reported_at, verify_due, verified_at, verification_note, replace_due, delay_reason,
+  new_meter_number, old_reading, new_seal_intact, customer_signed_name, customer_signature,
+  notice_signed_at, fitted_at, stop_reason, substitution_note, overdue_alerted, branch_id, fitted_by_id,
+  issue_id, meter_id, new_meter_id, reported_by_id, verified_by_id, plan_id)
+SELECT i.id, i.issued_at, i.issued_at, 'HB' || lpad(i.id::text, 9, '0'),
+  CASE i.purpose WHEN 'age_replacement' THEN 'age' ELSE 'urgent' END,
+  CASE WHEN i.id > %(issues)s - %(per_day)s * 8 OR pg_temp.r(25, i.id) < 0.005
+       THEN (CASE WHEN pg_temp.r(26, i.id) < 0.5 THEN 'issued' ELSE 'fitted' END) ELSE 'closed' END,
+  NULL, CASE i.purpose WHEN 'age_replacement' THEN '' ELSE 'stopped' END, '', NULL, NULL, NULL, '',
+  (i.issued_at AT TIME ZONE 'Asia/Shanghai')::date + 7, '', s.number, NULL, NULL, '', '', NULL, NULL, '', '',
+  false, i.branch_id, NULL, i.id, i.id, NULL, NULL, NULL, NULL
+FROM meters_meterissue i JOIN meters_stockmeter s ON s.id = i.stock_meter_id
+WHERE i.purpose IN ('age_replacement', 'urgent_replacement')
+""",
+    """
+INSERT INTO meters_oldmeterreturn (id, created_at, updated_at, number, returned_on, recorded_at, due_on,
+  reading, seal_state, damaged, damage_note, keep_until, disposition, released_at, label_printed_at,
+  branch_id, meter_id, received_by_id, returned_by_id, work_id, replacement_id, late_entry)
+SELECT r.id, r.updated_at, r.updated_at, 'JB' || lpad(r.id::text, 9, '0'), back, back + TIME '15:00', NULL,
+  100, 'intact', false, '', NULL, 'released', NULL, NULL, r.branch_id, r.meter_id, %(keeper)s, %(keeper)s,
+  NULL, r.id, false
+FROM (SELECT r.*, r.replace_due - floor(pg_temp.r(27, r.id) * 6)::int AS back
+      FROM meters_replacement r WHERE r.state = 'closed') r
+""",
+    """
+INSERT INTO meters_acceptance (id, created_at, updated_at, due_on, state, accepted_on, branch_signer, note,
+  overdue_alerted, branch_id, center_signer_id, issue_id)
+SELECT i.id, i.issued_at, i.issued_at, due, state, CASE state WHEN 'pending' THEN NULL ELSE due - 5 END,
+  CASE state WHEN 'pending' THEN '' ELSE '分公司验收员' END, '', false, i.branch_id, NULL, i.id
+FROM (SELECT i.*, ((i.issued_at AT TIME ZONE 'Asia/Shanghai') + INTERVAL '1 month')::date AS due,
+             CASE WHEN pg_temp.r(28, i.id) < 0.03 THEN 'pending'
+                  WHEN pg_temp.r(28, i.id) < 0.05 THEN 'failed' ELSE 'passed' END AS state
+      FROM meters_meterissue i
+      WHERE i.purpose IN ('new_connection', 'capacity_change', 'temporary_use')) i
+""",
+]
+STORE_TABLES = [
+    "meters_goodsreceipt", "meters_stockmeter", "meters_meterissue", "meters_replacement",
+    "meters_oldmeterreturn", "meters_acceptance",
+]  # fmt: skip
+
 # DN: cumulative share (85 % DN15–25, 8 % DN40–50, 4 % DN80–300, 3 % unconfigured)
 CALIBERS = [
     (15, 0.50), (20, 0.25), (25, 0.10),
@@ -147,6 +242,7 @@ def main() -> None:
     parser.add_argument("--meters", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=250_000, help="rows per INSERT … SELECT")
     parser.add_argument("--truncate", action="store_true")
+    parser.add_argument("--store-per-day", type=int, default=400, help="issues per working day, 2025–2026")
     args = parser.parse_args()
 
     setup_django()
@@ -163,7 +259,8 @@ def main() -> None:
             cursor.execute("TRUNCATE customers_customer, customers_servicepoint, customers_meter CASCADE")
     existing = Meter.objects.count()
     if existing >= args.meters:
-        print(f"{existing:,} meters already there (≥ {args.meters:,}): nothing to do.")
+        print(f"{existing:,} meters already there (≥ {args.meters:,}).")
+        seed_store(args, areas)
         return
     if existing:
         raise SystemExit(f"{existing:,} meters there, fewer than {args.meters:,}: run with --truncate")
@@ -204,7 +301,44 @@ def main() -> None:
         for table in SECONDARY_INDEXED:
             cursor.execute(f"VACUUM ANALYZE {table}")
     print(f"VACUUM ANALYZE {time.perf_counter() - step:.1f} s; total {time.perf_counter() - started:.1f} s")
+    seed_store(args, areas)
     report()
+
+
+def seed_store(args, areas) -> None:
+    """The store's two years (STORE_ROWS), once: nothing when the store has issues already."""
+    from django.db import connection, transaction
+
+    from kefu.accounts.models import User
+    from kefu.meters.models import MeterIssue
+
+    if MeterIssue.objects.exists():
+        print("The store has issues already: store left as it is.")
+        return
+    keeper = User.objects.get(username="meterstore").pk
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(RANDOM)
+        _pick_tables(cursor, areas)
+        cursor.execute(STORE_DAYS)
+        cursor.execute("SELECT count(*) FROM store_day")
+        days = cursor.fetchone()[0]
+        issues = args.store_per_day * (days - 1)
+        params = {
+            "keeper": keeper, "days": days, "per_day": args.store_per_day, "issues": issues,
+            "stock": issues + 20_000,
+        }  # fmt: skip
+        for statement in STORE_ROWS:
+            cursor.execute(statement, params)
+        for table in STORE_TABLES:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+    with connection.cursor() as cursor:
+        for table in STORE_TABLES:
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    print(f"The store: {days} working days, {issues:,} issues in {time.perf_counter() - started:.1f} s")
+    print("  " + "; ".join(table_sizes(STORE_TABLES)))
 
 
 def ensure_organisation() -> list[tuple[int, float]]:
