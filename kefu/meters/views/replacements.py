@@ -23,7 +23,7 @@ from kefu.core.excel import (
     xlsx_response,
 )
 from kefu.core.forms import add_service_errors
-from kefu.core.params import page_number
+from kefu.core.params import page_number, parse_month
 from kefu.core.permissions import can, require
 from kefu.core.policies import policy
 from kefu.core.responses import bad_request, error_text
@@ -473,13 +473,10 @@ def month_plans(request):
         try:
             if branch is None:
                 raise ValidationError({"branch": "请选择供水分公司"})
-            month_text = request.POST.get("month") or ""
-            year, month = (int(x) for x in month_text.split("-")) if "-" in month_text else (0, 0)
+            year, month = parse_month(request.POST.get("month"))
             new_plan = services.draft_plan(actor=request.user, branch=branch, year=year, month=month)
-        except (ValidationError, ValueError) as error:
-            messages.error(
-                request, error_text(error) if isinstance(error, ValidationError) else "月份格式应为 YYYY-MM"
-            )
+        except ValidationError as error:
+            messages.error(request, error_text(error))
             return redirect("meters:replacement_month_plans")
         return redirect("meters:replacement_month_plan", pk=new_plan.pk)
     page = Paginator(selectors.plans_for(request.user), PER_PAGE).get_page(request.GET.get("page"))
