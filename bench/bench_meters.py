@@ -17,7 +17,7 @@ Everything runs in this process (no network): time.perf_counter() around the cal
   the branch's staff (unit11 … unit61: their branch is their scope), and the plan page
   /meters/replacements/plan/.
 - export: the whole utility's plan of --export-year streamed by plan_lines() into the view's own
-  writer (kefu.meters.views.replacements.write_plan → openpyxl write-only via export_workbook) into a
+  writer (kefu.meters.views.replacements.write_plan, kefu.core.excel.streaming_sheet) into a
   temporary file: rows/s, and memory (the process's peak RSS before and after; tracemalloc's peak on
   one branch). Then where the time goes: reading alone (plan_lines consumed, nothing written), and
   writing alone (the same rows, prebuilt, into the workbook).
@@ -237,9 +237,7 @@ def bench_export(args) -> list[Result]:
     from kefu.meters.views.replacements import write_plan
 
     year = args.export_year
-    print(
-        f"\nExport of the whole utility's {year} plan (openpyxl write-only, lxml {'yes' if LXML else 'no'}):"
-    )
+    print(f"\nExport of the whole utility's {year} plan (lxml installed: {'yes' if LXML else 'no'}):")
     rss_before = max_rss_mib()
     with tempfile.TemporaryFile() as output:
         started, cpu = time.perf_counter(), time.process_time()
