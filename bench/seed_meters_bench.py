@@ -104,6 +104,10 @@ FROM (
 
 # Meter n ≤ points is point n's meter in service; the rest are removed meters on random points.
 # The install date's density rises linearly from 1 (2005-01-01) to 6 (2026-11-30): t = (√(1+35u)−1)/5.
+METER_AREAS = """
+UPDATE customers_meter SET service_area_id = p.service_area_id
+FROM customers_servicepoint p WHERE p.id = customers_meter.service_point_id
+"""
 METERS = """
 INSERT INTO customers_meter (
   id, created_at, updated_at, number, caliber_dn, install_date, seal_state, last_reading, last_read_on,
@@ -284,6 +288,9 @@ def main() -> None:
         step = time.perf_counter()
         for first, last in _batches(args.meters, args.batch):
             cursor.execute(METERS, {"first": first, "last": last, "points": points})
+        # Each meter carries its point's area (customers.Meter.service_area, set on save): the same
+        # statement as the migration that filled it (customers 0013).
+        cursor.execute(METER_AREAS)
         print(f"meters {args.meters:,} in {time.perf_counter() - step:.1f} s", flush=True)
         step = time.perf_counter()
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred foreign-key checks, now

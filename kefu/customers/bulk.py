@@ -118,7 +118,7 @@ POINT_COLUMNS = (
 )  # fmt: skip
 METER_COLUMNS = (
     "created_at", "updated_at", "service_point_id", "number", "caliber_dn", "install_date", "seal_state",
-    "last_reading", "last_read_on", "status",
+    "last_reading", "last_read_on", "status", "service_area_id",
 )  # fmt: skip
 CONTACT_COLUMNS = (
     "created_at", "updated_at", "customer_id", "name", "relation", "phone", "id_number", "is_primary",
@@ -183,7 +183,7 @@ def _write(customers: Sequence[NewCustomer], inserter: "_Inserter", now: datetim
     ])  # fmt: skip
     inserter.insert(Meter, METER_COLUMNS, [
         (now, now, pid, m.number, m.caliber_dn, m.install_date, Meter.SealState.INTACT, m.last_reading,
-         m.last_read_on, Meter.Status.IN_USE)
+         m.last_read_on, Meter.Status.IN_USE, p.service_area_id)
         for pid, (_cid, p) in zip(point_ids, points, strict=True) for m in p.meters
     ])  # fmt: skip
     inserter.insert(ContactPerson, CONTACT_COLUMNS, [

@@ -254,21 +254,50 @@ class Meter(TimeStampedModel):
     )
     last_read_on = models.DateField(_("最近抄表日期"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.IN_USE)
+    # The connection point's area, copied when the meter is saved (no service moves a point to another
+    # area): the meters' replacement plan reads a branch's or an area's meters from its own index
+    # without joining a million connection points (kefu/meters/selectors_plan.py, docs/PERFORMANCE.md).
+    service_area = models.ForeignKey(
+        ServiceArea,
+        verbose_name=_("服务片区"),
+        null=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("水表")
         verbose_name_plural = _("水表")
         ordering = ["service_point", "-install_date"]
-        # The replacement plan (kefu/meters/selectors_plan.py): by install date, by caliber range.
+        # The replacement plan (kefu/meters/selectors_plan.py): the whole utility's by install date and
+        # by caliber range; an area's in service by install date (the caliber read from the index) and
+        # by caliber (the unconfigured ones).
         indexes = [
             models.Index(fields=["install_date", "id"], name="meter_install_date"),
             models.Index(fields=["caliber_dn", "install_date"], name="meter_caliber_installed"),
+            models.Index(
+                fields=["service_area", "install_date", "id"],
+                include=["caliber_dn"],
+                condition=models.Q(status__in=["in_use", "stopped", "stuck", "unreadable"]),
+                name="meter_area_due",
+            ),
+            models.Index(
+                fields=["service_area", "caliber_dn"],
+                condition=models.Q(status__in=["in_use", "stopped", "stuck", "unreadable"]),
+                name="meter_area_caliber",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(caliber_dn__gte=15, caliber_dn__lte=600), name="meter_caliber_range"
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        if self.service_area_id is None and self.service_point_id is not None:
+            self.service_area_id = self.service_point.service_area_id
+        super().save(*args, **kwargs)
 
     def __str__(self):
         return f"{self.number}（DN{self.caliber_dn}）"

@@ -195,3 +195,18 @@ def test_monthly_plan_pages_render_and_another_branch_gets_404(meters_world, cli
     )
     other = client_for(meters_world.other_fitter)
     assert other.get(f"/meters/replacements/month-plans/{plan.pk}/").status_code == 404
+
+
+def test_every_meter_carries_its_connection_point_s_area_however_it_was_made(meters_world):
+    # given a meter saved one by one (the factory) and the demo's bulk insert
+    from kefu.accounts.demo import create_demo_organisation
+    from kefu.customers.demo import seed_customers
+    from kefu.customers.models import Meter
+
+    create_demo_organisation()
+    seed_customers(20)
+
+    # then each meter's area is its point's: the plan reads a branch from the meters' own index
+    meters = Meter.objects.select_related("service_point")
+    assert meters.count() >= 20
+    assert all(m.service_area_id == m.service_point.service_area_id for m in meters)
