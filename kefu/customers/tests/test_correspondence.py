@@ -240,6 +240,12 @@ def test_existing_uploads_become_dated_uploads_on_their_local_day():
     row = new.get_model("customers", "Document").objects.get(pk=document.pk)
     assert (row.channel, row.direction, row.summary, row.dated_on) == ("upload", "", "", date(2026, 11, 6))
 
+    # the schema the rest of the suite expects: migrating customers back unapplied what depends on its
+    # later migrations (the meters' tables), which the browser tests after this one read
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
 
 def test_the_archive_history_names_a_letters_details_in_chinese(counter_clerk, customer):
     # given a call note filed in the archive
