@@ -162,7 +162,7 @@ def test_urgent_replacement_from_report_to_the_archive(live_server, log_in, page
         page.goto(f"{live_server.url}/meters/replacements/{replacement.pk}/")
         page.locator("#return-link").click()
         expect(page.locator("#id_source")).to_have_value(f"r:{replacement.pk}")
-        page.select_option("#id_returned_by", label="换表员小陈")
+        page.select_option("#id_returned_by", label="换表员小陈（城东供水分公司）")
         page.fill("#id_reading", "4321.5")
         page.select_option("#id_seal_state", label="铅封完好")
         shot(page, "8_return_form")
