@@ -68,20 +68,4 @@ def panel(user) -> list[tuple[str, int, str]]:
         to_return = mine.filter(state=Replacement.State.FITTED).count()
         if to_return:
             items.append(("已换表待交旧表", to_return, "/meters/replacements/?tab=fitted"))
-    if user.has_perm("meters.verify_replacement"):
-        waiting = Replacement.objects.filter(state=Replacement.State.REPORTED).count()
-        if waiting:
-            items.append(("待核查的急换报核单", waiting, "/meters/replacements/?tab=reported"))
-    if user.has_perm("meters.approve_replacementplan"):
-        waiting = ReplacementPlan.objects.filter(state=ReplacementPlan.State.SUBMITTED).count()
-        if waiting:
-            items.append(("待审批的换表月计划", waiting, "/meters/replacements/month-plans/"))
-    if user.has_perm("meters.fit_replacement"):  # a branch's staff (换表员)
-        mine = visible(Replacement.objects.all(), user)
-        to_fit = mine.filter(state=Replacement.State.ISSUED).count()
-        if to_fit:
-            items.append(("已领表待换", to_fit, "/meters/replacements/?tab=issued"))
-        to_return = mine.filter(state=Replacement.State.FITTED).count()
-        if to_return:
-            items.append(("已换表待交旧表", to_return, "/meters/replacements/?tab=fitted"))
     return items

@@ -12,7 +12,9 @@ def test_the_center_head_sees_the_urgent_reports_waiting_for_verification(meters
     f.urgent(meters_world)
 
     # then the head (who verifies) sees it; the branch's staff and the store keeper do not as a verification
-    assert ("待核查的急换报核单", 1, "/meters/replacements/?tab=reported") in panel(meters_world.head)
+    lines = panel(meters_world.head)
+    assert ("待核查的急换报核单", 1, "/meters/replacements/?tab=reported") in lines
+    assert len(lines) == len(set(lines))  # each line once
     assert all(label != "待核查的急换报核单" for label, *_ in panel(meters_world.fitter))
 
 
