@@ -282,11 +282,14 @@ def _work_plan(keeper, branch, staff, plan, days, rng, b) -> list[str]:
     done = 0
     for f, fitter in enumerate(staff[:2]):
         mine = queue[f::2]
-        previous = None
+        previous, returned = None, 0
         for k, replacement in enumerate(mine):
             day = days[k]
             if previous is not None:
-                _return_old(keeper, fitter, previous, day, damaged=(b == 1 and f == 0 and k == 2))
+                # the second old meter the first fitter of the second branch brings back is damaged (赔表)
+                if _return_old(keeper, fitter, previous, day, damaged=(b == 1 and f == 0 and returned == 1)):
+                    returned += 1
+                previous = None
             last = k == len(mine) - 1
             if last and b == 0 and f == 1:
                 _replace(keeper, fitter, replacement, days[-1], rng, fit=False)  # issued, to fit this week
