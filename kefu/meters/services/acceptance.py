@@ -18,7 +18,7 @@ from kefu.core.policies import policy
 from kefu.meters.dates import months_after
 from kefu.meters.events import ReturnEvents, meters_event
 from kefu.meters.models import ACCEPTED_PURPOSES, Acceptance, MeterWork
-from kefu.meters.services.returns import branch_staff, store_keepers
+from kefu.meters.recipients import branch_staff, store_keepers
 
 ALERT_KINDS: dict[str, str] = {"meters.acceptance_overdue": "水表验收逾期"}
 CH4 = "供水手册第四章水表管理制度"

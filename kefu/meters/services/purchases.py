@@ -10,13 +10,11 @@ alerted once to the store keepers and the center heads. Numbers CG+yyyymmdd-seq.
 
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kefu.accounts.models import Role
 from kefu.core.alerts import send_alert
 from kefu.core.numbering import day_period, next_number
 from kefu.core.params import day_problem
@@ -24,6 +22,7 @@ from kefu.core.permissions import require
 from kefu.core.policies import policy
 from kefu.meters.events import StoreEvents, meters_event
 from kefu.meters.models import PurchasePlan, PurchasePlanLine
+from kefu.meters.recipients import center_heads, store_keepers
 from kefu.meters.selectors_store import purchase_needs
 
 ALERT_KINDS: dict[str, str] = {"meters.purchase_overdue": "水表采购逾期"}
@@ -326,11 +325,6 @@ def mark_received(
     return plan
 
 
-def alert_recipients():
-    roles = [Role.METER_STORE_KEEPER, Role.DEPARTMENT_HEAD, Role.CENTER_DIRECTOR]
-    return get_user_model().objects.filter(role__in=roles, is_active=True)
-
-
 def overdue(now) -> list[str]:
     """Approved plans past their purchase due date, alerted once each (the flag is claimed by a
     conditional UPDATE, so two workers never alert twice)."""
@@ -344,7 +338,7 @@ def overdue(now) -> list[str]:
             ):
                 continue
             send_alert(
-                recipients=list(alert_recipients()),
+                recipients=[*store_keepers(), *center_heads()],
                 kind="meters.purchase_overdue",
                 message=f"水表购置计划{plan.number}应于{plan.purchase_due:%Y-%m-%d}前完成采购，至今未到货",
                 url=reverse("meters:purchase_plan", args=[plan.pk]),

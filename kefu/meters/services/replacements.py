@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kefu.accounts.models import Role, Unit, User
+from kefu.accounts.models import Role, Unit
 from kefu.core.alerts import send_alert
 from kefu.core.numbering import next_number, year_period
 from kefu.core.permissions import can, require
@@ -27,6 +27,7 @@ from kefu.meters.dates import working_days_after
 from kefu.meters.events import ReplacementEvents, StoreEvents, meters_event
 from kefu.meters.models import MeterIssue, Purpose, Replacement, ReplacementPlan, StockMeter, TrackingTask
 from kefu.meters.permissions import require_branch
+from kefu.meters.recipients import branch_staff, center_heads
 from kefu.meters.services import tracking
 
 SERIES = "meters.replacement"
@@ -43,7 +44,6 @@ ALERT_KINDS: dict[str, str] = {
     VERIFY_OVERDUE: "急换报核单核查逾期",
     REPLACE_OVERDUE: "换表逾期未完成",
 }
-CENTER_HEADS = [Role.DEPARTMENT_HEAD, Role.CENTER_DIRECTOR]
 # The signature image the fitting page draws (a PNG data URL); a few hundred KB at most.
 SIGNATURE_PREFIX = "data:image/png;base64,"
 SIGNATURE_MAX = 300_000
@@ -587,14 +587,6 @@ def substitute(
 # ---- deadlines (the meters.deadlines job)
 
 
-def _center_heads():
-    return User.objects.filter(role__in=CENTER_HEADS, is_active=True)
-
-
-def _branch_staff(branch_id: int):
-    return User.objects.filter(role=Role.UNIT_STAFF, unit_id=branch_id, is_active=True)
-
-
 def _claim(replacement: Replacement) -> bool:
     """One alert per deadline: the row is claimed by a conditional UPDATE (two workers never both win)."""
     return bool(
@@ -614,7 +606,7 @@ def overdue(now) -> list[str]:
         if not _claim(replacement):
             continue
         send_alert(
-            recipients=_center_heads(),
+            recipients=center_heads(),
             kind=VERIFY_OVERDUE,
             message=f"急换报核单{replacement.number}（水表{replacement.meter.number}）"
             f"应于{replacement.verify_due:%Y-%m-%d}前核查，已逾期",
@@ -631,7 +623,7 @@ def overdue(now) -> list[str]:
         if not _claim(replacement):
             continue
         send_alert(
-            recipients=_branch_staff(replacement.branch_id),
+            recipients=branch_staff(replacement.branch_id),
             kind=REPLACE_OVERDUE,
             message=f"换表单{replacement.number}（水表{replacement.meter.number}）"
             f"应于{replacement.replace_due:%Y-%m-%d}前完成换表，已逾期；不能完成请反馈原因",

@@ -22,7 +22,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kefu.accounts.models import Role, User
 from kefu.core.alerts import send_alert
 from kefu.core.numbering import next_number, year_period
 from kefu.core.permissions import require
@@ -31,6 +30,7 @@ from kefu.customers.models import Meter, branch_scope
 from kefu.meters.dates import months_after, working_days_after
 from kefu.meters.events import ReplacementEvents, ReturnEvents, StoreEvents, meters_event
 from kefu.meters.models import CompensationCase, MeterWork, OldMeterReturn, Replacement, StockMeter
+from kefu.meters.recipients import branch_staff, store_keepers
 
 logger = logging.getLogger(__name__)
 
@@ -468,14 +468,6 @@ def record_labels_printed(*, actor, returns: list[OldMeterReturn]) -> list[OldMe
 
 
 # -- the deadline scan ---------------------------------------------------------------------------------
-
-
-def branch_staff(branch) -> list[User]:
-    return list(User.objects.filter(unit=branch, role=Role.UNIT_STAFF, is_active=True))
-
-
-def store_keepers() -> list[User]:
-    return list(User.objects.filter(role=Role.METER_STORE_KEEPER, is_active=True))
 
 
 def overdue(now) -> list[str]:

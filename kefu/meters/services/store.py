@@ -12,14 +12,12 @@ goods are taken in, so the book count it froze stays the store's."""
 
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from kefu.accounts.models import Role
 from kefu.core.alerts import send_alert
 from kefu.core.numbering import day_period, next_number
 from kefu.core.params import day_problem
@@ -29,6 +27,7 @@ from kefu.meters.calibers import minimum_stock
 from kefu.meters.dates import last_working_day_of_month
 from kefu.meters.events import StoreEvents, meters_event
 from kefu.meters.models import GoodsReceipt, PurchasePlan, StockMeter, Stocktake, StocktakeLine
+from kefu.meters.recipients import store_keepers
 
 ALERT_KINDS: dict[str, str] = {"meters.stocktake_due": "今日为表库月末盘存日"}
 
@@ -339,10 +338,6 @@ def close_stocktake(*, actor, stocktake: Stocktake) -> Stocktake:
     return stocktake
 
 
-def store_keepers():
-    return get_user_model().objects.filter(role=Role.METER_STORE_KEEPER, is_active=True)
-
-
 def overdue(now) -> list[str]:
     """On the stocktake day, the store keepers are told once (the alert's subject is the month) while
     no count sheet has been opened."""
@@ -353,7 +348,7 @@ def overdue(now) -> list[str]:
     if Stocktake.objects.filter(month=month).exists():
         return []
     sent = send_alert(
-        recipients=list(store_keepers()),
+        recipients=store_keepers(),
         kind="meters.stocktake_due",
         message=f"今日（{today:%Y-%m-%d}）为月末盘存日，请盘点表库并登记盘存表",
         url=reverse("meters:stocktakes"),
