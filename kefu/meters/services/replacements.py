@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kefu.accounts.models import Role, Unit
+from kefu.accounts.models import Unit
 from kefu.core.alerts import send_alert
 from kefu.core.numbering import next_number, year_period
 from kefu.core.permissions import can, require
