@@ -140,6 +140,7 @@ def _register_routers():
     from kefu.incidents.api import router as incidents_router
     from kefu.knowledge.api import router as knowledge_router
     from kefu.meters.api import router as meters_router
+    from kefu.quality.api import router as quality_router
     from kefu.processes.api import router as processes_router
     from kefu.reports.api import router as reports_router
     from kefu.telephony.api import router as telephony_router
@@ -157,6 +158,7 @@ def _register_routers():
     api.add_router("/processes", processes_router)
     api.add_router("/incidents", incidents_router)
     api.add_router("/meters", meters_router)
+    api.add_router("/quality", quality_router)
 
 
 _register_routers()

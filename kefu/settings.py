@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kefu.knowledge",
     "kefu.workforce",
     "kefu.meters",
+    "kefu.quality",
     "kefu.fulltext",
     "kefu.reports",
     "kefu.collection",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("knowledge/", include("kefu.knowledge.urls")),
     path("duty/", include("kefu.workforce.urls")),
     path("meters/", include("kefu.meters.urls")),
+    path("quality/", include("kefu.quality.urls")),
     path("incidents/", include("kefu.incidents.urls")),
     path("reports/", include("kefu.reports.urls")),
     path("kpi/", include("kefu.kpi.urls")),

@@ -12,6 +12,8 @@ class Role(models.TextChoices):
     AGENT = "agent", _("话务员")
     TEAM_LEADER = "team_leader", _("班长")
     QA_INSPECTOR = "qa_inspector", _("质检员")
+    # Scores the staff's monthly appraisal and is scored by the supervisor (002 考核标准 2、4).
+    TRAINING_SPECIALIST = "training_specialist", _("培训专员")
     COUNTER_CLERK = "counter_clerk", _("窗口营业员")
     DEPARTMENT_HEAD = "department_head", _("客服部主任")
     CENTER_DIRECTOR = "center_director", _("中心主任")
@@ -153,6 +155,9 @@ class User(AbstractUser):
         related_name="staff",
     )
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # The day the person joined the company (入职日期), not the day the account was made: pay moves with
+    # the appraisal only from the third calendar month of employment (002 四、4).
+    hired_on = models.DateField(_("入职日期"), null=True, blank=True)
 
     objects = UserManager()
 

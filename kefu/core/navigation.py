@@ -32,7 +32,6 @@ CORE_ENTRIES = [
     # the domains still to come (issue 12): their apps will register the real entries
     soon("稽查", 90),
     soon("档案与钥匙", 100),
-    soon("质检考核", 120),
     NavEntry(
         "工作日历",
         "core:calendar",

@@ -1,0 +1,7 @@
+"""The quality lines on the home page's 我的待办: proposed checks for an inspector, open appeals for
+the QA lead, the month waiting for its review or approval, a member of staff's check to read.
+A few counts over indexed columns; only non-zero lines are shown. (Filled in by the subjects.)"""
+
+
+def panel(user) -> list[tuple[str, int, str]]:
+    return []
