@@ -4,4 +4,8 @@ A few counts over indexed columns; only non-zero lines are shown. (Filled in by 
 
 
 def panel(user) -> list[tuple[str, int, str]]:
-    return []
+    from kefu.quality.selectors_checks import home_lines as check_lines
+
+    items: list[tuple[str, int, str]] = []
+    items += check_lines(user)  # QA checks: to score, appeals to decide, one's own to read
+    return items
