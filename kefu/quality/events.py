@@ -37,6 +37,7 @@ class AppraisalEvents(EventVerbs):
     """The monthly appraisal (Q2, Q4)."""
 
     MONTH_OPENED = "appraisal_month.opened", _("开始编制月度考核")
+    MONTH_SHEETS_DRAFTED = "appraisal_month.sheets_drafted", _("从记录取数编制全部考核表")
     MONTH_DRAFTED = "appraisal_month.drafted", _("编制完成，报主管审核")
     MONTH_REVIEWED = "appraisal_month.reviewed", _("主管审核通过")
     MONTH_RETURNED = "appraisal_month.returned", _("退回培训专员修改")
@@ -52,6 +53,8 @@ class AppraisalEvents(EventVerbs):
     APPEAL_AMENDED = "appraisal_sheet.appeal_amended", _("考核申诉：更正")
     EXAM_RECORDED = "exam_score.recorded", _("录入考试成绩")
     COMPLAINT_FOUND = "complaint_finding.recorded", _("投诉认定")
+    ITEM_ADDED = "appraisal_item.added", _("新增考核项目")
+    ITEM_CHANGED = "appraisal_item.changed", _("修改考核项目")
     SOFT_SCORED = "soft_indicator.scored", _("软性指标评分")
 
 
