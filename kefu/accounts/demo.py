@@ -183,6 +183,10 @@ def _staff_plan(service_dept, counter_dept, meter_dept, office, teams, counter_t
     # the unit, the demo's leadership orders stayed open for ever). Added last, so that the employee
     # numbers of the staff above stay what they were.
     plan.append(("leadership1", Role.UNIT_STAFF, None, None, others[Unit.Kind.LEADERSHIP]))
+    # Issue 16: the training specialist (培训专员) who drafts the monthly appraisal, and a third QA
+    # inspector so that a calibration has several scorers. Last again, for the same reason.
+    plan.append(("trainer1", Role.TRAINING_SPECIALIST, service_dept, None, None))
+    plan.append(("qa3", Role.QA_INSPECTOR, service_dept, None, None))
     return plan
 
 
@@ -220,7 +224,8 @@ def demo_logins() -> list[tuple[str, str]]:
         ("head", "客服部主任"),
         ("leader1", "班长"),
         ("agent11", "话务员"),
-        ("qa1", "质检员"),
+        ("qa1", "质检组长"),
+        ("trainer1", "培训专员"),
         ("clerk1", "窗口营业员"),
         ("unit11", "城东供水分公司"),
         ("unit21", "城西供水分公司"),

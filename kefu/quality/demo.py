@@ -8,4 +8,4 @@ def seed(options) -> list[str]:
     return []
 
 
-SEEDER = Seeder("quality", 60, seed)
+SEEDER = Seeder("quality", 70, seed)

@@ -16,12 +16,12 @@ KIND_RULES = {
 
 def parse_range(text: str) -> tuple[int, int]:
     """ "1-5" → (1, 5); "10" → (10, 10). ValueError when it is not one."""
-    parts = [part.strip() for part in str(text).split("-")]
-    if len(parts) == 1:
-        parts = parts * 2
-    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+    low_text, dash, high_text = (part.strip() for part in str(text).partition("-"))
+    if not dash:
+        high_text = low_text
+    if not (low_text.isdigit() and high_text.isdigit()):
         raise ValueError(text)
-    low, high = int(parts[0]), int(parts[1])
+    low, high = int(low_text), int(high_text)
     if low > high:
         raise ValueError(text)
     return low, high

@@ -7,6 +7,7 @@ from django.urls import reverse
 from kefu.accounts.models import Role
 from kefu.core.navigation import soon
 from kefu.core.registry import platform
+from kefu.quality.selectors_mine import is_appraised
 
 # (label, url name, permissions any one of which shows it): the navigation as it was before the registry
 # (and 业务规则, new with it).
@@ -18,6 +19,8 @@ BEFORE = [
     ("来电记录", "hotline:contacts", ("hotline.view_contact",)),
     ("知识库", "knowledge:index", ("knowledge.view_article",)),
     ("突发事件", "incidents:list", ("incidents.view_incident",)),
+    # issue 16: a person's own checks and sheets, for every role the appraisal covers
+    ("我的质检与考核", "quality:mine", is_appraised),
     # issue 14: the workforce (签到 and 我的排班 for those on the roster)
     ("签到", "workforce:sign_in_page", ("workforce.add_attendance",)),
     ("我的排班", "workforce:my_roster", ("workforce.add_attendance",)),
@@ -38,7 +41,10 @@ BEFORE = [
     ("水表购置计划", "meters:purchase_plans", ("meters.view_purchaseplan",)),
     ("稽查", None, None),
     ("档案与钥匙", None, None),
-    ("质检考核", None, None),
+    # issue 16: quality inspection and the appraisal (我的质检与考核 for everyone appraised)
+    ("质检考核", "quality:checks", ("quality.view_qacheck",)),
+    ("月度考核", "quality:months", ("quality.view_appraisalmonth",)),
+    ("考核指标", "quality:indicators", ("quality.view_softindicatorscore",)),
     ("接听统计", "telephony:stats", ("telephony.view_call",)),
     ("指标看板", "kpi:dashboard", ("kpi.view_dashboard",)),
     ("报表", "reports:index", ("hotline.export_register", "reports.view_team_report")),
@@ -53,7 +59,7 @@ def expected_for(user) -> list[tuple[str, str | None]]:
     return [
         (label, reverse(url_name) if url_name else None)
         for label, url_name, perms in BEFORE
-        if perms is None or any(user.has_perm(p) for p in perms)
+        if perms is None or (perms(user) if callable(perms) else any(user.has_perm(p) for p in perms))
     ]
 
 

@@ -278,6 +278,7 @@ def test_each_app_registers_its_demo_seeder_in_the_order_the_data_needs():
         "processes",
         "meters",  # the store, plans, replacements, returns, acceptances; after the processes' tasks
         "collection",
+        "quality",  # a month of checks and a closed appraisal month, from the contacts and attendance
         "accounts.hand_over",  # an agent on leave hands her orders over (A3, H7), once they exist
         "kpi",
     ]

@@ -46,6 +46,7 @@ def test_each_app_registers_its_jobs_in_the_order_they_must_run():
         "meters.deadlines",
         "workforce.leave_certificates",
         "workforce.attendance",
+        "quality.deadlines",
         "reports.documents",
     ]
 
@@ -68,6 +69,7 @@ def test_a_single_pass_runs_every_registered_job_once_in_order(recorded):
         "meters.deadlines",
         "workforce.leave_certificates",
         "workforce.attendance",
+        "quality.deadlines",
         "reports.documents",
     ]
     assert out.splitlines() == [f"{name} 完成" for name in ran]
@@ -92,6 +94,7 @@ def test_a_failing_job_is_reported_and_the_others_still_run(recorded, monkeypatc
         "meters.deadlines",
         "workforce.leave_certificates",
         "workforce.attendance",
+        "quality.deadlines",
         "reports.documents",
     ]
     assert "reports.documents 完成" in out
@@ -134,6 +137,7 @@ def test_sigterm_lets_the_pass_finish_and_then_the_worker_leaves(recorded, monke
         "meters.deadlines",
         "workforce.leave_certificates",
         "workforce.attendance",
+        "quality.deadlines",
         "reports.documents",
     ]
     assert signal.getsignal(signal.SIGTERM) == before
