@@ -2,9 +2,9 @@
 (services.checks.finalise_due), and at month end the agents with fewer checks than the minimum are
 flagged to the QA lead (services.sampling.flag_unchecked). Each subject claims its own rows."""
 
-from kefu.quality.services import checks, months, sampling
+from kefu.quality.services import checks, months, sampling, summaries
 
-ALERT_KINDS: dict[str, str] = {**sampling.ALERT_KINDS, **months.ALERT_KINDS}
+ALERT_KINDS: dict[str, str] = {**sampling.ALERT_KINDS, **summaries.ALERT_KINDS, **months.ALERT_KINDS}
 
 
 def run(now, *, verbose: bool = False) -> list[str]:

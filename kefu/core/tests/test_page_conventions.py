@@ -18,8 +18,11 @@ PRINT_PAGES = [
     "meters/templates/meters/store/stocktake_print.html",
     "meters/templates/meters/store/stock_report_print.html",
     "meters/templates/meters/purchases/print.html",
+    "quality/templates/quality/summary_print.html",
+    "quality/templates/quality/rollup_print.html",
     "quality/templates/quality/sheet_print.html",
     "quality/templates/quality/sheet_print_batch.html",
+    "quality/templates/quality/indicators_print.html",
 ]
 
 
