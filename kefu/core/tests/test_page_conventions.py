@@ -22,7 +22,6 @@ PRINT_PAGES = [
     "quality/templates/quality/rollup_print.html",
     "quality/templates/quality/sheet_print.html",
     "quality/templates/quality/sheet_print_batch.html",
-    "quality/templates/quality/indicators_print.html",
 ]
 
 
