@@ -467,7 +467,7 @@ def department_figures(period: Period) -> DepartmentFigures:
 
 
 @dataclass
-class Cell:
+class IndicatorCell:
     code: str
     text: str  # as the page shows it
     value: float | None  # what the column sorts on
@@ -476,7 +476,7 @@ class Cell:
 @dataclass
 class IndicatorRow:
     person: User
-    cells: list[Cell]
+    cells: list[IndicatorCell]
     soft: dict[str, SoftIndicatorScore]
     soft_codes: list[str]
     soft_names: list[str]
@@ -517,67 +517,73 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:g}%"
 
 
-def agent_cells(f: PersonFigures) -> list[Cell]:
+def agent_cells(f: PersonFigures) -> list[IndicatorCell]:
     return [
-        Cell("contacts", str(f.contacts), f.contacts),
-        Cell("solved", f"{f.solved}（{_pct(f.solved_rate)}）", f.solved),
-        Cell("calls_answered", f"{f.calls_answered}（及时{f.calls_in_time}）", f.calls_answered),
-        Cell("handling_seconds", _n(f.handling_seconds), f.handling_seconds),
-        Cell(
+        IndicatorCell("contacts", str(f.contacts), f.contacts),
+        IndicatorCell("solved", f"{f.solved}（{_pct(f.solved_rate)}）", f.solved),
+        IndicatorCell("calls_answered", f"{f.calls_answered}（及时{f.calls_in_time}）", f.calls_answered),
+        IndicatorCell("handling_seconds", _n(f.handling_seconds), f.handling_seconds),
+        IndicatorCell(
             "satisfaction",
             f"{_pct(f.satisfaction)}（{f.visits_satisfied}/{f.visits}）" if f.visits else "—",
             f.satisfaction,
         ),
-        Cell("work_orders", str(f.work_orders), f.work_orders),
-        Cell("counter_processes", str(f.counter_processes), f.counter_processes),
-        Cell(
+        IndicatorCell("work_orders", str(f.work_orders), f.work_orders),
+        IndicatorCell("counter_processes", str(f.counter_processes), f.counter_processes),
+        IndicatorCell(
             "attendance",
             f"{f.shifts_worked}/{f.shifts_rostered}，迟到{f.late_count}，旷工{f.absences}",
             f.attendance_rate,
         ),
-        Cell("qa_average", f"{_n(f.qa_average)}（{f.qa_checks}次）" if f.qa_checks else "—", f.qa_average),
+        IndicatorCell(
+            "qa_average", f"{_n(f.qa_average)}（{f.qa_checks}次）" if f.qa_checks else "—", f.qa_average
+        ),
     ]
 
 
-def supervisor_cells(t: TeamFigures | None) -> list[Cell]:
+def supervisor_cells(t: TeamFigures | None) -> list[IndicatorCell]:
     if t is None:  # no team (the training specialist)
-        return [Cell(i.code, "—", None) for i in CATALOGUE[SUPERVISOR].hard]
+        return [IndicatorCell(i.code, "—", None) for i in CATALOGUE[SUPERVISOR].hard]
     p = t.people
     staff = f"质检{_n(p.qa_average)}（{p.qa_checks}次）" if p.qa_checks else "质检—"
     if t.sheet_average is not None:
         staff += f"，考核{_n(t.sheet_average)}（{t.sheets}人）"
     return [
-        Cell("team_contacts", str(p.contacts), p.contacts),
-        Cell("team_solved", f"{_pct(p.solved_rate)}（{p.solved}/{p.contacts}）", p.solved_rate),
-        Cell(
+        IndicatorCell("team_contacts", str(p.contacts), p.contacts),
+        IndicatorCell("team_solved", f"{_pct(p.solved_rate)}（{p.solved}/{p.contacts}）", p.solved_rate),
+        IndicatorCell(
             "difficult",
             f"{_pct(t.difficult_rate)}（{t.difficult_solved}/{t.difficult}）" if t.difficult else "—",
             t.difficult_rate,
         ),
-        Cell(
+        IndicatorCell(
             "team_satisfaction",
             f"{_pct(p.satisfaction)}（{p.visits_satisfied}/{p.visits}）" if p.visits else "—",
             p.satisfaction,
         ),
-        Cell(
+        IndicatorCell(
             "team_attendance",
             f"{p.shifts_worked}/{p.shifts_rostered}，迟到{p.late_count}，旷工{p.absences}",
             p.attendance_rate,
         ),
-        Cell("staff_results", staff, t.sheet_average if t.sheet_average is not None else p.qa_average),
+        IndicatorCell(
+            "staff_results", staff, t.sheet_average if t.sheet_average is not None else p.qa_average
+        ),
     ]
 
 
-def manager_cells(d: DepartmentFigures) -> list[Cell]:
+def manager_cells(d: DepartmentFigures) -> list[IndicatorCell]:
     return [
-        Cell("orders_on_time", f"{_pct(d.orders_rate)}（{d.orders_on_time}/{d.orders_due}）", d.orders_rate),
-        Cell(
+        IndicatorCell(
+            "orders_on_time", f"{_pct(d.orders_rate)}（{d.orders_on_time}/{d.orders_due}）", d.orders_rate
+        ),
+        IndicatorCell(
             "callbacks_on_time",
             f"{_pct(d.callbacks_rate)}（{d.callbacks_on_time}/{d.callbacks_due}）",
             d.callbacks_rate,
         ),
-        Cell("processes_completed", str(d.processes_completed), d.processes_completed),
-        Cell(
+        IndicatorCell("processes_completed", str(d.processes_completed), d.processes_completed),
+        IndicatorCell(
             "plans",
             f"排班方案{d.roster_plans}，周小结提交{d.summaries_submitted}/已阅{d.summaries_read}，"
             f"月度考核{d.appraisal_status_label}",

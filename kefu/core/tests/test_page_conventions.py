@@ -22,6 +22,7 @@ PRINT_PAGES = [
     "quality/templates/quality/rollup_print.html",
     "quality/templates/quality/sheet_print.html",
     "quality/templates/quality/sheet_print_batch.html",
+    "quality/templates/quality/indicators_print.html",
 ]
 
 
