@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from pydantic import Field
 
 from kefu.core.params import parse_month
@@ -252,7 +252,7 @@ def score_check(request, pk: int, payload: QaScoreIn):
 def appeal_check(request, pk: int, payload: QaAppealIn):
     check = get_check_for(request.user, pk)
     appeal = appeal_services.file_appeal(actor=request.user, check=check, reason=payload.reason)
-    return 201, appeal_out(appeal)
+    return Status(201, appeal_out(appeal))
 
 
 @router.post("/checks/{int:pk}/appeal/decide", response=QaAppealOut, summary="质检组长处理申诉：维持或改评")

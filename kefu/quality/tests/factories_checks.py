@@ -57,8 +57,8 @@ def scored(world: QaWorld, values=None, *, inspector=None, now=None, agent=None)
     )
 
 
-@pytest.fixture
-def qa_world(db, make_user) -> QaWorld:
+@pytest.fixture(name="qa_world")
+def qa_world_fixture(db, make_user) -> QaWorld:
     defaults.ensure_defaults()
     team_a, team_b = TeamFactory(name="热线一班"), TeamFactory(name="热线二班")
     lead = make_user(Role.QA_INSPECTOR, username="qa1", name="质检组长老陈")

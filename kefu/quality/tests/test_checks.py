@@ -16,7 +16,7 @@ from kefu.quality.models import QaCheck
 from kefu.quality.services import checks as services
 from kefu.quality.services.appeals import file_appeal
 from kefu.quality.services.scorecards import active_scorecard, publish_version
-from kefu.quality.tests.factories_checks import entries, grant, qa_world, scored  # noqa: F401
+from kefu.quality.tests.factories_checks import entries, grant, qa_world_fixture, scored  # noqa: F401 (the qa_world fixture)
 
 AT = datetime(2026, 10, 8, 10, 0, tzinfo=SHANGHAI)  # a Thursday after the National Day holiday
 
