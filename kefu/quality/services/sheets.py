@@ -56,7 +56,7 @@ def _refuse_locked(sheet: AppraisalSheet, allow_locked: bool) -> None:
         )
 
 
-def _check_writer(sheet: AppraisalSheet, actor, permission: str) -> None:
+def check_writer(sheet: AppraisalSheet, actor, permission: str) -> None:
     """Who may change a sheet's lines: the training specialist (the permission), never on their own
     sheet; the specialist's own sheet is scored by a reviewer (002: 培训专员的考核由主管评分)."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
@@ -222,7 +222,7 @@ def add_line(
     )
     _refuse_locked(sheet, allow_locked)
     if not allow_locked:
-        _check_writer(sheet, actor, "quality.add_appraisalline")
+        check_writer(sheet, actor, "quality.add_appraisalline")
     errors: dict[str, list[str]] = {}
     note = (note or "").strip()
     if minutes is not None:
@@ -291,7 +291,7 @@ def void_line(*, line: AppraisalLine, actor, reason: str, allow_locked: bool = F
         return line
     _refuse_locked(sheet, allow_locked)
     if not allow_locked:
-        _check_writer(sheet, actor, "quality.change_appraisalline")
+        check_writer(sheet, actor, "quality.change_appraisalline")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["请写明作废原因"]})

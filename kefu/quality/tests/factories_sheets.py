@@ -27,11 +27,12 @@ def catalogue() -> None:
     defaults.ensure_defaults()
 
 
-def appraisal_month(month: date = MONTH, status: str = AppraisalMonth.Status.DRAFTING) -> AppraisalMonth:
-    """The month row (the months service opens it in the app; its tests are the months helper's)."""
+def appraisal_month(month: date = MONTH, status: str | None = None) -> AppraisalMonth:
+    """The month row (the months service opens it in the app; its tests are the months helper's);
+    `status` sets it, else it stays as it is (编制中 when new)."""
     catalogue()
-    row, _created = AppraisalMonth.objects.get_or_create(month=month, defaults={"status": status})
-    if row.status != status:
+    row, _created = AppraisalMonth.objects.get_or_create(month=month)
+    if status is not None and row.status != status:
         row.status = status
         row.save(update_fields=["status"])
     return row
@@ -41,8 +42,8 @@ def staff(role=Role.AGENT, *, team=None, hired_on=date(2020, 3, 1), **extra):
     return UserFactory(role=role, team=team or TeamFactory(), hired_on=hired_on, **extra)
 
 
-def specialist(**extra):
-    return UserFactory(role=Role.TRAINING_SPECIALIST, **extra)
+def specialist(*, hired_on=date(2020, 3, 1), **extra):
+    return UserFactory(role=Role.TRAINING_SPECIALIST, hired_on=hired_on, **extra)
 
 
 def drafted(person, *, month: date = MONTH, actor=None):
