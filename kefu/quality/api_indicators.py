@@ -27,6 +27,7 @@ class IndicatorFilters(Schema):
         "", description="岗位：agent 客服专员，supervisor 客服主管，manager 客服部经理；默认可查看的第一个"
     )
     team: ObjectId | None = Field(None, description="班组 id（客服专员、客服主管）")
+    q: str = Field("", max_length=50, description="姓名、账号或工号（部分）")
     sort: str = Field(
         "name",
         max_length=40,
@@ -144,7 +145,7 @@ def list_indicators(request, filters: Query[IndicatorFilters]):
             raise PermissionDenied("您的角色不能查看考核指标")
         role = readable[0]
     table = selectors.indicator_table(
-        request.user, role=role, period=period, team_id=filters.team, sort=filters.sort
+        request.user, role=role, period=period, team_id=filters.team, sort=filters.sort, q=filters.q.strip()
     )
     names = {i.code: i.name for i in table.entry.hard}
     return {

@@ -592,8 +592,9 @@ def manager_cells(d: DepartmentFigures) -> list[IndicatorCell]:
     ]
 
 
-def people(scope: Scope, *, team_id: int | None = None) -> list[User]:
-    """The people on the tab the reader may see, by team and staff number."""
+def people(scope: Scope, *, team_id: int | None = None, q: str = "") -> list[User]:
+    """The people on the tab the reader may see, by team and staff number; `q` a name, account or
+    staff number (part of it)."""
     entry = CATALOGUE[scope.role]
     rows = User.objects.filter(is_active=True, role__in=entry.roles).select_related("team")
     if scope.own_only:
@@ -602,6 +603,8 @@ def people(scope: Scope, *, team_id: int | None = None) -> list[User]:
         rows = rows.filter(team_id=scope.team_id)
     if team_id is not None:
         rows = rows.filter(team_id=team_id)
+    if q:
+        rows = rows.filter(Q(name__contains=q) | Q(username__contains=q) | Q(employee_no__contains=q))
     return list(rows.order_by("team__code", "employee_no", "username"))
 
 
@@ -642,16 +645,19 @@ class IndicatorTable:
     team_id: int | None
     sort: str
     department: DepartmentFigures | None = None
+    q: str = ""
 
 
-def indicator_table(user, *, role: str, period: Period, team_id: int | None = None, sort: str = "name"):
+def indicator_table(
+    user, *, role: str, period: Period, team_id: int | None = None, sort: str = "name", q: str = ""
+):
     """The tab `role` for `user` in the month: rows of people × hard figures and soft scores. A constant
     number of queries whatever the number of people."""
     scope = indicator_scope(user, role)
     entry = CATALOGUE[role]
     if sort.lstrip("-") not in sort_keys(entry):
         sort = "name"
-    chosen = people(scope, team_id=team_id)
+    chosen = people(scope, team_id=team_id, q=q)
     ids = [p.pk for p in chosen]
     department = None
     if role == AGENT:
@@ -694,6 +700,7 @@ def indicator_table(user, *, role: str, period: Period, team_id: int | None = No
         team_id=team_id,
         sort=sort,
         department=department,
+        q=q,
     )
 
 

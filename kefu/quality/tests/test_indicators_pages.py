@@ -53,6 +53,11 @@ def test_a_month_that_does_not_exist_is_a_chinese_400(client_for, november):
     assert "月份「2026-13」不存在" in response.content.decode()
 
 
+def test_searching_by_name_keeps_the_matching_people(client_for, november):
+    page = client_for(november.head).get(f"/quality/indicators/?month={MONTH}&role=agent&q=甲")
+    assert [r.person for r in page.context["page"].object_list] == [november.agent]
+
+
 def test_sorting_by_a_column_orders_the_rows(client_for, november):
     contact(november, november.night_agent, at("11-05 21:00"), answered=True)
     client = client_for(november.head)

@@ -5,6 +5,7 @@ sees what), kefu.quality.services.indicators writes."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -20,6 +21,8 @@ from kefu.core.responses import error_text
 from kefu.quality import selectors_indicators as selectors
 from kefu.quality.indicators import AGENT, CATALOGUE, role_of
 from kefu.quality.services.indicators import score_soft_indicator
+
+PER_PAGE = 50
 
 
 def _month(value) -> periods.Period:
@@ -38,6 +41,7 @@ def _params(source) -> dict:
         "role": role,
         "team_id": object_id(source.get("team")),
         "sort": (source.get("sort") or "name")[:40],
+        "q": (source.get("q") or "").strip()[:50],
     }
 
 
@@ -50,7 +54,12 @@ def _table(user, params: dict):
             raise PermissionDenied("您的角色不能查看考核指标")
         role = readable[0]
     return selectors.indicator_table(
-        user, role=role, period=params["period"], team_id=params["team_id"], sort=params["sort"]
+        user,
+        role=role,
+        period=params["period"],
+        team_id=params["team_id"],
+        sort=params["sort"],
+        q=params.get("q", ""),
     )
 
 
@@ -60,7 +69,7 @@ def _query(period, **values) -> str:
 
 
 def _table_query(table, **changes) -> str:
-    values = {"role": table.role, "team": table.team_id or "", "sort": table.sort} | changes
+    values = {"role": table.role, "team": table.team_id or "", "q": table.q, "sort": table.sort} | changes
     return _query(table.period, **values)
 
 
@@ -85,12 +94,13 @@ def _context(request, table, **extra) -> dict:
     ]
     return {
         "table": table,
+        "page": Paginator(table.rows, PER_PAGE).get_page(request.GET.get("page")),
         "tabs": tabs,
         "headers": headers,
         "query": _table_query(table),
         "month_text": f"{table.period.start:%Y-%m}",
         "can_score": any(r.may_score for r in table.rows),
-        "export_url": reverse("quality:indicators_export") + f"?{_table_query(table)}",
+        "export_path": reverse("quality:indicators_export"),
         "print_url": reverse("quality:indicators_print") + f"?{_table_query(table)}",
         **extra,
     }
