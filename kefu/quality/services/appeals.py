@@ -81,7 +81,11 @@ def decide_appeal(
         raise ValidationError({"decision": "处理结果应为维持原评（uphold）或改评（amend）"})
     if len(note) > 2000:
         raise ValidationError({"note": "处理意见不超过2000字"})
-    check = QaCheck.objects.select_for_update().select_related("scorecard").get(pk=appeal.check_record_id)
+    check = (
+        QaCheck.objects.select_for_update(of=("self",))
+        .select_related("scorecard")
+        .get(pk=appeal.check_record_id)
+    )
     if actor.pk == check.agent_id:
         raise PermissionDenied("不能处理自己的申诉")
     if actor.pk in scorer_ids(check):

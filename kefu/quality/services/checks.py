@@ -244,7 +244,11 @@ def score_check(
     now = now or timezone.now()
     if not actor.has_perm("quality.score_qacheck"):
         raise PermissionDenied("您的角色没有质检评分的权限")
-    check = QaCheck.objects.select_for_update().select_related("scorecard", "calibration").get(pk=check.pk)
+    check = (
+        QaCheck.objects.select_for_update(of=("self",))
+        .select_related("scorecard", "calibration")
+        .get(pk=check.pk)
+    )
     if actor.pk == check.agent_id:
         raise ValidationError({"check": "不能给自己的受理记录评分"})
     if check.calibration_id:
