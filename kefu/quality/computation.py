@@ -17,8 +17,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
-from kefu.core.policies import policy
-from kefu.quality.rules import KIND_RULES, points_range
+from kefu.core.policies import policies
+from kefu.quality.rules import KIND_RULES, parse_range
 
 KIND_LABELS = {
     "bonus": "加分",
@@ -28,6 +28,30 @@ KIND_LABELS = {
     "dismissal": "直接辞退",
 }
 DEDUCTIONS = ("light", "medium", "severe", "dismissal")
+# Every rule the computation reads, read in one query per computation (the monthly close computes
+# hundreds of sheets).
+RULE_KEYS = (
+    *KIND_RULES.values(),
+    "quality.base_points",
+    "quality.max_points",
+    "quality.extra_medium_count",
+    "quality.extra_light_count",
+    "quality.extra_points",
+    "quality.adjustment_max",
+    "quality.grade_a_above",
+    "quality.grade_b_from",
+    "quality.grade_c_from",
+    "quality.grade_d_from",
+    "quality.grade_e_from",
+    "quality.last_place_below",
+    "quality.pay_per_point",
+    "quality.pay_limit",
+    "quality.pay_free_months",
+)
+
+
+def read_rules() -> dict:
+    return dict(zip(RULE_KEYS, policies(*RULE_KEYS), strict=True))
 
 
 @dataclass(frozen=True)
@@ -53,7 +77,8 @@ def months_employed(*, month: date, joined_on: date) -> int:
     return (month.year - joined_on.year) * 12 + month.month - joined_on.month + 1
 
 
-def grade_for(score: int) -> str | None:
+def grade_for(score: int, rules: dict | None = None) -> str | None:
+    policy = (rules or read_rules()).__getitem__
     if score > policy("quality.grade_a_above"):
         return "A"
     for grade, key in (
@@ -72,16 +97,23 @@ def _whole(value) -> bool:
 
 
 def validate(
-    *, month: date, joined_on: date | None, items: Sequence[Item], adjustment: int, adjustment_reason: str
+    *,
+    month: date,
+    joined_on: date | None,
+    items: Sequence[Item],
+    adjustment: int,
+    adjustment_reason: str,
+    rules: dict | None = None,
 ) -> None:
     """Raise a ValidationError keyed by field for everything wrong with the input at once."""
+    policy = (rules or read_rules()).__getitem__
     errors: dict[str, list[str]] = {}
     for index, item in enumerate(items):
         if item.kind not in KIND_RULES:
             known = "、".join(f"{kind}（{label}）" for kind, label in KIND_LABELS.items())
             errors[f"items[{index}].kind"] = [f"类别“{str(item.kind)[:20]}”不存在，可用：{known}"]
             continue
-        low, high = points_range(item.kind)
+        low, high = parse_range(policy(KIND_RULES[item.kind]))
         if not _whole(item.points) or not low <= item.points <= high:
             rule = KIND_RULES[item.kind]
             span = f"{low}分" if low == high else f"{low}至{high}分"
@@ -115,12 +147,15 @@ def compute(
     and below the rule's mark this and the previous month (the monthly close knows the ranks).
     Raises django ValidationError keyed by field ("items[2].points", "adjustment", …) on bad input."""
     month = date(month.year, month.month, 1)
+    rules = read_rules()
+    policy = rules.__getitem__
     validate(
         month=month,
         joined_on=joined_on,
         items=items,
         adjustment=adjustment,
         adjustment_reason=adjustment_reason,
+        rules=rules,
     )
     lines: list[dict] = []
     total = policy("quality.base_points")
@@ -158,7 +193,7 @@ def compute(
         total = maximum
     score = total
     lines.append({"label": "考核分", "points": None, "total": score})
-    grade = grade_for(score)
+    grade = grade_for(score, rules)
     no_grade = f"绩效等级：无（低于{policy('quality.grade_e_from')}分）"
     lines.append({"label": f"绩效等级：{grade}" if grade else no_grade, "points": None, "total": score})
     per_point, limit = policy("quality.pay_per_point"), policy("quality.pay_limit")
