@@ -8,7 +8,7 @@ from django.http import Http404
 
 from kefu.core.events import events_for, verb_label
 from kefu.core.params import object_id
-from kefu.core.permissions import require
+from kefu.core.permissions import can, require
 from kefu.quality.models import AppraisalMonth, AppraisalSheet, SheetAppeal
 from kefu.quality.permissions_sheets import get_sheet_for, sheets_visible_to
 
@@ -212,3 +212,31 @@ def history(record, *, most: int = 200) -> list[dict]:
         }
         for event in events_for(record)[:most]
     ]
+
+
+def home_lines(user) -> list[tuple[str, int, str]]:
+    """The monthly close's lines of the home page's 我的待办 (only non-zero ones): a month to review
+    (not one's own drafting), a month to approve, appeals on sheets to decide."""
+    from django.urls import reverse
+
+    lines: list[tuple[str, int, str]] = []
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return lines
+    months_url = reverse("quality:months")
+    if can(user, "quality.review_appraisalmonth"):
+        waiting = (
+            AppraisalMonth.objects.filter(status=AppraisalMonth.Status.DRAFTING, drafted_at__isnull=False)
+            .exclude(drafted_by=user)
+            .count()
+        )
+        if waiting:
+            lines.append(("月度考核待审核", waiting, months_url))
+    if can(user, "quality.approve_appraisalmonth"):
+        waiting = AppraisalMonth.objects.filter(status=AppraisalMonth.Status.REVIEWED).count()
+        if waiting:
+            lines.append(("月度考核待批准锁定", waiting, months_url))
+    if can(user, "quality.decide_sheetappeal"):
+        appeals = SheetAppeal.objects.filter(status=SheetAppeal.Status.OPEN).count()
+        if appeals:
+            lines.append(("待处理的考核申诉", appeals, months_url))
+    return lines

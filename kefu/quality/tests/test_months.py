@@ -257,3 +257,17 @@ def test_the_flags_alert_the_center_director_once_when_the_month_is_locked(close
     assert any("一班话务员2" in a.message for a in alerts)
     flagged = sheet_of(month, world.agents_a[2])
     assert [e.verb for e in events_for(flagged)].count(AppraisalEvents.FLAGGED) == 1
+
+
+def test_the_home_page_lists_the_month_waiting_for_review_then_for_approval(close_world):
+    # given a submitted November
+    from kefu.quality.home import panel
+
+    world = close_world
+    month = drafted_month(world, NOVEMBER)
+    services.submit(appraisal_month=month, actor=world.specialist)
+    # then the leader has it to review, the specialist who drafted it not; after the review the head
+    assert ("月度考核待审核", 1, "/quality/months/") in panel(world.leader)
+    assert not any(label == "月度考核待审核" for label, _, _ in panel(world.specialist))
+    services.review(appraisal_month=month, actor=world.leader)
+    assert ("月度考核待批准锁定", 1, "/quality/months/") in panel(world.head)
