@@ -5,7 +5,9 @@ A few counts over indexed columns; only non-zero lines are shown. (Filled in by 
 
 def panel(user) -> list[tuple[str, int, str]]:
     from kefu.quality.selectors_checks import home_lines as check_lines
+    from kefu.quality.selectors_months import home_lines as month_lines
 
     items: list[tuple[str, int, str]] = []
     items += check_lines(user)  # QA checks: to score, appeals to decide, one's own to read
+    items += month_lines(user)  # the monthly close: to review, to approve, sheet appeals to decide
     return items
