@@ -59,3 +59,12 @@ def test_the_complaints_page_records_a_finding(spec, client_for, make_user):
     assert ComplaintFinding.objects.get().valid
     agent = make_user(Role.AGENT, username="agentx")
     assert client_for(agent).get("/quality/complaints/").status_code == 403
+
+
+def test_the_findings_export_to_excel(spec, client_for):
+    person = f.staff()
+    order = f.contact(person, at=WHEN, code="service_complaint").work_order
+    complaints.record_finding(actor=spec, work_order=order, person=person, valid=True, note="属实")
+    response = client_for(spec).get("/quality/complaints/export/?valid=1")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content if response.streaming else [response.content])

@@ -59,3 +59,12 @@ def test_the_exams_page_lists_and_enters_scores(spec, client_for):
         "/quality/exams/?month=2026-11", {"month": "2026-11", "person": person.pk, "score": 300}
     )
     assert bad.status_code == 400
+
+
+def test_the_month_s_scores_export_to_excel(spec, client_for):
+    person = f.staff(name="话务员小周", employee_no="K902")
+    exams.record_score(actor=spec, month=f.MONTH, person=person, score=100)
+    response = client_for(spec).get("/quality/exams/export/?month=2026-11")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert client_for(spec).get("/quality/exams/export/?month=2026-13").status_code == 400

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from kefu.accounts.models import Role, User
 from kefu.core.actions import unknown_action
+from kefu.core.excel import streaming_sheet, xlsx_response
 from kefu.core.params import object_id, parse_day, parse_month, whole_number
 from kefu.core.permissions import can, require
 from kefu.core.policies import policy
@@ -295,11 +296,40 @@ def exams(request):
     return redirect(f"/quality/exams/?month={month:%Y-%m}")
 
 
+def _exam_rows(request, month: date):
+    rows = ExamScore.objects.filter(month=month).select_related("person", "entered_by")
+    q = (request.GET.get("q") or "").strip()[:50]
+    if q:
+        rows = rows.filter(Q(person__name__icontains=q) | Q(person__employee_no__icontains=q))
+    return rows.order_by("person__employee_no", "person_id")
+
+
+def exams_export(request):
+    require(request.user, "quality.view_examscore")
+    month, problem = _month_of(request)
+    if problem:
+        return bad_request(request, "quality/exams.html", problem, month=month, people=[])
+    rows = _exam_rows(request, month)
+    full, pass_mark = policy("quality.exam_full_marks"), policy("quality.exam_pass_mark")
+
+    def write(output):
+        sheet = streaming_sheet(
+            output, "月度考试成绩", ["工号", "姓名", "成绩", "考核", "录入人"], [12, 12, 8, 14, 12]
+        )
+        for exam in rows.iterator(chunk_size=2000):
+            verdict = "满分加分" if exam.score >= full else ("不及格扣分" if exam.score < pass_mark else "")
+            sheet.append(
+                [exam.person.employee_no or "", str(exam.person), exam.score, verdict, str(exam.entered_by)]
+            )
+        sheet.close()
+
+    return xlsx_response(write, f"月度考试成绩_{month:%Y%m}.xlsx")
+
+
 # ---- complaint findings
 
 
-def complaints(request):
-    require(request.user, "quality.view_complaintfinding")
+def _findings(request):
     q = (request.GET.get("q") or "").strip()[:50]
     rows = ComplaintFinding.objects.select_related("work_order", "person", "decided_by")
     if q:
@@ -309,7 +339,41 @@ def complaints(request):
     valid = request.GET.get("valid", "")
     if valid in ("1", "0"):
         rows = rows.filter(valid=valid == "1")
-    page = Paginator(rows.order_by("-occurred_on", "-id"), PER_PAGE).get_page(request.GET.get("page"))
+    return rows.order_by("-occurred_on", "-id"), q, valid
+
+
+def complaints_export(request):
+    require(request.user, "quality.view_complaintfinding")
+    rows, _q, _valid = _findings(request)
+
+    def write(output):
+        sheet = streaming_sheet(
+            output,
+            "投诉认定",
+            ["投诉日期", "工单号", "被投诉人", "认定", "口角争执", "认定意见", "认定人"],
+            [12, 16, 12, 8, 10, 40, 12],
+        )
+        for c in rows.iterator(chunk_size=2000):
+            sheet.append(
+                [
+                    c.occurred_on,
+                    c.work_order.number,
+                    str(c.person),
+                    "有效" if c.valid else "无效",
+                    "是" if c.quarrel else "",
+                    c.note,
+                    str(c.decided_by),
+                ]
+            )
+        sheet.close()
+
+    return xlsx_response(write, f"投诉认定_{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def complaints(request):
+    require(request.user, "quality.view_complaintfinding")
+    rows, q, valid = _findings(request)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     found = set(ComplaintFinding.objects.values_list("work_order_id", flat=True))
     pending = (
         complaint_services.complaint_orders()
@@ -357,5 +421,7 @@ urlpatterns = [
     path("sheets/<int:pk>/", sheet_detail, name="sheet"),
     path("catalogue/", catalogue, name="catalogue"),
     path("exams/", exams, name="exams"),
+    path("exams/export/", exams_export, name="exams_export"),
     path("complaints/", complaints, name="complaints"),
+    path("complaints/export/", complaints_export, name="complaints_export"),
 ]
