@@ -125,3 +125,27 @@ def test_the_printable_form_shows_the_scores(qa_world, client_for):
         client_for(qa_world.inspector).get(reverse("quality:check_print", args=[check.pk])).content.decode()
     )
     assert "服务质量综合考评表" in page and check.number in page
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_desk_and_my_page_read_a_fixed_number_of_queries_whatever_the_rows(qa_world, client_for):
+    # given one scored check, then five more
+    scored(qa_world)
+    inspector = client_for(qa_world.inspector)
+    desk_one = _queries(inspector, reverse("quality:checks"))
+    for _ in range(5):
+        scored(qa_world)
+    # then the desk and the agent's page read as many queries for six rows as for one
+    assert _queries(inspector, reverse("quality:checks")) == desk_one
+    agent = client_for(qa_world.agent)
+    mine_six = _queries(agent, reverse("quality:mine"))
+    scored(qa_world)
+    assert _queries(agent, reverse("quality:mine")) == mine_six
