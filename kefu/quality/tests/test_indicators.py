@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Avg, Q
 from django.test.utils import CaptureQueriesContext
 
 from kefu.accounts.models import Role
@@ -17,10 +17,12 @@ from kefu.core.events import events_for
 from kefu.hotline.measures import callback_counts
 from kefu.hotline.models import Callback, Contact, ReturnVisit, WorkOrder
 from kefu.hotline.services import alerts as escalation
+from kefu.processes.models import Process
+from kefu.processes.tests.factories import ProcessFactory
 from kefu.quality import selectors_indicators as selectors
 from kefu.quality.events import AppraisalEvents
 from kefu.quality.indicators import AGENT, CATALOGUE, MANAGER, SUPERVISOR
-from kefu.quality.models import QaCheck, SoftIndicatorScore
+from kefu.quality.models import AppraisalSheet, QaCheck, SoftIndicatorScore
 from kefu.quality.services.indicators import score_soft_indicator
 from kefu.quality.tests.factories_indicators import (
     at,
@@ -31,6 +33,12 @@ from kefu.quality.tests.factories_indicators import (
     scored_check,
     signed_in,
     travel,
+)
+from kefu.quality.tests.factories_months import (  # close_world_fixture: the close_world fixture
+    close_world_fixture,  # noqa: F401
+    deduct,
+    drafted_month,
+    lock,
 )
 from kefu.telephony.models import Call
 from kefu.workforce.selectors_attendance import attendance_summary
@@ -333,3 +341,38 @@ def test_every_role_has_hard_and_soft_indicators_with_their_source_clause():
         assert all(
             len(i.code) <= SoftIndicatorScore._meta.get_field("indicator").max_length for i in entry.soft
         )
+
+
+def test_a_counter_clerks_row_counts_the_businesses_they_took_in(world, make_user):
+    # given a counter clerk who takes in two businesses in November and one in October
+    clerk = make_user(Role.COUNTER_CLERK, username="clerk1", name="营业员小王", team=world.day_shift)
+    for moment in (at("11-03 09:00"), at("11-20 15:00"), at("10-30 09:00")):
+        with travel(moment):
+            ProcessFactory(actor=clerk, customer=world.customer)
+    # when the head reads the agent tab
+    row = _agent_row(world, clerk)
+    # then the figure is the count of the processes the clerk started in the month
+    started = Process.objects.filter(started_by=clerk, created_at__gte=START, created_at__lt=END)
+    assert row.figures.counter_processes == started.count() == 2
+    assert row.person.role == Role.COUNTER_CLERK
+
+
+def test_a_locked_month_gives_the_team_leader_their_teams_average_appraisal_score(close_world):
+    # given the month drafted (a light deduction for one agent of team A) but not yet locked
+    october = date(2026, 10, 1)
+    appraisal_month = drafted_month(close_world, october)
+    deduct(close_world, appraisal_month, close_world.agents_a[0], "no_mandarin")
+    period = periods.month(2026, 10)
+
+    def leader_row():
+        table = selectors.indicator_table(close_world.head, role=SUPERVISOR, period=period)
+        return next(r for r in table.rows if r.person == close_world.leader).figures
+
+    assert leader_row().sheet_average is None
+    # when the head locks it
+    lock(close_world, appraisal_month)
+    # then the leader's row shows the average of team A's sheets
+    sheets = AppraisalSheet.objects.filter(appraisal_month=appraisal_month, team=close_world.team_a)
+    team = leader_row()
+    assert team.sheets == sheets.count() == 4
+    assert team.sheet_average == round(float(sheets.aggregate(a=Avg("score"))["a"]), 1)
