@@ -12,7 +12,7 @@ from django.utils import timezone
 from kefu.core.permissions import require
 from kefu.core.policies import DEFAULTS, policy
 from kefu.quality.events import AppraisalEvents, quality_event
-from kefu.quality.models import AppraisalItem, AppraisalLine, AppraisalMonth, AppraisalSheet, SheetAppeal
+from kefu.quality.models import AppraisalItem, AppraisalMonth, AppraisalSheet, SheetAppeal
 from kefu.quality.services import months as month_services
 from kefu.quality.services import sheets
 
@@ -100,6 +100,7 @@ def decide_appeal(
     if appeal.filed_by_id == actor.pk:
         raise PermissionDenied("不能处理本人提出的申诉")
     sheet = appeal.sheet
+    before = (sheet.score, sheet.grade, sheet.pay_delta)
     changes: dict = {}
     if outcome == AMEND:
         void_ids = [int(pk) for pk in (void_lines or [])]
@@ -131,8 +132,8 @@ def decide_appeal(
             "void_lines": [f"{lines[pk].item.name} {lines[pk].points}分" for pk in void_ids],
             "add_lines": [f"{line.item.name} {line.points}分" for line in added],
         }
-        before = (sheet.score, sheet.grade, sheet.pay_delta)
-        sheet = sheets.recompute(AppraisalSheet.objects.get(pk=sheet.pk), actor=actor)
+        # add_line / void_line computed the sheet again (keeping the close's last-place finding); the
+        # team's ranks and that finding follow the new score.
         month_services.rank_and_flag(sheet.appraisal_month, actor=actor)
         sheet.refresh_from_db()
         after = (sheet.score, sheet.grade, sheet.pay_delta)
@@ -154,6 +155,3 @@ def decide_appeal(
 def lines_for_amendment(sheet: AppraisalSheet):
     """The sheet's lines the head may strike off."""
     return sheet.lines.filter(void=False).select_related("item")
-
-
-__all__ = ["AppraisalLine", "decide_appeal", "file_appeal", "lines_for_amendment", "window_refusal"]
