@@ -101,3 +101,20 @@ def test_an_inspector_scores_a_calibration_on_the_page(qa_world, calibration, cl
     response = client.post(reverse("quality:calibration_score", args=[calibration.pk]), data)
     assert response.status_code == 302
     assert QaCheck.objects.get(calibration=calibration, inspector=qa_world.inspector2).score == 100
+
+
+def test_an_inspector_opens_and_closes_a_calibration_on_the_pages(qa_world, client_for):
+    contact = qa_world.contact()
+    client = client_for(qa_world.inspector)
+    response = client.post(reverse("quality:calibration_new"), {"contact": contact.number, "title": "周校准"})
+    calibration = Calibration.objects.get(contact=contact)
+    assert response.status_code == 302 and response.url == reverse(
+        "quality:calibration", args=[calibration.pk]
+    )
+    listing = client.get(reverse("quality:calibrations")).content.decode()
+    assert "周校准" in listing
+    bad = client.post(reverse("quality:calibration_new"), {"contact": "RX-NONE", "title": "x"}, follow=True)
+    assert "没有编号为“RX-NONE”的受理记录" in bad.content.decode()
+    client.post(reverse("quality:calibration_close", args=[calibration.pk]))
+    calibration.refresh_from_db()
+    assert calibration.status == Calibration.Status.CLOSED
