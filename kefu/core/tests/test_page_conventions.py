@@ -23,6 +23,7 @@ PRINT_PAGES = [
     "quality/templates/quality/sheet_print.html",
     "quality/templates/quality/sheet_print_batch.html",
     "quality/templates/quality/indicators_print.html",
+    "quality/templates/quality/check_print.html",
 ]
 
 
