@@ -42,6 +42,7 @@ from kefu.core.policies import DEFAULTS, policies, policy
 from kefu.hotline.models import Channel, Contact, ReturnVisit
 from kefu.quality.events import CheckEvents, quality_event
 from kefu.quality.models import QaCheck
+from kefu.quality.services.checks import open_check
 from kefu.telephony.models import Call
 
 UNCHECKED = "quality.unchecked"
@@ -261,28 +262,29 @@ def check_month(month: date, *, today: date | None = None) -> date:
 def propose_month(*, month: date, actor) -> SamplingResult:
     """Propose the month's checks for every agent short of their number (see the module's docstring).
     Idempotent: a second run finds every agent at their number and proposes nothing."""
-    from kefu.quality.services.checks import open_check
-
     require_sampler(actor)
     first = check_month(month)
-    plans = plan_month(first, choose=False)
+    following = month_bounds(first)[1]
+    agent_ids = checkable_contacts(first, following).values_list("agent_id", flat=True).order_by().distinct()
     # Two inspectors pressing the button at once: the second waits here, then counts the first's checks.
-    list(User.objects.select_for_update().filter(pk__in=[p.agent.pk for p in plans]).order_by("pk"))
+    list(User.objects.select_for_update().filter(pk__in=list(agent_ids)).order_by("pk").values_list("pk"))
     plans = plan_month(first)
+    contacts = Contact.objects.select_related("agent").in_bulk(
+        [pk for plan in plans for pk, _ in plan.chosen]
+    )
     proposed = []
-    contacts = Contact.objects.in_bulk([pk for plan in plans for pk, _ in plan.chosen])
     for plan in plans:
         for contact_id, reason in plan.chosen:
-            before = QaCheck.objects.filter(LIVE, contact_id=contact_id).exists()
-            check = open_check(
-                actor=actor,
-                contact=contacts[contact_id],
-                source=QaCheck.Source.SAMPLED,
-                sample_reason=reason,
-                month=first,
+            # A chosen contact has no check (plan_month leaves checked ones out), so each is new.
+            proposed.append(
+                open_check(
+                    actor=actor,
+                    contact=contacts[contact_id],
+                    source=QaCheck.Source.SAMPLED,
+                    sample_reason=reason,
+                    month=first,
+                )
             )
-            if not before:
-                proposed.append(check)
     return SamplingResult(month=first, proposed=proposed, plans=plans)
 
 
