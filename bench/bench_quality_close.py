@@ -8,12 +8,12 @@ one month, p50/p95/max over --runs runs, cold and warm.
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/kefu_bench_quality
     .venv/bin/python manage.py migrate
     .venv/bin/python bench/seed_quality_bench.py                  # 500 staff and their month, ~20 s
-    .venv/bin/python bench/bench_quality_close.py [--runs 5] [--month 2026-11] [--profile] [--rules-snapshot]
+    .venv/bin/python bench/bench_quality_close.py [--runs 5] [--month 2026-11] [--redraft] [--profile]
 
 Each run is one transaction rolled back at the end, so every run starts from the same data:
 - "first draft": the month opened and draft_all called on it (500 sheets created with their lines);
-- "redraft": draft_all again in the same transaction (every sheet refreshed: the lines already there
-  are found, nothing doubled) — what the specialist does after correcting a record;
+- "redraft" (--redraft): draft_all again in the same transaction (every sheet refreshed: the lines
+  already there are found, nothing doubled) — what the specialist does after correcting a record;
 - "ranks": rank_and_flag alone (the step after the sheets), for where the time goes.
 "Cold" = the database connection closed before the run (a new backend, empty catalogue and plan
 caches, the connection's set-up in the figure); "warm" = runs in a row on one connection after one
@@ -76,11 +76,17 @@ class Counter:
 
         self.total = 0
         self.by_text = collections.Counter()
+        self.ms_by_text = collections.Counter()
 
     def __call__(self, execute, sql, params, many, context):
         self.total += 1
-        self.by_text[sql.split(" WHERE ")[0]] += 1
-        return execute(sql, params, many, context)
+        text = sql.split(" WHERE ")[0]
+        self.by_text[text] += 1
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.ms_by_text[text] += (time.perf_counter() - started) * 1000
 
 
 def percentile(ordered: list[float], p: int) -> float:
@@ -98,6 +104,9 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=5, help="timed runs per kind (≥ 5)")
     parser.add_argument("--month", default="2026-11")
+    parser.add_argument(
+        "--redraft", action="store_true", help="also time draft_all again on the drafted month"
+    )
     parser.add_argument(
         "--profile", action="store_true", help="cProfile one first draft (top 25 by cumulative)"
     )
@@ -176,6 +185,9 @@ def main() -> None:
     print(f"statements in one first draft and its redraft: {counted.total:,}; the most frequent:")
     for sql, n in counted.by_text.most_common(8):
         print(f"  {n:>7,}  {sql[:150]}")
+    print(f"time in the database: {sum(counted.ms_by_text.values()):,.0f} ms; the slowest kinds:")
+    for sql, ms in counted.ms_by_text.most_common(6):
+        print(f"  {ms:>9,.0f} ms {counted.by_text[sql]:>6,}×  {sql[:140]}")
     if args.profile:
         import cProfile
         import pstats
@@ -189,7 +201,7 @@ def main() -> None:
     results: dict[str, list[float]] = {}
     for cold in (True, False):
         for _ in range(max(args.runs, 1)):
-            took = run(cold=cold, redraft=True, ranks=True)
+            took = run(cold=cold, redraft=args.redraft, ranks=True)
             for kind, ms in took.items():
                 results.setdefault(f"{kind} ({'cold' if cold else 'warm'})", []).append(ms)
     print(f"\n{'draft_all for the month, ms':<34}{'n':>5}{'p50':>9}{'p95':>9}{'max':>9}")
