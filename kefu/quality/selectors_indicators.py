@@ -572,14 +572,16 @@ def supervisor_cells(t: TeamFigures | None) -> list[IndicatorCell]:
     ]
 
 
+def _share(rate: float | None, part: int, whole: int) -> str:
+    return f"{_pct(rate)}（{part}/{whole}）" if whole else "—"
+
+
 def manager_cells(d: DepartmentFigures) -> list[IndicatorCell]:
     return [
-        IndicatorCell(
-            "orders_on_time", f"{_pct(d.orders_rate)}（{d.orders_on_time}/{d.orders_due}）", d.orders_rate
-        ),
+        IndicatorCell("orders_on_time", _share(d.orders_rate, d.orders_on_time, d.orders_due), d.orders_rate),
         IndicatorCell(
             "callbacks_on_time",
-            f"{_pct(d.callbacks_rate)}（{d.callbacks_on_time}/{d.callbacks_due}）",
+            _share(d.callbacks_rate, d.callbacks_on_time, d.callbacks_due),
             d.callbacks_rate,
         ),
         IndicatorCell("processes_completed", str(d.processes_completed), d.processes_completed),
