@@ -20,7 +20,9 @@ router = Router()
 
 class AppraisalPreviewItemIn(Schema):
     kind: str = Field(..., max_length=20, description="bonus | light | medium | severe | dismissal")
-    points: int = Field(..., ge=-1000, le=1000, description="分值（不带正负号，须在该类别的分值范围内）")
+    points: int = Field(
+        ..., strict=True, ge=-1000, le=1000, description="分值（不带正负号，须在该类别的分值范围内）"
+    )
     label: str = Field("", max_length=100, description="项目名称（可选，显示在计算过程中）")
 
 
@@ -28,7 +30,7 @@ class AppraisalPreviewIn(Schema):
     joined_on: Day | None = Field(None, description="入职日期 YYYY-MM-DD（前两个自然月不浮动工资）")
     month: str = Field(..., max_length=20, description="考核月份 YYYY-MM")
     items: list[AppraisalPreviewItemIn] = Field(default_factory=list, max_length=500)
-    adjustment: int = Field(0, ge=-1000, le=1000, description="额外奖惩 -5..+5")
+    adjustment: int = Field(0, strict=True, ge=-1000, le=1000, description="额外奖惩 -5..+5")
     adjustment_reason: str = Field("", max_length=300)
     last_place_twice_below: bool = False
 
@@ -124,10 +126,12 @@ class AppraisalSheetOut(Schema):
 
 class AppraisalLineIn(Schema):
     item: str = Field("", max_length=40, description="考核项目编码（按超时分钟录入突发事件时可不填）")
-    points: int | None = Field(None, ge=0, le=1000, description="分值；项目只有一个分值时可不填")
+    points: int | None = Field(None, strict=True, ge=0, le=1000, description="分值；项目只有一个分值时可不填")
     note: str = Field(..., max_length=300, description="情况说明")
     occurred_on: Day | None = None
-    minutes: int | None = Field(None, ge=1, le=100000, description="突发事件处理超时分钟（按档次扣分）")
+    minutes: int | None = Field(
+        None, strict=True, ge=1, le=100000, description="突发事件处理超时分钟（按档次扣分）"
+    )
 
 
 class AppraisalLineVoidIn(Schema):
@@ -135,7 +139,9 @@ class AppraisalLineVoidIn(Schema):
 
 
 class AppraisalAdjustIn(Schema):
-    adjustment: int = Field(..., ge=-1000, le=1000, description="额外奖惩 -5..+5（仅班长的考核表）")
+    adjustment: int = Field(
+        ..., strict=True, ge=-1000, le=1000, description="额外奖惩 -5..+5（仅班长的考核表）"
+    )
     reason: str = Field("", max_length=300)
 
 
