@@ -3,6 +3,7 @@ and team. The same services, permission rules and Chinese refusals as the pages.
 
 from datetime import date
 
+from django.urls import reverse
 from ninja import Query, Router
 from pydantic import Field
 
@@ -63,7 +64,7 @@ def propose(request, payload: QaSamplingProposeIn):
                 "agent": str(check.agent),
                 "contact": check.contact.number,
                 "sample_reason": check.sample_reason,
-                "url": f"/quality/checks/{check.pk}/",
+                "url": reverse("quality:check", args=[check.pk]),
             }
             for check in result.proposed
         ],

@@ -27,7 +27,7 @@ HEADER_FILL = PatternFill("solid", fgColor="EEF2F7")
 
 
 def check_url(pk: int) -> str:
-    return f"/quality/checks/{pk}/"
+    return reverse("quality:check", args=[pk])
 
 
 def _month(request, *, source=None):
