@@ -292,3 +292,24 @@ def test_the_catalogue_page_edits_and_adds_items_within_the_kinds_range(spec, cl
     assert ok.status_code == 302 and item("idle_talk").max_points == 3
     assert too_much.status_code == 400
     assert client_for(spec).post("/quality/catalogue/", {"action": "add"}).status_code == 403
+
+
+def test_a_team_leaders_sheet_offers_the_adjustment_and_the_live_preview(spec, team, client_for):
+    # given a team leader's sheet
+    leader = f.staff(Role.TEAM_LEADER, team=team, username="lead5")
+    sheet = f.drafted(leader, actor=spec)
+    client = client_for(spec)
+    # when the specialist adjusts it through the page, once wrongly
+    refused = client.post(
+        f"/quality/sheets/{sheet.pk}/", {"action": "adjust", "adjustment": "4", "reason": ""}
+    )
+    saved = client.post(
+        f"/quality/sheets/{sheet.pk}/", {"action": "adjust", "adjustment": "-3", "reason": "交接不清"}
+    )
+    page = client.get(f"/quality/sheets/{sheet.pk}/").content.decode()
+    # then
+    assert refused.status_code == 400 and "理由" in refused.content.decode()
+    assert saved.status_code == 302
+    assert 'id="adjust-form"' in page and 'id="live-preview"' in page and "额外奖惩：交接不清" in page
+    sheet.refresh_from_db()
+    assert (sheet.score, sheet.adjusted_by) == (77, spec)
