@@ -230,6 +230,7 @@ def _qa(person, first: date, catalogue: _Catalogue) -> list[Found]:
             passed=False,
         )
         .exclude(source=QaCheck.Source.CALIBRATION)
+        .select_related("contact")
         .order_by("scored_at", "id")
     )
     found = []
@@ -240,7 +241,8 @@ def _qa(person, first: date, catalogue: _Catalogue) -> list[Found]:
             Found(
                 item=item,
                 points=_fit(item, points),
-                occurred_on=timezone.localdate(check.scored_at) if check.scored_at else None,
+                # The day of the call listened to, inside the month appraised (the scoring may be later).
+                occurred_on=check.contact.received_on,
                 note=f"质检 {check.number}：{why}",
                 evidence=evidence_of(check),
                 evidence_url=_url("quality:check", check.pk),

@@ -8,6 +8,7 @@ and deduction items — most lines read from the center's own records — the su
 department head approves and locks the month. Nothing is deleted: rows move through their states and
 every change is an event in the core log."""
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -522,6 +523,16 @@ class AppraisalLine(TimeStampedModel):
                 name="appraisalline_evidence_once",
             )
         ]
+
+    @property
+    def evidence_label(self) -> str:
+        """The evidence as the sheet shows it: the kind of record (质检记录, 违纪记录…), not its key."""
+        label, _sep, pk = self.evidence.partition(":")
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            return self.evidence
+        return f"{model._meta.verbose_name} #{pk}"
 
 
 class SheetAppeal(TimeStampedModel):

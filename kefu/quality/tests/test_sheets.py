@@ -245,7 +245,7 @@ def test_the_sheet_page_shows_lines_with_evidence_and_every_step(spec, person, c
         f"/quality/sheets/{sheet.pk}/", {"action": "void", "line": line.pk, "reason": "误录"}
     )
     # then
-    assert "旷工" in page and "workforce.disciplinecase:" in page and "基础分" in page
+    assert "旷工" in page and "违纪记录 #" in page and "基础分" in page
     assert "quality/sheet.js" in page and "sheet-preview" in page
     assert added.status_code == 302 and voided.status_code == 302
     assert refused.status_code == 400 and "作废原因" in refused.content.decode()
