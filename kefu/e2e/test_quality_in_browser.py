@@ -1,5 +1,5 @@
 """Quality inspection and the monthly appraisal in Chromium, end to end (issue 16 Q1–Q2, seed 002
-客服部质检员的职责 3–4 and 客服考核制度): a QA inspector scores an agent's call of last month on the card
+客服部质检员的职责 3–4 and 客服管理制度·考核): a QA inspector scores an agent's call of last month on the card
 below the pass mark, the agent sees it on 我的质检与考核 and appeals, the QA lead amends the scores (still
 below the pass mark), and the training specialist's month close shows the failed check as the QA
 deduction line on the agent's sheet, with its evidence link, the computation, grade and pay change; the

@@ -13,10 +13,10 @@ SCORECARD_ITEMS = [
     ("handling", "接待客户应变能力", "遇疑难问题应变得当，及时请示班长", 20, False),
 ]
 
-BONUS = "客服考核制度·二、加分标准"
-LIGHT = "客服考核制度·三、扣分标准 1.轻度违规"
-MEDIUM = "客服考核制度·三、扣分标准 2.中度违规"
-SEVERE = "客服考核制度·三、扣分标准 3.重度违规"
+BONUS = "客服管理制度·考核·二、加分标准"
+LIGHT = "客服管理制度·考核·三、扣分标准 1.轻度违规"
+MEDIUM = "客服管理制度·考核·三、扣分标准 2.中度违规"
+SEVERE = "客服管理制度·考核·三、扣分标准 3.重度违规"
 CATALOGUE = [
     # code, name, kind, min, max, source, clause
     ("top_performer", "当月工作量、质量为全客服之首，并且无违规事件", "bonus", 5, 5, "manual", BONUS),

@@ -5,11 +5,11 @@ ours, marked 本地默认 and explained in docs/QUALITY.md."""
 from kefu.core.policies import INT, LOCAL_DEFAULT, SECONDS, TEXT, WORKING_DAYS, Rule
 
 QA = "客服管理制度·客服部质检员的职责"
-APPRAISAL = "客服考核制度·考核标准"
-BONUS = "客服考核制度·二、加分标准"
-DEDUCTION = "客服考核制度·三、扣分标准"
-PAY = "客服考核制度·四、具体奖惩措施"
-GRADES = "客服考核制度·绩效等级"
+APPRAISAL = "客服管理制度·考核·考核标准"
+BONUS = "客服管理制度·考核·二、加分标准"
+DEDUCTION = "客服管理制度·考核·三、扣分标准"
+PAY = "客服管理制度·考核·四、具体奖惩措施"
+GRADES = "客服管理制度·考核·绩效等级"
 
 RULES: dict[str, Rule] = {
     # ---- QA checks (Q1)
@@ -42,7 +42,7 @@ RULES: dict[str, Rule] = {
     "quality.new_staff_months": Rule(
         3,
         "质检抽样：入职不满此月数的员工为新员工，优先抽检",
-        f"{LOCAL_DEFAULT}；客服考核制度·四、4：员工从加入公司的第三个月起实行绩效工资浮动",
+        f"{LOCAL_DEFAULT}；客服管理制度·考核·四、4：员工从加入公司的第三个月起实行绩效工资浮动",
         kind=INT,
         minimum=0,
         maximum=24,
@@ -51,7 +51,7 @@ RULES: dict[str, Rule] = {
     "quality.check_appeal_days": Rule(
         3,
         "质检申诉：话务员收到评分后可在此期限内申诉",
-        f"{LOCAL_DEFAULT}；客服考核制度（员工可就质检结果申诉）",
+        f"{LOCAL_DEFAULT}；客服管理制度·考核（员工可就质检结果申诉）",
         kind=WORKING_DAYS,
         minimum=1,
         maximum=30,
@@ -158,7 +158,7 @@ RULES: dict[str, Rule] = {
     "quality.adjustment_max": Rule(
         5,
         "额外奖惩：班长可得的奖惩幅度（±，整数，须写明理由）",
-        "客服考核制度：培训专员可以根据各组长本月工作整体表现给与额外的奖惩，分数浮动在-5至5之间，必须说明额外奖惩理由",
+        "客服管理制度·考核：培训专员可以根据各组长本月工作整体表现给与额外的奖惩，分数浮动在-5至5之间，必须说明额外奖惩理由",
         kind=INT,
         minimum=0,
         maximum=20,
@@ -239,7 +239,7 @@ RULES: dict[str, Rule] = {
     "quality.exam_pass_mark": Rule(
         60,
         "月度考试：低于此分为中度违规",
-        "客服考核制度·三、2：客服考试，得分在60以下 10分/次",
+        "客服管理制度·考核·三、2：客服考试，得分在60以下 10分/次",
         kind=INT,
         minimum=0,
         maximum=1000,
@@ -275,7 +275,7 @@ RULES: dict[str, Rule] = {
     "quality.sheet_appeal_days": Rule(
         3,
         "考核申诉：考核月锁定后员工可在此期限内申诉",
-        f"{LOCAL_DEFAULT}；客服考核制度（员工可就考核结果申诉）",
+        f"{LOCAL_DEFAULT}；客服管理制度·考核（员工可就考核结果申诉）",
         kind=WORKING_DAYS,
         minimum=1,
         maximum=30,
