@@ -138,8 +138,9 @@ def seed_appeals(month: date, *, lead: User, now, upheld_and_amended: bool) -> l
     )
     lines = []
     for n, check in enumerate(candidates if upheld_and_amended else candidates[:1]):
-        filed_at = check.scored_at + timedelta(hours=20)
-        if filed_at >= now:
+        # The next day, or a few minutes ago for a check scored in the last hours.
+        filed_at = min(check.scored_at + timedelta(hours=20), now - timedelta(minutes=3))
+        if filed_at <= check.scored_at:
             continue
         with at(filed_at):
             appeal = appeals.file_appeal(

@@ -57,7 +57,7 @@ RULES: dict[str, Rule] = {
         maximum=30,
     ),
     "quality.calibration_spread_warning": Rule(
-        2,
+        3,
         "质检校准：同一评分项各质检员给分极差达到此数时标红",
         f"{LOCAL_DEFAULT}；{QA}4：把每人每次检查情况详细填写在服务质量综合考评表上",
         kind=INT,

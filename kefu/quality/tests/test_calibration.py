@@ -64,7 +64,7 @@ def test_closing_shows_the_spread_per_item_with_the_warning(qa_world, calibratio
     phrases = next(r for r in rows if r.item.code == "phrases")
     assert (str(tone.mean), tone.low, tone.high, tone.spread, tone.warn) == ("7.0", 4, 9, 5, True)
     assert (phrases.spread, phrases.warn) == (0, False)
-    assert threshold == 2 and len(checks) == 3
+    assert threshold == 3 and len(checks) == 3
     # the page, now for every inspector, marks the item
     page = (
         client_for(qa_world.inspector2)
