@@ -81,15 +81,17 @@ def _scores_for(card, rng: random.Random, *, quality: float, remark: str = "") -
     return scores
 
 
-def _score_month_checks(month_checks, inspectors, rng, now, *, leave_open: int = 0) -> int:
-    """Score the proposed checks a day or two after the contact (or leave the newest `leave_open`)."""
+def _score_month_checks(month_checks, inspectors, rng, now, *, proposed_at, leave_open: int = 0) -> int:
+    """Score the proposed checks a day or two after the contact, never before the sampling proposed
+    them (the inspectors listen back through the batch), leaving the newest `leave_open`."""
     scored = 0
     pending = sorted(month_checks, key=lambda c: c.contact.received_at)
     if leave_open:
         pending = pending[:-leave_open] if len(pending) > leave_open else []
     for n, check in enumerate(pending):
         when = check.contact.received_at + timedelta(days=rng.randint(1, 2), hours=rng.randint(1, 5))
-        if when >= now:
+        when = max(when, proposed_at + timedelta(minutes=3 * (n + 1)))
+        if when >= now - timedelta(minutes=5):
             continue
         quality = 0.55 if n % 9 == 4 else 0.95
         scores = _scores_for(check.scorecard, rng, quality=quality)
@@ -116,14 +118,17 @@ def seed_checks(
 ) -> list[str]:
     """The month's sampling (last month's late in the month, this month's now), and the checks scored."""
     this_month = month == _month_first(timezone.localdate(now))
-    with at(now - timedelta(minutes=5) if this_month else _local(month + timedelta(days=27), 9)):
+    proposed_at = now - timedelta(hours=3) if this_month else _local(month + timedelta(days=27), 9)
+    with at(proposed_at):
         sampling.propose_month(month=month, actor=lead)
     month_checks = list(
         QaCheck.objects.filter(month=month, calibration__isnull=True, status=QaCheck.Status.PROPOSED)
         .select_related("contact", "scorecard")
         .order_by("contact__received_at")
     )
-    scored = _score_month_checks(month_checks, inspectors, rng, now, leave_open=leave_open)
+    scored = _score_month_checks(
+        month_checks, inspectors, rng, now, proposed_at=proposed_at, leave_open=leave_open
+    )
     return [f"质检：{month:%Y年%m月}抽样 {len(month_checks)} 条，已评分 {scored} 条"]
 
 
