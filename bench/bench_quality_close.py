@@ -181,8 +181,9 @@ def main() -> None:
     print(f"round trip of SELECT 1: {round_trip:.2f} ms")
     counted = Counter()
     with connection.execute_wrapper(counted):
-        run(cold=False)  # untimed: warms the connection, counts the statements
-    print(f"statements in one first draft and its redraft: {counted.total:,}; the most frequent:")
+        run(cold=False, redraft=args.redraft)  # untimed: warms the connection, counts the statements
+    what = "one first draft and its redraft" if args.redraft else "one first draft"
+    print(f"statements in {what}: {counted.total:,}; the most frequent:")
     for sql, n in counted.by_text.most_common(8):
         print(f"  {n:>7,}  {sql[:150]}")
     print(f"time in the database: {sum(counted.ms_by_text.values()):,.0f} ms; the slowest kinds:")

@@ -25,6 +25,7 @@ Where each comes from:
   pass mark (quality.exam_pass_mark) the medium deduction.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -34,11 +35,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from kefu.core.models import Event
-from kefu.core.policies import policy
+from kefu.core.policies import policies
 from kefu.hotline.events import HotlineEvents
 from kefu.hotline.models import Contact
 from kefu.quality.models import AppraisalItem, ComplaintFinding, ExamScore, ItemKind, ItemSource, QaCheck
-from kefu.quality.rules import points_range
+from kefu.quality.rules import KIND_RULES, parse_range
 from kefu.workforce.models import Attendance, DisciplineCase, RosterEntry
 from kefu.workforce.selectors_attendance import discipline_cases
 
@@ -100,26 +101,61 @@ def _fit(item: AppraisalItem, points: int) -> int:
     return max(item.min_points, min(item.max_points, points))
 
 
+# Every rule the collection reads, read once per collection (the monthly close collects for hundreds).
+RULE_KEYS = (
+    "quality.late_case_points",
+    "quality.late_minor_points",
+    "workforce.late_case_minutes",
+    "quality.qa_fail_points",
+    KIND_RULES["light"],
+    "quality.exam_full_marks",
+    "quality.exam_pass_mark",
+)
+
+
+def read_rules() -> dict:
+    return dict(zip(RULE_KEYS, policies(*RULE_KEYS), strict=True))
+
+
 def lines_for(person, month: date) -> list[Found]:
     """Every line the records give `person` for `month` (the month's first day)."""
+    return lines_for_all([person], month)[person.pk]
+
+
+def lines_for_all(people, month: date, *, rules: dict | None = None) -> dict[int, list[Found]]:
+    """person id → every line the records give that person for `month`, each source read once for
+    all of `people` (the monthly close): the same lines, in the same order, as lines_for one by one."""
+    rules = rules or read_rules()
     catalogue = _Catalogue()
     first, last = month_bounds(month)
-    found: list[Found] = []
-    found += _attendance(person, first, last, catalogue)
-    found += _complaints(person, first, last, catalogue)
-    found += _qa(person, first, catalogue)
-    found += _standing_in(person, first, last, catalogue)
-    found += _entry_errors(person, first, last, catalogue)
-    found += _exam(person, first, catalogue)
+    ids = [person.pk for person in people]
+    found: dict[int, list[Found]] = {pk: [] for pk in ids}
+    for source in (
+        _attendance(ids, first, last, catalogue, rules),
+        _complaints(ids, first, last, catalogue),
+        _qa(ids, first, catalogue, rules),
+        _standing_in(ids, first, last, catalogue),
+        _entry_errors(ids, first, last, catalogue),
+        _exam(ids, first, catalogue, rules),
+    ):
+        for person_id, rows in source.items():
+            found[person_id] += rows
     return found
 
 
-def _attendance(person, first: date, last: date, catalogue: _Catalogue) -> list[Found]:
-    found = []
+def _grouped(rows, key) -> dict[int, list]:
+    groups: dict[int, list] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    return groups
+
+
+def _attendance(ids, first: date, last: date, catalogue: _Catalogue, rules: dict) -> dict[int, list[Found]]:
+    found: dict[int, list[Found]] = defaultdict(list)
     late_item = catalogue.get(ItemSource.LATENESS)
     absence_item = catalogue.get(ItemSource.ABSENCE)
     away_item = catalogue.get(ItemSource.AWAY)
-    cases = list(discipline_cases(person=person, start=first, end=last))
+    cases = list(discipline_cases(start=first, end=last).filter(person_id__in=ids))
     discipline_url = _url("workforce:discipline")
     for case in cases:
         item = {
@@ -130,10 +166,10 @@ def _attendance(person, first: date, last: date, catalogue: _Catalogue) -> list[
         if item is None:
             continue
         points = (
-            policy("quality.late_case_points") if case.kind == DisciplineCase.Kind.LATE else item.max_points
+            rules["quality.late_case_points"] if case.kind == DisciplineCase.Kind.LATE else item.max_points
         )
         minutes = f"{case.minutes}分钟" if case.minutes else ""
-        found.append(
+        found[case.person_id].append(
             Found(
                 item=item,
                 points=_fit(item, points),
@@ -145,11 +181,11 @@ def _attendance(person, first: date, last: date, catalogue: _Catalogue) -> list[
         )
     if late_item is None:
         return found
-    limit = policy("workforce.late_case_minutes")
+    limit = rules["workforce.late_case_minutes"]
     cased = {case.entry_id for case in cases if case.kind == DisciplineCase.Kind.LATE and case.entry_id}
     minor = (
         Attendance.objects.filter(
-            entry__person=person,
+            entry__person_id__in=ids,
             entry__status=RosterEntry.Status.SCHEDULED,
             entry__starts_at__gte=_moment(first),
             entry__starts_at__lt=_moment(last + timedelta(days=1)),
@@ -159,14 +195,15 @@ def _attendance(person, first: date, last: date, catalogue: _Catalogue) -> list[
         )
         .exclude(entry_id__in=cased)
         .select_related("entry")
-        .order_by("entry__starts_at")
+        .order_by("entry__starts_at", "id")
     )
+    points = _fit(late_item, rules["quality.late_minor_points"])
     for row in minor:
         day = timezone.localdate(row.entry.starts_at)
-        found.append(
+        found[row.entry.person_id].append(
             Found(
                 item=late_item,
-                points=_fit(late_item, policy("quality.late_minor_points")),
+                points=points,
                 occurred_on=day,
                 note=f"迟到{row.minutes_late}分钟（不足{limit}分钟违纪时长）",
                 evidence=evidence_of(row),
@@ -176,54 +213,68 @@ def _attendance(person, first: date, last: date, catalogue: _Catalogue) -> list[
     return found
 
 
-def _complaints(person, first: date, last: date, catalogue: _Catalogue) -> list[Found]:
-    found = []
+def _complaints(ids, first: date, last: date, catalogue: _Catalogue) -> dict[int, list[Found]]:
+    found: dict[int, list[Found]] = defaultdict(list)
     findings = ComplaintFinding.objects.filter(
-        person=person, occurred_on__gte=first, occurred_on__lte=last
+        person_id__in=ids, occurred_on__gte=first, occurred_on__lte=last
     ).select_related("work_order")
-    valid = [finding for finding in findings if finding.valid]
-    for finding in valid:
-        kind = ItemKind.SEVERE if finding.quarrel else ItemKind.LIGHT
-        item = catalogue.get(ItemSource.VALID_COMPLAINT, kind)
-        if item is None:
-            continue
-        found.append(
-            Found(
-                item=item,
-                points=item.max_points,
-                occurred_on=finding.occurred_on,
-                note=f"有效投诉 {finding.work_order.number}：{finding.note}"[:300],
-                evidence=evidence_of(finding),
-                evidence_url=_url("hotline:work_order", finding.work_order_id),
-            )
-        )
-    zero_item = catalogue.get(ItemSource.ZERO_COMPLAINTS)
-    if zero_item is not None and not valid:
-        contacts = Contact.objects.filter(
-            agent=person, received_at__gte=_moment(first), received_at__lt=_moment(last + timedelta(days=1))
-        )
-        first_contact = contacts.order_by("received_at", "id").only("id", "received_at").first()
-        if first_contact is not None:
-            found.append(
+    valid = _grouped((finding for finding in findings if finding.valid), lambda finding: finding.person_id)
+    for person_id, rows in valid.items():
+        for finding in rows:
+            kind = ItemKind.SEVERE if finding.quarrel else ItemKind.LIGHT
+            item = catalogue.get(ItemSource.VALID_COMPLAINT, kind)
+            if item is None:
+                continue
+            found[person_id].append(
                 Found(
-                    item=zero_item,
-                    points=zero_item.max_points,
-                    occurred_on=last,
-                    note=f"当月受理{contacts.count()}件，无有效投诉",
-                    evidence=evidence_of(first_contact),
-                    evidence_url=_url("hotline:contact", first_contact.pk),
+                    item=item,
+                    points=item.max_points,
+                    occurred_on=finding.occurred_on,
+                    note=f"有效投诉 {finding.work_order.number}：{finding.note}"[:300],
+                    evidence=evidence_of(finding),
+                    evidence_url=_url("hotline:work_order", finding.work_order_id),
                 )
             )
+    zero_item = catalogue.get(ItemSource.ZERO_COMPLAINTS)
+    clean = [pk for pk in ids if pk not in valid]
+    if zero_item is None or not clean:
+        return found
+    contacts = (
+        Contact.objects.filter(
+            agent_id__in=clean,
+            received_at__gte=_moment(first),
+            received_at__lt=_moment(last + timedelta(days=1)),
+        )
+        .order_by("received_at", "id")
+        .values_list("agent_id", "id")
+    )
+    first_contact: dict[int, int] = {}
+    counts: dict[int, int] = defaultdict(int)
+    for agent_id, contact_id in contacts:
+        first_contact.setdefault(agent_id, contact_id)
+        counts[agent_id] += 1
+    evidence_model = f"{Contact._meta.app_label}.{Contact._meta.model_name}"
+    for agent_id, contact_id in first_contact.items():
+        found[agent_id].append(
+            Found(
+                item=zero_item,
+                points=zero_item.max_points,
+                occurred_on=last,
+                note=f"当月受理{counts[agent_id]}件，无有效投诉",
+                evidence=f"{evidence_model}:{contact_id}",
+                evidence_url=_url("hotline:contact", contact_id),
+            )
+        )
     return found
 
 
-def _qa(person, first: date, catalogue: _Catalogue) -> list[Found]:
+def _qa(ids, first: date, catalogue: _Catalogue, rules: dict) -> dict[int, list[Found]]:
     item = catalogue.get(ItemSource.QA_RESULT)
     if item is None:
-        return []
+        return {}
     checks = (
         QaCheck.objects.filter(
-            agent=person,
+            agent_id__in=ids,
             month=first,
             calibration__isnull=True,
             status__in=[QaCheck.Status.SCORED, QaCheck.Status.FINAL],
@@ -233,11 +284,12 @@ def _qa(person, first: date, catalogue: _Catalogue) -> list[Found]:
         .select_related("contact")
         .order_by("scored_at", "id")
     )
-    found = []
+    light_max = parse_range(rules[KIND_RULES["light"]])[1]
+    found: dict[int, list[Found]] = defaultdict(list)
     for check in checks:
-        points = points_range("light")[1] if check.critical_failed else policy("quality.qa_fail_points")
+        points = light_max if check.critical_failed else rules["quality.qa_fail_points"]
         why = "关键项不合格" if check.critical_failed else f"得分{check.score}，不合格"
-        found.append(
+        found[check.agent_id].append(
             Found(
                 item=item,
                 points=_fit(item, points),
@@ -251,44 +303,49 @@ def _qa(person, first: date, catalogue: _Catalogue) -> list[Found]:
     return found
 
 
-def _standing_in(person, first: date, last: date, catalogue: _Catalogue) -> list[Found]:
+def _standing_in(ids, first: date, last: date, catalogue: _Catalogue) -> dict[int, list[Found]]:
     item = catalogue.get(ItemSource.STANDING_IN)
     if item is None:
-        return []
-    entries = (
+        return {}
+    entries = list(
         RosterEntry.objects.filter(
-            person=person, day__gte=first, day__lte=last, status=RosterEntry.Status.SCHEDULED
+            person_id__in=ids, day__gte=first, day__lte=last, status=RosterEntry.Status.SCHEDULED
         )
         .filter(
             Q(note__contains=STANDING_IN_WORD)
             | Q(source=RosterEntry.Source.MANUAL, plan__isnull=True, swap__isnull=True)
         )
         .select_related("shift")
-        .order_by("starts_at")
+        .order_by("starts_at", "id")
     )
-    entries = list(entries)
     if not entries:
-        return []
+        return {}
     signed_in = set(
-        Attendance.objects.filter(entry__in=entries, signed_in_at__isnull=False).values_list(
-            "entry_id", flat=True
-        )
+        Attendance.objects.filter(
+            entry_id__in=[entry.pk for entry in entries], signed_in_at__isnull=False
+        ).values_list("entry_id", flat=True)
     )
     replaced_days = set(
         RosterEntry.objects.filter(
-            person=person, day__gte=first, day__lte=last, status=RosterEntry.Status.CANCELLED
-        ).values_list("day", flat=True)
+            person_id__in={entry.person_id for entry in entries},
+            day__gte=first,
+            day__lte=last,
+            status=RosterEntry.Status.CANCELLED,
+        ).values_list("person_id", "day")
     )
-    found = []
+    found: dict[int, list[Found]] = defaultdict(list)
     for entry in entries:
         if entry.pk not in signed_in:
             continue
         marked = STANDING_IN_WORD in entry.note
-        same_day = timezone.localdate(entry.created_at) == entry.day and entry.day not in replaced_days
+        same_day = (
+            timezone.localdate(entry.created_at) == entry.day
+            and (entry.person_id, entry.day) not in replaced_days
+        )
         if not (marked or same_day):
             continue
         why = "排班备注为顶班" if marked else "当天临时排班"
-        found.append(
+        found[entry.person_id].append(
             Found(
                 item=item,
                 points=item.max_points,
@@ -301,10 +358,10 @@ def _standing_in(person, first: date, last: date, catalogue: _Catalogue) -> list
     return found
 
 
-def _entry_errors(person, first: date, last: date, catalogue: _Catalogue) -> list[Found]:
+def _entry_errors(ids, first: date, last: date, catalogue: _Catalogue) -> dict[int, list[Found]]:
     item = catalogue.get(ItemSource.ENTRY_ERROR)
     if item is None:
-        return []
+        return {}
     contact_type = ContentType.objects.get_for_model(Contact)
     events = list(
         Event.objects.filter(
@@ -315,47 +372,54 @@ def _entry_errors(person, first: date, last: date, catalogue: _Catalogue) -> lis
         ).order_by("occurred_at", "id")
     )
     if not events:
-        return []
-    mine = set(
-        Contact.objects.filter(agent=person, pk__in={event.target_id for event in events}).values_list(
-            "pk", flat=True
+        return {}
+    agent_of = dict(
+        Contact.objects.filter(agent_id__in=ids, pk__in={event.target_id for event in events}).values_list(
+            "pk", "agent_id"
         )
     )
-    return [
-        Found(
-            item=item,
-            points=item.max_points,
-            occurred_on=timezone.localdate(event.occurred_at),
-            note=f"受理信息更正：{event.target_repr}"[:300],
-            evidence=evidence_of(event),
-            evidence_url=_url("hotline:contact", event.target_id),
+    found: dict[int, list[Found]] = defaultdict(list)
+    for event in events:
+        if event.target_id not in agent_of:
+            continue
+        found[agent_of[event.target_id]].append(
+            Found(
+                item=item,
+                points=item.max_points,
+                occurred_on=timezone.localdate(event.occurred_at),
+                note=f"受理信息更正：{event.target_repr}"[:300],
+                evidence=evidence_of(event),
+                evidence_url=_url("hotline:contact", event.target_id),
+            )
         )
-        for event in events
-        if event.target_id in mine
-    ]
+    return found
 
 
-def _exam(person, first: date, catalogue: _Catalogue) -> list[Found]:
-    exam = ExamScore.objects.filter(person=person, month=first).first()
-    if exam is None:
-        return []
-    if exam.score >= policy("quality.exam_full_marks"):
-        item = catalogue.get(ItemSource.EXAM_FULL)
-        note = f"月度考试满分（{exam.score}分）"
-    elif exam.score < policy("quality.exam_pass_mark"):
-        item = catalogue.get(ItemSource.EXAM_FAIL)
-        note = f"月度考试{exam.score}分，低于{policy('quality.exam_pass_mark')}分"
-    else:
-        return []
-    if item is None:
-        return []
-    return [
-        Found(
-            item=item,
-            points=item.max_points,
-            occurred_on=None,
-            note=note,
-            evidence=evidence_of(exam),
-            evidence_url=_url("quality:exams", query=f"month={first:%Y-%m}"),
-        )
-    ]
+def _exam(ids, first: date, catalogue: _Catalogue, rules: dict) -> dict[int, list[Found]]:
+    found: dict[int, list[Found]] = {}
+    full_marks, pass_mark = rules["quality.exam_full_marks"], rules["quality.exam_pass_mark"]
+    exams: dict[int, ExamScore] = {}
+    for exam in ExamScore.objects.filter(person_id__in=ids, month=first):
+        exams.setdefault(exam.person_id, exam)
+    for person_id, exam in exams.items():
+        if exam.score >= full_marks:
+            item = catalogue.get(ItemSource.EXAM_FULL)
+            note = f"月度考试满分（{exam.score}分）"
+        elif exam.score < pass_mark:
+            item = catalogue.get(ItemSource.EXAM_FAIL)
+            note = f"月度考试{exam.score}分，低于{pass_mark}分"
+        else:
+            continue
+        if item is None:
+            continue
+        found[person_id] = [
+            Found(
+                item=item,
+                points=item.max_points,
+                occurred_on=None,
+                note=note,
+                evidence=evidence_of(exam),
+                evidence_url=_url("quality:exams", query=f"month={first:%Y-%m}"),
+            )
+        ]
+    return found

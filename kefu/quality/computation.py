@@ -142,12 +142,14 @@ def compute(
     adjustment: int = 0,
     adjustment_reason: str = "",
     last_place_twice_below: bool = False,
+    rules: dict | None = None,
 ) -> Result:
     """`month` is the month's first day; `last_place_twice_below` says the person is last in the team
     and below the rule's mark this and the previous month (the monthly close knows the ranks).
-    Raises django ValidationError keyed by field ("items[2].points", "adjustment", …) on bad input."""
+    Raises django ValidationError keyed by field ("items[2].points", "adjustment", …) on bad input.
+    `rules` is read_rules() read once by a caller computing many sheets; read here when not given."""
     month = date(month.year, month.month, 1)
-    rules = read_rules()
+    rules = rules or read_rules()
     policy = rules.__getitem__
     validate(
         month=month,

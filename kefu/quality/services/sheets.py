@@ -14,6 +14,7 @@
   add_line / void_line with `allow_locked=True` after checking the appeal decider's permission.
 """
 
+from collections import defaultdict
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +25,7 @@ from kefu.accounts.models import Role
 from kefu.core.permissions import require
 from kefu.core.policies import policy
 from kefu.quality import collect, computation, rules
-from kefu.quality.events import AppraisalEvents, quality_event
+from kefu.quality.events import AppraisalEvents, quality_event, quality_events
 from kefu.quality.models import AppraisalItem, AppraisalLine, AppraisalMonth, AppraisalSheet, ItemSource
 
 # A line voided by drafting because its record no longer qualifies starts with this; drafting may add
@@ -76,19 +77,31 @@ def _last_place(sheet: AppraisalSheet, value: bool | None) -> bool:
     return any(LAST_PLACE_MARK in reason for reason in sheet.termination_reasons or [])
 
 
-def recompute(
-    sheet: AppraisalSheet, *, actor=None, last_place_twice_below: bool | None = False
-) -> AppraisalSheet:
-    """Compute the sheet from its lines (kefu.quality.computation.compute) and store the result.
-    `last_place_twice_below=None` keeps what the monthly close last decided (a line added later)."""
-    lines = list(sheet.lines.filter(void=False).select_related("item").order_by("kind", "occurred_on", "id"))
+RESULT_SAVE_FIELDS = [
+    "score",
+    "grade",
+    "pay_delta",
+    "termination_flag",
+    "termination_reasons",
+    "computed_lines",
+    "computed_at",
+    "updated_at",
+]
+
+
+def _compute_into(
+    sheet: AppraisalSheet, items: list[computation.Item], *, last_place: bool, rules: dict | None = None
+) -> list[dict]:
+    """Set the sheet's result from its live lines' items (not saved); the events the change calls for
+    (verb, changes, note), written by the caller with the sheet saved."""
     result = computation.compute(
         month=sheet.appraisal_month.month,
         joined_on=sheet.joined_on,
-        items=[computation.Item(line.kind, line.points, line.item.name) for line in lines],
+        items=items,
         adjustment=sheet.adjustment,
         adjustment_reason=sheet.adjustment_reason,
-        last_place_twice_below=_last_place(sheet, last_place_twice_below),
+        last_place_twice_below=last_place,
+        rules=rules,
     )
     before = (sheet.score, sheet.grade, sheet.pay_delta, sheet.termination_flag)
     was_flagged = sheet.termination_flag
@@ -99,19 +112,8 @@ def recompute(
     sheet.termination_reasons = result.termination_reasons
     sheet.computed_lines = result.lines
     sheet.computed_at = timezone.now()
-    sheet.save(
-        update_fields=[
-            "score",
-            "grade",
-            "pay_delta",
-            "termination_flag",
-            "termination_reasons",
-            "computed_lines",
-            "computed_at",
-            "updated_at",
-        ]
-    )
     after = (sheet.score, sheet.grade, sheet.pay_delta, sheet.termination_flag)
+    events = []
     if before != after and sheet.computed_lines:
         changes = {
             name: [old, new]
@@ -120,26 +122,103 @@ def recompute(
             )
             if old != new
         }
-        quality_event(actor=actor, target=sheet, verb=AppraisalEvents.SHEET_RECOMPUTED, changes=changes)
+        events.append({"verb": AppraisalEvents.SHEET_RECOMPUTED, "changes": changes, "note": ""})
     if sheet.termination_flag and not was_flagged:
-        quality_event(
-            actor=actor,
-            target=sheet,
-            verb=AppraisalEvents.FLAGGED,
-            note="；".join(sheet.termination_reasons),
+        events.append(
+            {"verb": AppraisalEvents.FLAGGED, "changes": None, "note": "；".join(sheet.termination_reasons)}
         )
+    return events
+
+
+def _items_of(lines) -> list[computation.Item]:
+    """The computation's items from (kind, points, item name) of the live lines, in the sheet's order."""
+    return [computation.Item(kind, points, name) for kind, points, name in lines]
+
+
+LIVE_LINE_ORDER = ("kind", "occurred_on", "id")
+
+
+def recompute(
+    sheet: AppraisalSheet, *, actor=None, last_place_twice_below: bool | None = False
+) -> AppraisalSheet:
+    """Compute the sheet from its lines (kefu.quality.computation.compute) and store the result.
+    `last_place_twice_below=None` keeps what the monthly close last decided (a line added later)."""
+    lines = (
+        sheet.lines.filter(void=False).order_by(*LIVE_LINE_ORDER).values_list("kind", "points", "item__name")
+    )
+    events = _compute_into(sheet, _items_of(lines), last_place=_last_place(sheet, last_place_twice_below))
+    sheet.save(update_fields=RESULT_SAVE_FIELDS)
+    for event in events:
+        quality_event(actor=actor, target=sheet, **event)
     return sheet
+
+
+def _refuse_late_joiner(person, month: date) -> date | None:
+    joined_on = joined_on_of(person)
+    if joined_on is not None and date(joined_on.year, joined_on.month, 1) > month:
+        raise ValidationError({"person": [f"{person}于{joined_on:%Y-%m-%d}入职，{month:%Y年%m月}不参加考核"]})
+    return joined_on
+
+
+def _refresh_lines(
+    sheet: AppraisalSheet, found: list[collect.Found], existing: list[AppraisalLine], *, created: bool
+) -> tuple[list[AppraisalLine], list[AppraisalLine], dict | None]:
+    """The drafting of one sheet, unsaved: the automatic lines voided because their record no longer
+    qualifies (void set), the new lines the records give (each once, never one struck off by a person),
+    and the SHEET_DRAFTED event when anything changed or the sheet is new."""
+    found_by_key = {row.key: row for row in found}
+    live = {(line.item_id, line.evidence): line for line in existing if not line.void}
+    struck = {
+        (line.item_id, line.evidence)
+        for line in existing
+        if line.void and not line.void_reason.startswith(AUTO_VOID)
+    }
+    now = timezone.now()
+    voided, new_lines = [], []
+    for key, line in live.items():
+        if key not in found_by_key:
+            line.void = True
+            line.void_reason = f"{AUTO_VOID}{line.note}"[:300]
+            line.updated_at = now
+            voided.append(line)
+    for key, row in found_by_key.items():
+        if key in live or key in struck:
+            continue
+        new_lines.append(
+            AppraisalLine(
+                sheet=sheet,
+                item=row.item,
+                kind=row.item.kind,
+                points=row.points,
+                occurred_on=row.occurred_on,
+                note=row.note,
+                evidence=row.evidence,
+                evidence_url=row.evidence_url[:200],
+                automatic=True,
+            )
+        )
+    event = None
+    if created or new_lines or voided:
+        added = [line.note for line in new_lines]
+        gone = [line.note for line in voided]
+        event = {
+            "verb": AppraisalEvents.SHEET_DRAFTED,
+            "changes": {"added": len(added), "voided": len(gone)},
+            "note": "；".join([*(f"新增 {n}" for n in added), *(f"作废 {n}" for n in gone)])[:2000],
+        }
+    return voided, new_lines, event
+
+
+VOID_SAVE_FIELDS = ["void", "void_reason", "updated_at"]
 
 
 @transaction.atomic
 def draft_sheet(*, appraisal_month: AppraisalMonth, person, actor) -> AppraisalSheet:
     """Create (or refresh) `person`'s sheet for the month: automatic lines from the records (each with
-    its evidence, never doubled), manual lines kept, then computed. Not durable: the monthly close calls
-    it for every person inside its own transaction."""
-    joined_on = joined_on_of(person)
+    its evidence, never doubled), manual lines kept, then computed. The monthly close drafts every
+    sheet at once with draft_sheets, which shares every step of this."""
     month = appraisal_month.month
-    if joined_on is not None and date(joined_on.year, joined_on.month, 1) > month:
-        raise ValidationError({"person": [f"{person}于{joined_on:%Y-%m-%d}入职，{month:%Y年%m月}不参加考核"]})
+    joined_on = _refuse_late_joiner(person, month)
     sheet, created = AppraisalSheet.objects.select_for_update().get_or_create(
         appraisal_month=appraisal_month,
         person=person,
@@ -150,45 +229,101 @@ def draft_sheet(*, appraisal_month: AppraisalMonth, person, actor) -> AppraisalS
     if not created and (sheet.team_id, sheet.joined_on) != (person.team_id, joined_on):
         sheet.team_id, sheet.joined_on = person.team_id, joined_on
         sheet.save(update_fields=["team", "joined_on", "updated_at"])
-    found = {line.key: line for line in collect.lines_for(person, month)}
     existing = list(sheet.lines.filter(automatic=True))
-    live = {(line.item_id, line.evidence): line for line in existing if not line.void}
-    struck = {
-        (line.item_id, line.evidence)
-        for line in existing
-        if line.void and not line.void_reason.startswith(AUTO_VOID)
-    }
-    added, voided = [], []
-    for key, line in live.items():
-        if key not in found:
-            line.void = True
-            line.void_reason = f"{AUTO_VOID}{line.note}"[:300]
-            line.save(update_fields=["void", "void_reason", "updated_at"])
-            voided.append(line.note)
-    for key, row in found.items():
-        if key in live or key in struck:
-            continue
-        AppraisalLine.objects.create(
-            sheet=sheet,
-            item=row.item,
-            kind=row.item.kind,
-            points=row.points,
-            occurred_on=row.occurred_on,
-            note=row.note,
-            evidence=row.evidence,
-            evidence_url=row.evidence_url[:200],
-            automatic=True,
-        )
-        added.append(row.note)
-    if created or added or voided:
-        quality_event(
-            actor=actor,
-            target=sheet,
-            verb=AppraisalEvents.SHEET_DRAFTED,
-            changes={"added": len(added), "voided": len(voided)},
-            note="；".join([*(f"新增 {n}" for n in added), *(f"作废 {n}" for n in voided)])[:2000],
-        )
+    voided, new_lines, event = _refresh_lines(
+        sheet, collect.lines_for(person, month), existing, created=created
+    )
+    if voided:
+        AppraisalLine.objects.bulk_update(voided, VOID_SAVE_FIELDS)
+    AppraisalLine.objects.bulk_create(new_lines)
+    if event:
+        quality_event(actor=actor, target=sheet, **event)
     return recompute(sheet, actor=actor, last_place_twice_below=None)
+
+
+@transaction.atomic
+def draft_sheets(*, appraisal_month: AppraisalMonth, people, actor) -> list[AppraisalSheet]:
+    """draft_sheet for every one of `people`, in bulk (the monthly close, inside its transaction): the
+    records read once per source for all (collect.lines_for_all), the rules and the catalogue once, the
+    sheets, lines and events written in a few statements. The same sheets, lines and history as
+    draft_sheet person by person."""
+    month = appraisal_month.month
+    people = list(people)
+    joined = {person.pk: _refuse_late_joiner(person, month) for person in people}
+    found = collect.lines_for_all(people, month)
+    by_person = {
+        sheet.person_id: sheet
+        for sheet in AppraisalSheet.objects.select_for_update().filter(
+            appraisal_month=appraisal_month, person_id__in=list(joined)
+        )
+    }
+    created_ids = {person.pk for person in people if person.pk not in by_person}
+    new_sheets = [
+        AppraisalSheet(
+            appraisal_month=appraisal_month,
+            person=person,
+            team_id=person.team_id,
+            joined_on=joined[person.pk],
+        )
+        for person in people
+        if person.pk in created_ids
+    ]
+    AppraisalSheet.objects.bulk_create(new_sheets)
+    by_person.update((sheet.person_id, sheet) for sheet in new_sheets)
+    now = timezone.now()
+    moved = []
+    for person in people:
+        sheet = by_person[person.pk]
+        sheet.appraisal_month, sheet.person = appraisal_month, person
+        _refuse_locked(sheet, allow_locked=False)
+        if person.pk not in created_ids and (sheet.team_id, sheet.joined_on) != (
+            person.team_id,
+            joined[person.pk],
+        ):
+            sheet.team_id, sheet.joined_on, sheet.updated_at = person.team_id, joined[person.pk], now
+            moved.append(sheet)
+    if moved:
+        AppraisalSheet.objects.bulk_update(moved, ["team", "joined_on", "updated_at"])
+    existing: dict[int, list[AppraisalLine]] = defaultdict(list)
+    refreshed = [by_person[pk].pk for pk in joined if pk not in created_ids]
+    if refreshed:
+        lines = AppraisalLine.objects.filter(sheet_id__in=refreshed, automatic=True)
+        # Each sheet's lines in the order draft_sheet reads them (the model's, without its joins).
+        for line in lines.order_by("sheet_id", *LIVE_LINE_ORDER):
+            existing[line.sheet_id].append(line)
+    voided, new_lines, events = [], [], defaultdict(list)
+    for person in people:
+        sheet = by_person[person.pk]
+        gone, added, event = _refresh_lines(
+            sheet, found[person.pk], existing[sheet.pk], created=person.pk in created_ids
+        )
+        voided += gone
+        new_lines += added
+        if event:
+            events[sheet.pk].append(event)
+    if voided:
+        AppraisalLine.objects.bulk_update(voided, VOID_SAVE_FIELDS, batch_size=500)
+    AppraisalLine.objects.bulk_create(new_lines, batch_size=1000)
+    live: dict[int, list] = defaultdict(list)
+    rows = (
+        AppraisalLine.objects.filter(sheet_id__in=[sheet.pk for sheet in by_person.values()], void=False)
+        .order_by("sheet_id", *LIVE_LINE_ORDER)
+        .values_list("sheet_id", "kind", "points", "item__name")
+    )
+    for sheet_id, *line in rows:
+        live[sheet_id].append(line)
+    rules = computation.read_rules()
+    drafted = []
+    for person in people:
+        sheet = by_person[person.pk]
+        events[sheet.pk] += _compute_into(
+            sheet, _items_of(live[sheet.pk]), last_place=_last_place(sheet, None), rules=rules
+        )
+        sheet.updated_at = sheet.computed_at
+        drafted.append(sheet)
+    AppraisalSheet.objects.bulk_update(drafted, RESULT_SAVE_FIELDS, batch_size=500)
+    quality_events(actor=actor, rows=[(sheet, event) for sheet in drafted for event in events[sheet.pk]])
+    return drafted
 
 
 def _pick_emergency_item(minutes: int) -> tuple[AppraisalItem, int]:
