@@ -22,7 +22,7 @@ this month, and the previous month's locked sheet also last place in its team an
 
 import calendar
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -32,13 +32,14 @@ from django.utils import timezone
 
 from kefu.accounts.models import Role, User
 from kefu.core.alerts import send_alert
-from kefu.core.calendar import SHANGHAI, add_working_days, is_working_day
+from kefu.core.calendar import is_working_day
 from kefu.core.permissions import require
 from kefu.core.policies import policy
 from kefu.quality.events import AppraisalEvents, quality_event
 from kefu.quality.models import AppraisalMonth, AppraisalSheet
 from kefu.quality.selectors_mine import APPRAISED_ROLES
 from kefu.quality.services import sheets
+from kefu.quality.services.checks import working_days_after
 
 FLAG_KIND = "quality.termination_flag"
 ALERT_KINDS: dict[str, str] = {FLAG_KIND: "月度考核：解除合同提示（报中心主任）"}
@@ -70,12 +71,6 @@ def last_working_day(first: date) -> date:
     while not is_working_day(day).working:
         day = date.fromordinal(day.toordinal() - 1)
     return day
-
-
-def working_days_after(day: date, working_days: int) -> date:
-    """The working day `working_days` after `day` (the day itself does not count)."""
-    start = datetime.combine(day, time(12, 0), tzinfo=SHANGHAI)
-    return add_working_days(start, working_days).deadline_date
 
 
 def appeal_due(appraisal_month: AppraisalMonth) -> date | None:
