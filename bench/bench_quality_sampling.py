@@ -12,7 +12,7 @@ the plan (a read: what the sampling page shows) cold and warm, then propose_mont
 through open_check), then propose_month again (idempotent: nothing to write).
 
 On the 2-core VM (load ≈ 4 from other work), 300,000 contacts: the plan 0.4–0.5 s in 9 queries,
-propose_month with its 500 checks ≈ 3 s, again 0.5 s (figures in docs/PERFORMANCE.md when added)."""
+propose_month with its 500 checks ≈ 3 s, again 0.5 s (informal: no target; not in docs/PERFORMANCE.md)."""
 
 import argparse
 import random
