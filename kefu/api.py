@@ -140,8 +140,8 @@ def _register_routers():
     from kefu.incidents.api import router as incidents_router
     from kefu.knowledge.api import router as knowledge_router
     from kefu.meters.api import router as meters_router
-    from kefu.quality.api import router as quality_router
     from kefu.processes.api import router as processes_router
+    from kefu.quality.api import router as quality_router
     from kefu.reports.api import router as reports_router
     from kefu.telephony.api import router as telephony_router
     from kefu.workforce.api import router as workforce_router
