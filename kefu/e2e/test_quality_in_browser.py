@@ -84,7 +84,9 @@ def fill_card(page, scores: dict[str, int]) -> None:
         page.fill(f"#score_{item.pk}", str(scores[item.code]))
 
 
-def test_a_failed_check_appealed_and_amended_is_the_qa_line_on_the_agent_sheet(live_server, log_in, page):
+def test_a_failed_check_appealed_and_amended_is_the_qa_line_on_the_agent_sheet(
+    live_server, log_in, page, shipped_categories
+):
     day = next_working_day()
     month = previous_month(day)
     with time_machine.travel(datetime.combine(day, time(9, 0), tzinfo=SHANGHAI), tick=True):
