@@ -42,6 +42,13 @@ from kefu.quality.services.scorecards import active_scorecard, card_items
 SMALL_DEMO_CUSTOMERS = 1000
 # Target scores that put every grade on last month's sheets (A, B, C, D, E and one below 60, flagged).
 GRADE_TARGETS = [96, 88, 76, 67, 62, 55]
+EXTRA_TASKS = [
+    "完成上级交办的来电数据核对",
+    "停水期间加班整理受影响用户名单",
+    "协助编写冬季防冻答复口径",
+    "带教新员工两周",
+]
+MISSED_MEETINGS = ["未请假缺席周班务会", "未请假缺席月度业务代表会议"]
 
 
 def _local(day: date, hour: int, minute: int = 0) -> datetime:
@@ -271,18 +278,23 @@ def seed_records(month: date, *, trainer: User, lead: User, people: list[User], 
 
 
 def _bring_to(sheet: AppraisalSheet, target: int, *, trainer: User, items: dict[str, AppraisalItem]) -> None:
-    """Manual lines that move a sheet near `target` (the demo wants every grade on the month)."""
-    for _ in range(12):
+    """Manual lines that move a sheet near `target` (the demo wants every grade on the month), each a
+    different thing a center would record."""
+    for step in range(12):
         sheet.refresh_from_db()
         gap = target - sheet.score
         if -2 <= gap <= 2:
             return
         if gap > 0:
             code = "extra_task" if gap >= 5 else "suggestion_adopted"
-            note = "完成上级交办的来电数据核对" if code == "extra_task" else "提出的夜班交接改进建议试行有效"
+            note = (
+                EXTRA_TASKS[step % len(EXTRA_TASKS)]
+                if code == "extra_task"
+                else "提出的夜班交接改进建议试行有效"
+            )
         else:
             code = "missed_meeting" if gap <= -10 else "slack_execution"
-            note = "未请假缺席部门例会" if code == "missed_meeting" else "未及时回复工单催办"
+            note = MISSED_MEETINGS[step % 2] if code == "missed_meeting" else "未及时回复工单催办"
         item = items[code]
         points = (
             item.max_points if code != "slack_execution" else max(item.min_points, min(item.max_points, -gap))
