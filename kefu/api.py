@@ -133,11 +133,13 @@ def on_server_error(request, exc):
 
 def _register_routers():
     from kefu.accounts.api import router as accounts_router
+    from kefu.archives.api import router as archives_router
     from kefu.collection.api import router as collection_router
     from kefu.core.api import router as core_router
     from kefu.customers.api import router as customers_router
     from kefu.hotline.api import router as hotline_router
     from kefu.incidents.api import router as incidents_router
+    from kefu.inspection.api import router as inspection_router
     from kefu.knowledge.api import router as knowledge_router
     from kefu.meters.api import router as meters_router
     from kefu.processes.api import router as processes_router
@@ -159,6 +161,8 @@ def _register_routers():
     api.add_router("/incidents", incidents_router)
     api.add_router("/meters", meters_router)
     api.add_router("/quality", quality_router)
+    api.add_router("/archives", archives_router)
+    api.add_router("/inspection", inspection_router)
 
 
 _register_routers()

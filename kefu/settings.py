@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "kefu.workforce",
     "kefu.meters",
     "kefu.quality",
+    "kefu.archives",
+    "kefu.inspection",
     "kefu.fulltext",
     "kefu.reports",
     "kefu.collection",

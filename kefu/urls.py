@@ -28,6 +28,8 @@ urlpatterns = [
     path("duty/", include("kefu.workforce.urls")),
     path("meters/", include("kefu.meters.urls")),
     path("quality/", include("kefu.quality.urls")),
+    path("archives/", include("kefu.archives.urls")),
+    path("inspection/", include("kefu.inspection.urls")),
     path("incidents/", include("kefu.incidents.urls")),
     path("reports/", include("kefu.reports.urls")),
     path("kpi/", include("kefu.kpi.urls")),

@@ -21,6 +21,9 @@ class Role(models.TextChoices):
     FIELD_INSPECTOR = "field_inspector", _("稽查员")
     METER_STORE_KEEPER = "meter_store_keeper", _("表库管理员")
     ARCHIVIST = "archivist", _("档案员")
+    # Holds the equipment-room keys and consents to copies of public and equipment-room keys (003
+    # 钥匙管理规定 3(2)); the property profile's engineering department.
+    ENGINEERING_MANAGER = "engineering_manager", _("工程部经理")
     ADMINISTRATOR = "administrator", _("系统管理员")
 
 

@@ -96,6 +96,8 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
         "customers.import_customer",
         "customers.view_archiveaccess",
     ],
+    # 工程部经理 (property profile): the keys app gives what the role does; here only the archive reads.
+    Role.ENGINEERING_MANAGER: CUSTOMER_READ,
     Role.ADMINISTRATOR: CUSTOMER_READ
     + ORG_ADMIN
     + CALENDAR_ADMIN

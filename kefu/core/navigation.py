@@ -1,8 +1,9 @@
 """The top navigation and the home page's tiles, from the entries the apps register
 (`platform.add_nav(NavEntry(...))` in their `AppConfig.ready()`).
 
-Core registers only what is its own: 首页, 工作日历, and the modules still to come (shown greyed, "即将
-上线") until their app registers the real entry."""
+Core registers only what is its own: 首页, 工作日历, 业务规则. A module still to come may be registered with
+`soon(label, order)` (shown greyed, "即将上线") until its app registers the real entry; since issue 17 every
+module of the first plan has its app."""
 
 from collections.abc import Callable
 
@@ -29,9 +30,6 @@ def soon(label: str, order: int) -> NavEntry:
 
 CORE_ENTRIES = [
     NavEntry("首页", "home", 0, everyone),
-    # the domains still to come (issue 12): their apps will register the real entries
-    soon("稽查", 90),
-    soon("档案与钥匙", 100),
     NavEntry(
         "工作日历",
         "core:calendar",

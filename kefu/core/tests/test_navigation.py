@@ -39,8 +39,9 @@ BEFORE = [
     ("换表", "meters:replacements", ("meters.view_replacement",)),
     ("旧表与验收", "meters:returns", ("meters.view_oldmeterreturn", "meters.view_acceptance")),
     ("水表购置计划", "meters:purchase_plans", ("meters.view_purchaseplan",)),
-    ("稽查", None, None),
-    ("档案与钥匙", None, None),
+    # issue 17: field inspection, the archive room and the key cabinet
+    ("稽查", "inspection:cases", ("inspection.view_case",)),
+    ("档案与钥匙", "archives:desk", ("archives.view_archivefile", "archives.view_key")),
     # issue 16: quality inspection and the appraisal (我的质检与考核 for everyone appraised)
     ("质检考核", "quality:checks", ("quality.view_qacheck",)),
     ("月度考核", "quality:months", ("quality.view_appraisalmonth",)),
@@ -93,16 +94,19 @@ def test_the_page_in_use_is_marked_active(client_for, administrator):
 
 
 def test_a_module_still_to_come_gives_way_when_its_app_registers_it(client_for, administrator, monkeypatch):
-    # given an app that now provides 稽查 (here: pointing at an existing page)
+    # given a module still to come (greyed) and, later, an app that provides it
     from kefu.core.navigation import everyone
     from kefu.core.registry import NavEntry
 
-    monkeypatch.setattr(platform, "nav", [*platform.nav, NavEntry("稽查", "core:calendar", 90, everyone)])
+    monkeypatch.setattr(platform, "nav", [*platform.nav, soon("多中心", 95)])
+    nav = [(i["label"], i["url"]) for i in client_for(administrator).get("/").context["nav"]]
+    assert ("多中心", None) in nav
+    monkeypatch.setattr(platform, "nav", [*platform.nav, NavEntry("多中心", "core:calendar", 95, everyone)])
 
     # then the greyed placeholder is gone and the real entry is in its place
     nav = [(i["label"], i["url"]) for i in client_for(administrator).get("/").context["nav"]]
-    assert nav.count(("稽查", reverse("core:calendar"))) == 1 and ("稽查", None) not in nav
-    assert soon("稽查", 90) in platform.nav  # core's placeholder is still registered, only hidden
+    assert nav.count(("多中心", reverse("core:calendar"))) == 1 and ("多中心", None) not in nav
+    assert soon("多中心", 95) in platform.nav  # the placeholder is still registered, only hidden
 
 
 def test_the_top_menu_groups_the_modules_for_the_head(client_for, department_head):

@@ -32,8 +32,9 @@ from kefu.core.services import set_policy
 
 ADD_URL = "/admin/core/policy/add/"
 # The seed documents a source may name (/work/shared/seeds): the water company's handbook (供水公司客户服务
-# 工作手册, with the e-commerce scripts printed after it) and the call center's 客服管理制度.
-SEED_DOCUMENTS = ("供水手册", "客服管理制度")
+# 工作手册, with the e-commerce scripts printed after it), the call center's 客服管理制度 and the property
+# center's 物业客服规章制度 (钥匙管理规定, 住户档案管理规定; issue 17).
+SEED_DOCUMENTS = ("供水手册", "客服管理制度", "物业客服规章制度")
 PYTHON_TYPES = {
     "int": int,
     "hours": int,

@@ -278,6 +278,8 @@ def test_each_app_registers_its_demo_seeder_in_the_order_the_data_needs():
         "processes",
         "meters",  # the store, plans, replacements, returns, acceptances; after the processes' tasks
         "collection",
+        "archives",  # files of the finished business, loans, a destruction, the key cabinet of one estate
+        "inspection",  # cases at every stage, the year's patrol plan; after the meters' tasks
         "quality",  # a month of checks and a closed appraisal month, from the contacts and attendance
         "accounts.hand_over",  # an agent on leave hands her orders over (A3, H7), once they exist
         "kpi",

@@ -47,6 +47,8 @@ def test_each_app_registers_its_jobs_in_the_order_they_must_run():
         "workforce.leave_certificates",
         "workforce.attendance",
         "quality.deadlines",
+        "inspection.deadlines",
+        "archives.deadlines",
         "reports.documents",
     ]
 
@@ -70,6 +72,8 @@ def test_a_single_pass_runs_every_registered_job_once_in_order(recorded):
         "workforce.leave_certificates",
         "workforce.attendance",
         "quality.deadlines",
+        "inspection.deadlines",
+        "archives.deadlines",
         "reports.documents",
     ]
     assert out.splitlines() == [f"{name} 完成" for name in ran]
@@ -95,6 +99,8 @@ def test_a_failing_job_is_reported_and_the_others_still_run(recorded, monkeypatc
         "workforce.leave_certificates",
         "workforce.attendance",
         "quality.deadlines",
+        "inspection.deadlines",
+        "archives.deadlines",
         "reports.documents",
     ]
     assert "reports.documents 完成" in out
@@ -138,6 +144,8 @@ def test_sigterm_lets_the_pass_finish_and_then_the_worker_leaves(recorded, monke
         "workforce.leave_certificates",
         "workforce.attendance",
         "quality.deadlines",
+        "inspection.deadlines",
+        "archives.deadlines",
         "reports.documents",
     ]
     assert signal.getsignal(signal.SIGTERM) == before
