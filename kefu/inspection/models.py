@@ -379,6 +379,9 @@ class PatrolPlan(TimeStampedModel):
         ordering = ["-year"]
         permissions = [("approve_patrolplan", "批准巡查年度计划")]
 
+    def __str__(self):
+        return f"{self.year}年巡查年度计划"
+
 
 class PatrolPlanLine(TimeStampedModel):
     plan = models.ForeignKey(
@@ -423,3 +426,6 @@ class Patrol(TimeStampedModel):
         indexes = [
             models.Index(fields=["patrolled_on", "area", "target_type"], name="inspection_patrol_month")
         ]
+
+    def __str__(self):
+        return f"{self.patrolled_on:%Y-%m-%d} {self.area} {self.get_target_type_display()}巡查"
