@@ -27,6 +27,7 @@ from kefu.hotline.services import repeats, work_orders
 from kefu.hotline.services.alerts import raise_level
 from kefu.hotline.services.numbering import contact_number, next_sequence, work_order_number
 from kefu.hotline.services.routing import area_for_address, area_for_customer, deadline_for, route
+from kefu.hotline.signals import send_work_order_sent
 
 log = logging.getLogger(__name__)
 D = Contact.Disposition
@@ -282,6 +283,7 @@ def _open_work_order(actor, contact: Contact, unit: Unit | None, reason: str) ->
             attempt=1,
             due_at=work_order.transferred_at + timedelta(hours=float(get_policy("hotline.callback_hours"))),
         )
+        send_work_order_sent(work_order)
     _escalate_if_urgent(actor, work_order)
     return work_order
 

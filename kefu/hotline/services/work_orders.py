@@ -21,6 +21,7 @@ from kefu.hotline.events import (
 from kefu.hotline.models import Callback, InterimReply, WorkOrder
 from kefu.hotline.services.alerts import AlertKind, notify
 from kefu.hotline.services.routing import deadline_for
+from kefu.hotline.signals import send_work_order_sent
 
 S = WorkOrder.State
 
@@ -134,6 +135,7 @@ def transfer(*, actor, work_order: WorkOrder, unit: Unit, note: str = "") -> Wor
         contact.transferred_at, contact.transferred_to = now, unit
         contact.save(update_fields=["transferred_at", "transferred_to", "updated_at"])
     first_callback(work_order, now)
+    send_work_order_sent(work_order)
     return work_order
 
 
@@ -145,7 +147,9 @@ def reassign(*, actor, work_order: WorkOrder, unit: Unit, reason: str) -> WorkOr
         raise ValidationError({"reason": "改派必须说明原因"})
     if unit.pk == work_order.unit_id and work_order.state != S.RETURNED:
         raise ValidationError({"unit": f"工单已在{unit}办理，无需改派"})
-    return _move(actor, work_order, "reassign", reason, unit=unit, transferred_at=timezone.now())
+    work_order = _move(actor, work_order, "reassign", reason, unit=unit, transferred_at=timezone.now())
+    send_work_order_sent(work_order)
+    return work_order
 
 
 @transaction.atomic
