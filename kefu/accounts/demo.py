@@ -236,6 +236,7 @@ def demo_logins() -> list[tuple[str, str]]:
         ("inspector1", "稽查员"),
         ("meterstore", "表库管理员"),
         ("archivist", "档案员"),
+        ("engineer1", "工程部经理"),  # made by the key cabinet's demo (kefu/archives/demo_keys.py)
     ]
 
 
