@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kefu.archives.models import Category
+from kefu.archives.services.filing import register_file
 from kefu.core.numbering import next_number, year_period
 from kefu.core.policies import DEFAULTS, get_policy
 from kefu.customers.events import customer_transferred_events
@@ -240,8 +242,21 @@ def archive_supply_contract(process, actor) -> None:
     if process.facts.get("contract_number"):
         return
     number = yearly_number(SUPPLY_CONTRACT_SERIES, get_policy("processes.contract_prefix"), 5)
-    add_contract(actor=actor, customer=process.customer, number=number, signed_on=timezone.localdate())
+    contract = add_contract(
+        actor=actor, customer=process.customer, number=number, signed_on=timezone.localdate()
+    )
     process.facts["contract_number"] = number
+    register_file(  # the signed contract goes to the archive room (D1)
+        actor=actor,
+        category=Category.SUPPLY_CONTRACT,
+        title=f"供用水合同·{process.customer.name}（{number}）"[:200],
+        subject=f"customers.contract:{contract.pk}",
+        finished_on=contract.signed_on,
+        customer=process.customer,
+        department=getattr(actor, "department", None),
+        source_number=number,
+        items=["供用水合同"],
+    )
 
 
 @hook("register_low_income", "低保户注册")

@@ -7,9 +7,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from kefu.accounts.models import Unit
+from kefu.archives.models import Category
+from kefu.archives.services.filing import register_file
 from kefu.core.calendar import WorkingCalendar
 from kefu.core.events import record_event
 from kefu.core.policies import policy
@@ -266,7 +269,27 @@ def _move_on(process: Process, actor, note: str) -> Process:
     record_event(
         actor=actor, target=process, verb=ProcessEvents.ADVANCED, changes={"stage": [old, new]}, note=note
     )
+    if process.state == Process.State.COMPLETED:
+        archive_completed(process, actor)
     return process
+
+
+def archive_completed(process: Process, actor) -> None:
+    """A completed business leaves its file for the archive room (D1), in the same transaction: the
+    papers the counter collected are its content list; the counter's department hands them in."""
+    documents = [d.name for d in process.documents.order_by("id")] or [f"{process.definition.name}申请资料"]
+    register_file(
+        actor=actor,
+        category=Category.PROCESS,
+        title=f"{process.definition.name}·{process.customer.name}（{process.number}）"[:200],
+        subject=f"processes.process:{process.pk}",
+        finished_on=timezone.localdate(process.completed_at),
+        customer=process.customer,
+        department=getattr(process.started_by, "department", None),
+        source_number=process.number or "",
+        source_url=reverse("processes:detail", args=[process.pk]),
+        items=documents,
+    )
 
 
 @transaction.atomic

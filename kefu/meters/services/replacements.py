@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kefu.accounts.models import Unit
+from kefu.archives.models import Category
+from kefu.archives.services.filing import register_file
 from kefu.core.alerts import send_alert
 from kefu.core.numbering import next_number, year_period
 from kefu.core.permissions import can, require
@@ -478,6 +480,19 @@ def fit(
     )
     if replacement.kind == Replacement.Kind.URGENT:
         tracking.open_task(actor=actor, replacement=replacement, kind=TrackingTask.Kind.USAGE)
+    register_file(  # the replacement's papers go to the archive room (D1)
+        actor=actor,
+        category=Category.METER_REPLACEMENT,
+        title=f"{replacement.get_kind_display()}·{replacement.meter.number}→{new_meter.number}"
+        f"（{replacement.number}）",
+        subject=f"meters.replacement:{replacement.pk}",
+        finished_on=today,
+        customer=new_meter.service_point.customer,
+        unit=replacement.branch,
+        source_number=replacement.number,
+        source_url=reverse("meters:replacement_detail", args=[replacement.pk]),
+        items=["换表通知单（用户签字）", "领表单"],
+    )
     return replacement
 
 

@@ -20,8 +20,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from kefu.archives.models import Category
+from kefu.archives.services.filing import register_file
 from kefu.core.alerts import send_alert
 from kefu.core.numbering import next_number, year_period
 from kefu.core.permissions import require
@@ -348,6 +351,18 @@ def return_old_meter(
         )
     if damaged:
         _open_compensation(actor, old_return)
+    register_file(  # the return's papers go to the archive room (D1)
+        actor=actor,
+        category=Category.METER_RETURN,
+        title=f"旧表回收·{meter.number}（{old_return.number}）",
+        subject=f"meters.oldmeterreturn:{old_return.pk}",
+        finished_on=returned_on,
+        customer=meter.service_point.customer,
+        unit=branch,
+        source_number=old_return.number,
+        source_url=reverse("meters:return_detail", args=[old_return.pk]),
+        items=["旧表回收单"],
+    )
     return old_return
 
 
