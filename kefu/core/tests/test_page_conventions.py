@@ -24,6 +24,8 @@ PRINT_PAGES = [
     "quality/templates/quality/sheet_print_batch.html",
     "quality/templates/quality/indicators_print.html",
     "quality/templates/quality/check_print.html",
+    "archives/templates/archives/loans_print.html",
+    "archives/templates/archives/loans_register_print.html",
 ]
 
 
