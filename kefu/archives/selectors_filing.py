@@ -142,7 +142,7 @@ def search(user, filters: CatalogueFilters, *, page: int = 1, per_page: int = PE
     query = filters.q.replace("\x00", "").strip()
     compact = query.replace(" ", "").upper()
     how = ""
-    if query and _NUMBER.match(compact):
+    if query and _NUMBER.match(compact) and not _CUSTOMER_NUMBER.match(compact):
         # A catalogue number (or its beginning), or a business number typed whole.
         files = files.annotate(number_c=_number_column()).filter(
             Q(number_c__startswith=compact) | Q(source_number=query)
@@ -174,7 +174,7 @@ def export_rows(user, filters: CatalogueFilters, *, limit: int) -> QuerySet:
     query = filters.q.replace("\x00", "").strip()
     files = _filtered(user, filters)
     compact = query.replace(" ", "").upper()
-    if query and _NUMBER.match(compact):
+    if query and _NUMBER.match(compact) and not _CUSTOMER_NUMBER.match(compact):
         files = files.annotate(number_c=_number_column()).filter(
             Q(number_c__startswith=compact) | Q(source_number=query)
         )

@@ -22,6 +22,8 @@ PRINT_PAGES = [
     "quality/templates/quality/rollup_print.html",
     "quality/templates/quality/sheet_print.html",
     "quality/templates/quality/sheet_print_batch.html",
+    "archives/templates/archives/filing_contents_print.html",
+    "archives/templates/archives/filing_cover_print.html",
     "quality/templates/quality/indicators_print.html",
     "quality/templates/quality/check_print.html",
     "archives/templates/archives/loans_print.html",

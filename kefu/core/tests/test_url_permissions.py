@@ -106,6 +106,7 @@ def _value(name: str, route: str, objects: dict) -> str:
         "attachment_id",
         "alert_id",
         "entry_id",  # a roster entry (issue 14 attendance)
+        "item_id",  # a line of an archive file's content list (issue 17 filing)
     ):
         return str(objects["pk"])
     if name == "form_code":
