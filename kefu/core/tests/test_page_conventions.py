@@ -28,6 +28,9 @@ PRINT_PAGES = [
     "quality/templates/quality/check_print.html",
     "archives/templates/archives/loans_print.html",
     "archives/templates/archives/loans_register_print.html",
+    "inspection/templates/inspection/notice_print.html",
+    "inspection/templates/inspection/field_statement_print.html",
+    "inspection/templates/inspection/evidence_print.html",
 ]
 
 

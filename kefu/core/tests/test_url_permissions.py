@@ -107,6 +107,9 @@ def _value(name: str, route: str, objects: dict) -> str:
         "alert_id",
         "entry_id",  # a roster entry (issue 14 attendance)
         "item_id",  # a line of an archive file's content list (issue 17 filing)
+        "evidence_id",  # inspection evidence, notices, statements (issue 17 field)
+        "notice_id",
+        "statement_id",
     ):
         return str(objects["pk"])
     if name == "form_code":
