@@ -110,6 +110,7 @@ def _value(name: str, route: str, objects: dict) -> str:
         "evidence_id",  # inspection evidence, notices, statements (issue 17 field)
         "notice_id",
         "statement_id",
+        "case_id",
     ):
         return str(objects["pk"])
     if name == "form_code":
