@@ -31,6 +31,10 @@ PRINT_PAGES = [
     "inspection/templates/inspection/notice_print.html",
     "inspection/templates/inspection/field_statement_print.html",
     "inspection/templates/inspection/evidence_print.html",
+    "archives/templates/archives/destruction_print.html",
+    "archives/templates/archives/destruction_form_print.html",
+    "archives/templates/archives/holdings_print.html",
+    "archives/templates/archives/handover_print.html",
 ]
 
 
