@@ -218,3 +218,52 @@ def test_the_desk_reads_few_queries(people, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         desk = desk_loans(people.head)
         [list(desk[k][:10]) for k in desk] + [desk[k].count() for k in desk]
+
+
+def test_the_file_page_shows_the_loans_block(client_for, people):
+    file = filed_file(title="带借阅块的档案")
+    lent(people.clerk, people.head, people.archivist, file)
+    page = text(client_for(people.leader).get(f"/archives/files/{file.pk}/"))
+    assert 'id="file-loans"' in page and "借出中" in page and "申请查阅或借出" in page
+
+
+LOAN_URLS = [
+    ("get", "/archives/loans/"),
+    ("get", "/archives/loans/mine/"),
+    ("get", "/archives/loans/export/"),
+    ("get", "/archives/loans/print/"),
+    ("get", "/archives/loans/{loan}/"),
+    ("get", "/archives/loans/{loan}/print/"),
+    ("post", "/archives/loans/{loan}/approve/"),
+    ("post", "/archives/loans/{loan}/refuse/"),
+    ("post", "/archives/loans/{loan}/lend/"),
+    ("post", "/archives/loans/{loan}/read/"),
+    ("post", "/archives/loans/{loan}/return/"),
+    ("post", "/archives/loans/{loan}/cancel/"),
+    ("get", "/archives/files/{file}/loans/new/"),
+    ("post", "/archives/files/{file}/loans/new/"),
+    ("get", "/api/archives/loans"),
+    ("post", "/api/archives/loans"),
+    ("get", "/api/archives/loans/{loan}"),
+    ("post", "/api/archives/loans/{loan}/approve"),
+    ("post", "/api/archives/loans/{loan}/lend"),
+    ("post", "/api/archives/loans/{loan}/return"),
+]
+
+
+def test_every_loan_url_needs_login_and_a_role(client, make_user, people):
+    file = filed_file()
+    loan = requested(people.clerk, file)
+    urls = [(m, u.format(loan=loan.pk, file=file.pk)) for m, u in LOAN_URLS]
+    for method, url in urls:
+        response = getattr(client, method)(url)
+        if url.startswith("/api/"):
+            assert response.status_code == 401, url
+        else:
+            assert response.status_code == 302 and response.url.startswith("/login/"), url
+    client.force_login(make_user("", username="no_role"))
+    for method, url in urls:
+        response = getattr(client, method)(
+            url, **({"content_type": "application/json"} if "/api/" in url else {})
+        )
+        assert response.status_code in (403, 404), url
