@@ -99,7 +99,7 @@ def history(case: Case) -> list[Event]:
     rows = list(
         Event.objects.filter(target_type=ContentType.objects.get_for_model(Case), target_id=case.pk)
         .select_related("actor")
-        .order_by("created_at", "id")[:500]
+        .order_by("occurred_at", "id")[:500]
     )
     for event in rows:
         event.label = verb_label(event.verb)
