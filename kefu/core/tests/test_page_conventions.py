@@ -26,6 +26,9 @@ PRINT_PAGES = [
     "archives/templates/archives/filing_cover_print.html",
     "quality/templates/quality/indicators_print.html",
     "quality/templates/quality/check_print.html",
+    "inspection/templates/inspection/patrol_plan_print.html",
+    "archives/templates/archives/keys_label.html",
+    "archives/templates/archives/keys_register_print.html",
     "archives/templates/archives/loans_print.html",
     "archives/templates/archives/loans_register_print.html",
     "inspection/templates/inspection/notice_print.html",
@@ -35,6 +38,8 @@ PRINT_PAGES = [
     "archives/templates/archives/destruction_form_print.html",
     "archives/templates/archives/holdings_print.html",
     "archives/templates/archives/handover_print.html",
+    "inspection/templates/inspection/approval_registration_print.html",
+    "inspection/templates/inspection/approval_form_print.html",
 ]
 
 
