@@ -27,7 +27,6 @@ PRINT_PAGES = [
     "quality/templates/quality/indicators_print.html",
     "quality/templates/quality/check_print.html",
     "inspection/templates/inspection/patrol_plan_print.html",
-    "inspection/templates/inspection/patrol_plan_print.html",
     "archives/templates/archives/keys_label.html",
     "archives/templates/archives/keys_register_print.html",
     "archives/templates/archives/loans_print.html",
