@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kefu.core.params import moment_problem
 from kefu.core.uploads import JPEG, PNG, SCANS, check_upload
+from kefu.core.validators import CONTROL_CHARACTERS, control_character_message, find_control_character
 from kefu.inspection.events import CaseEvents, inspection_event
 from kefu.inspection.models import Case, Evidence
 from kefu.inspection.services.cases import require_field_work
@@ -67,7 +68,7 @@ def _location(latitude, longitude, accuracy) -> tuple[Decimal | None, Decimal | 
 
 
 def _clean_name(name: str) -> str:
-    base = os.path.basename((name or "").replace("\\", "/")).strip()
+    base = CONTROL_CHARACTERS.sub("", os.path.basename((name or "").replace("\\", "/"))).strip()
     return (base or "evidence")[-100:]
 
 
@@ -95,6 +96,9 @@ def add_evidence(
         raise ValidationError(
             {"place": "请填写取证地点（供水手册第七章第三条（四）：现场记录写明时间、地点）"}
         )
+    for field, text in (("place", place), ("description", description)):
+        if character := find_control_character(text):
+            raise ValidationError({field: control_character_message(character)})
     if len(place) > 200:
         raise ValidationError({"place": "取证地点不能超过200字"})
     if len(description) > 300:
