@@ -41,3 +41,21 @@ def test_the_demo_works_three_cases_once():
     before = Evidence.objects.count()
     demo_field.seed({})
     assert Evidence.objects.count() == before
+
+
+def test_the_demo_works_on_the_cases_demo(make_user):
+    from kefu.accounts.models import Role
+    from kefu.customers.tests.factories import CustomerFactory
+    from kefu.inspection import demo_cases
+
+    for name in ("inspector1", "inspector2"):
+        make_user(Role.FIELD_INSPECTOR, username=name, name=name)
+    make_user(Role.CENTER_DIRECTOR, username="director", name="中心主任")
+    make_user(Role.ARCHIVIST, username="archivist", name="档案员")
+    for _ in range(3):
+        CustomerFactory()
+    demo_cases.seed({})
+    lines = demo_field.seed({})
+    assert lines and all("未能演示" not in line for line in lines), lines
+    assert Evidence.objects.filter(kind=Evidence.Kind.PHOTO).exists()
+    assert Notice.objects.exists()
