@@ -108,3 +108,15 @@ def test_the_printed_forms_list_each_evidence_files_sha256_and_upload_time(clien
     for name in ("inspection:approval_registration_print", "inspection:approval_form_print"):
         page = client.get(reverse(name, args=[approval.pk])).content.decode()
         assert digest in page and "上传时间" in page and case.number in page
+
+
+def test_the_home_page_lines_show_my_cases_and_the_leaders_approvals():
+    from kefu.inspection.selectors_cases import home_lines
+
+    approval = submitted()
+    director = make_director()
+    assert ("待审批的违章处理", 1, reverse("inspection:approvals")) in home_lines(director)
+    mine = make_case()
+    labels = {label: count for label, count, _ in home_lines(lead_of(mine))}
+    assert labels.get("我的待办稽查案件") == 1
+    assert "待审批的违章处理" not in {label for label, _, _ in home_lines(approval.submitted_by)}
