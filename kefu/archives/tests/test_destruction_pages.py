@@ -217,3 +217,12 @@ def test_the_head_reads_the_checks_but_does_not_fill_them(client_for, archivist,
     assert "提交检查结果" not in client.get(f"/archives/holdings-checks/{inspection.pk}/").content.decode()
     assert client.post(f"/archives/holdings-checks/{inspection.pk}/", {}).status_code == 403
     assert client.post("/archives/holdings-checks/open/").status_code == 403
+
+
+def test_the_desk_leads_to_destruction_and_the_check_due(client_for, archivist):
+    inspection, _ = services.open_inspection(day=timezone.localdate())
+    files = expired_files(1)
+    page = client_for(archivist).get("/archives/").content.decode()
+    assert "/archives/destructions/" in page and "/archives/holdings-checks/" in page
+    assert f"/archives/holdings-checks/{inspection.pk}/" in page
+    assert files[0].catalogue_number in page  # past retention, on the desk
