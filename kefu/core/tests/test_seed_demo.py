@@ -178,6 +178,11 @@ def test_seed_demo_is_deterministic(db):
     Account.objects.all().delete()
     ContactPerson.objects.all().delete()
     Contract.objects.all().delete()
+    # the key cabinet's owners (issue 17): their issues go, the keys stay in the cabinet without an owner
+    from kefu.archives.models import Key, KeyIssue
+
+    KeyIssue.objects.all().delete()
+    Key.objects.update(customer=None)
     Customer.objects.all().delete()
     call_command("seed_demo", customers=25, seed=9, **options)
 
