@@ -73,16 +73,18 @@ def lead_of(case: Case):
 
 
 def hear(case: Case, *, kind: str = Statement.Kind.DEFENCE, person: str = "当事人王某", actor=None):
-    """The customer's statement or defence, written directly (the field subject owns its service)."""
-    from django.utils import timezone
+    """The customer's statement or defence, through the field subject's service (an inspector of the
+    case who has shown the ID)."""
+    from kefu.inspection.models import Signature
+    from kefu.inspection.services.statements import record_statement
 
-    return Statement.objects.create(
+    return record_statement(
+        actor=actor or lead_of(case),
         case=case,
         kind=kind,
         person=person,
         content="我不知道管子是谁接的，愿意配合调查。",
-        recorded_by=actor or lead_of(case),
-        recorded_at=timezone.now(),
+        signature=Signature.SIGNED,
     )
 
 
