@@ -24,6 +24,12 @@ class InspectionConfig(AppConfig):
                     any_permission("inspection.view_case"),
                     tile="稽查案件、取证、通知书、违章审批与巡查计划",
                 ),
+                NavEntry(
+                    "巡查计划",
+                    "inspection:patrol_plan",
+                    91,
+                    any_permission("inspection.view_patrolplan"),
+                ),
             ],
             jobs=[Job("inspection.deadlines", "稽查：整改逾期、待归档结案", jobs.run, order=55)],
             alert_kinds=jobs.ALERT_KINDS,

@@ -41,6 +41,7 @@ BEFORE = [
     ("水表购置计划", "meters:purchase_plans", ("meters.view_purchaseplan",)),
     # issue 17: field inspection, the archive room and the key cabinet
     ("稽查", "inspection:cases", ("inspection.view_case",)),
+    ("巡查计划", "inspection:patrol_plan", ("inspection.view_patrolplan",)),
     ("档案与钥匙", "archives:desk", ("archives.view_archivefile", "archives.view_key")),
     # issue 16: quality inspection and the appraisal (我的质检与考核 for everyone appraised)
     ("质检考核", "quality:checks", ("quality.view_qacheck",)),
