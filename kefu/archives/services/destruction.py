@@ -523,8 +523,9 @@ def checklist_for_rule() -> list[dict]:
     ]
 
 
-def open_inspection(*, day: date) -> tuple[HoldingsInspection, bool]:
-    """The period's check, opened once (the period is unique): (inspection, opened now)."""
+def open_inspection(*, day: date, actor=None) -> tuple[HoldingsInspection, bool]:
+    """The period's check, opened once (the period is unique): (inspection, opened now). The job opens
+    it (actor None); the archivist may start it from the list page."""
     code, start, last = period_of(day)
     found = HoldingsInspection.objects.filter(period=code).first()
     if found is not None:
@@ -536,7 +537,7 @@ def open_inspection(*, day: date) -> tuple[HoldingsInspection, bool]:
                 period=code, due_on=due_on, checklist=checklist_for_rule()
             )
             archives_event(
-                actor=None,
+                actor=actor,
                 target=inspection,
                 verb=DestructionEvents.INSPECTION_OPENED,
                 changes={"period": period_label(code), "due_on": due_on.isoformat()},

@@ -343,7 +343,7 @@ def holdings_checks(request):
 def holdings_check_open(request):
     """Start this period's check now (the job opens it at the period's start; this is the same)."""
     require(request.user, "archives.view_holdingsinspection", "archives.change_holdingsinspection")
-    inspection, _opened = services.open_inspection(day=timezone.localdate())
+    inspection, _opened = services.open_inspection(day=timezone.localdate(), actor=request.user)
     return redirect("archives:holdings_check", pk=inspection.pk)
 
 
