@@ -6,11 +6,12 @@ idempotent (nothing is added once there are loans); skipped when the filing demo
 
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from kefu.accounts.models import User
-from kefu.archives.models import ArchiveFile, FileLoan
+from kefu.archives.models import ArchiveFile, Category, FileLoan
 from kefu.archives.services import loans as services
 from kefu.core.calendar import is_working_day
 
@@ -41,6 +42,33 @@ def _people() -> dict[str, User] | None:
     return people if len(people) == len(names) else None
 
 
+OWNER_FILE = "YZ-DEMO-3-2-0502"
+OWNER_PAPERS = ["身份证复印件", "入伙通知书", "前期物业管理服务协议", "业主情况登记表", "装修管理协议"]
+
+
+def _owner_file(archivist) -> ArchiveFile | None:
+    """An owner's papers (003 住户档案, confidential by archives.confidential_categories), registered and
+    filed through the filing services when the filing demo has none."""
+    from kefu.archives.services import filing
+
+    existing = ArchiveFile.objects.filter(source_number=OWNER_FILE).first()
+    if existing is not None:
+        return existing if existing.state == ArchiveFile.State.FILED else None
+    try:
+        with transaction.atomic():
+            file = filing.register_manual(
+                actor=archivist,
+                category=Category.OWNER,
+                title="锦绣花园3栋-2单元-05层-0502业主档案",
+                finished_on=timezone.localdate() - timedelta(days=30),
+                source_number=OWNER_FILE,
+                items=OWNER_PAPERS,
+            )
+            return filing.file_in(actor=archivist, file=file, location="Y01-1-001")
+    except (ValidationError, PermissionDenied):
+        return None
+
+
 def seed(options) -> list[str]:
     if FileLoan.objects.exists():
         return []
@@ -51,7 +79,7 @@ def seed(options) -> list[str]:
     files = list(filed.filter(confidential=False).order_by("id")[:5])
     if len(files) < 5:
         return ["档案借阅：已归档的档案不足，跳过借阅演示"]
-    confidential = filed.filter(confidential=True).order_by("id").first()
+    confidential = filed.filter(confidential=True).order_by("id").first() or _owner_file(people["archivist"])
     clerk1, clerk2, clerk3 = people["clerk1"], people["clerk2"], people["clerk3"]
     leader, head, director, archivist = (
         people["leader1"],
@@ -111,7 +139,7 @@ def seed(options) -> list[str]:
         )
     lines.append("档案借阅：借出中1件、逾期未还1件、待审批1件、待登记查阅1件、已归还1件")
 
-    if confidential is not None:
+    if confidential is not None and confidential.confidential:
         day = _working_days_back(today, 2)
         with at(_moment(day, 11, 0)):
             try:

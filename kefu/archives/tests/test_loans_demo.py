@@ -7,8 +7,8 @@ import time_machine
 
 from kefu.accounts.demo import create_demo_organisation
 from kefu.archives import demo_loans
-from kefu.archives.models import FileLoan
-from kefu.archives.tests.factories_loans import filed_file, owner_file
+from kefu.archives.models import ArchiveFile, FileLoan
+from kefu.archives.tests.factories_loans import filed_file
 from kefu.core.models import Alert
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +20,10 @@ def test_the_demo_shows_every_state_of_the_register():
     assert demo_loans.seed({}) == ["档案借阅：已归档的档案不足，跳过借阅演示"]
     for _ in range(5):
         filed_file()
-    confidential = owner_file()
+    # (no owner's file: the demo registers and files one through the filing services)
     lines = demo_loans.seed({})
+    confidential = ArchiveFile.objects.get(source_number=demo_loans.OWNER_FILE)
+    assert confidential.confidential and confidential.state == ArchiveFile.State.FILED
     assert len(lines) == 2
     states = sorted(FileLoan.objects.values_list("state", flat=True))
     assert states == sorted(["out", "out", "returned", "requested", "approved", "refused"])
