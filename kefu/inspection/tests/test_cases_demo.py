@@ -10,7 +10,7 @@ from kefu.inspection.models import Case
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_stages_a_case_at_every_step_and_runs_twice(make_user):
+def test_the_demo_stages_a_case_at_every_step_and_runs_twice(make_user, client_for):
     for name in ("inspector1", "inspector2"):
         make_user(Role.FIELD_INSPECTOR, username=name, name=name)
     make_user(Role.CENTER_DIRECTOR, username="director", name="中心主任")
@@ -25,6 +25,23 @@ def test_the_demo_stages_a_case_at_every_step_and_runs_twice(make_user):
     count = Case.objects.count()
     demo_cases.seed({})
     assert Case.objects.count() == count
+    # every stage's page, its prints and the queue draw for the director
+    from django.urls import reverse
+
+    from kefu.accounts.models import User
+
+    client = client_for(User.objects.get(username="director"))
+    for case in Case.objects.all():
+        page = client.get(reverse("inspection:case", args=[case.pk]))
+        assert page.status_code == 200 and case.number in page.content.decode()
+        for approval in case.approvals.all():
+            assert (
+                client.get(reverse("inspection:approval_form_print", args=[approval.pk])).status_code == 200
+            )
+    assert client.get(reverse("inspection:approvals")).status_code == 200
+    assert (
+        client.get(reverse("inspection:cases"), {"state": "active", "kind": "water_theft"}).status_code == 200
+    )
 
 
 def test_the_demo_skips_without_its_users(db):
