@@ -246,7 +246,7 @@ def _copy_request(user, pk: int) -> KeyCopyRequest:
 @router.get("/keys", response=KeyPageOut, summary="钥匙柜（按类别、栋号、状态筛选，按标签查找）")
 def list_keys(request, filters: Query[KeyFiltersIn]):
     require(request.user, "archives.view_key")
-    rows = selectors.cabinet(request.user, selectors.key_filters(filters.dict()))
+    rows = selectors.cabinet(request.user, selectors.key_filters(filters.model_dump()))
     items, has_next = _page(rows, filters.page)
     loans = _open_loans(items)
     return {"items": [key_out(k, loans.get(k.pk)) for k in items], "has_next": has_next}

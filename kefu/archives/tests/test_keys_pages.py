@@ -283,3 +283,10 @@ def test_the_pages_fit_a_phone(people, client_for):
 @pytest.mark.parametrize("role", [Role.ENGINEERING_MANAGER, Role.CENTER_DIRECTOR])
 def test_the_cabinet_opens_for_roles_with_view_key(make_user, client_for, role):
     assert client_for(make_user(role)).get(CABINET).status_code == 200
+
+
+def test_a_key_only_user_is_sent_from_the_archive_desk_to_the_cabinet(people, client_for):
+    # the engineering manager may see the keys but not the catalogue
+    response = client_for(people.engineer).get("/archives/")
+    assert response.status_code == 302
+    assert response.url == CABINET
