@@ -449,9 +449,7 @@ def decide(*, actor, approval: PenaltyApproval, approve: bool, opinion: str) -> 
 
 
 def approved_approval(case: Case) -> PenaltyApproval | None:
-    return (
-        case.approvals.filter(state=PenaltyApproval.State.APPROVED).order_by("-decided_at", "-id").first()
-    )
+    return case.approvals.filter(state=PenaltyApproval.State.APPROVED).order_by("-decided_at", "-id").first()
 
 
 @transaction.atomic
