@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Lookup, Q, QuerySet
 from django.db.models.functions import Collate
 from django.urls import reverse
 from django.utils import timezone
@@ -142,6 +142,26 @@ def _customer_ids(query: str) -> list[int]:
 BRANCH_CANDIDATES = 1000
 
 
+class _AnyOf(Lookup):
+    """PERF: `column = ANY(%s)` with the ids as one array parameter (as kefu.customers.validation
+    does): PostgreSQL plans it as IN (…), and neither Django nor the driver builds and parses a
+    statement with a thousand placeholders (≈10 ms of a search's Python on the bench machine)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
+def _among(files: QuerySet, field: str, ids) -> QuerySet:
+    """PERF: files whose `field` is one of `ids` (an array parameter on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        return files.filter(_AnyOf(F(field), list(ids)))
+    return files.filter(**{f"{field}__in": ids})
+
+
 def _page_ids(branches: list[QuerySet], order, wanted: int) -> set[int]:
     """PERF: the ids among which the first `wanted` rows of the union of `branches` are, in `order`.
 
@@ -179,7 +199,7 @@ def search(user, filters: CatalogueFilters, *, page: int = 1, per_page: int = PE
         ids = _page_ids(
             [numbered.filter(number_c__startswith=compact), files.filter(source_number=query)], order, wanted
         )
-        files = order(files.filter(pk__in=ids))
+        files = order(_among(files, "pk", ids)) if ids else files.none()
         how = "按档号或业务编号"
     elif query:
 
@@ -187,7 +207,7 @@ def search(user, filters: CatalogueFilters, *, page: int = 1, per_page: int = PE
             return _order(rows, filters.sort)
 
         ids = _customer_ids(query)
-        branches = [files.filter(customer_id__in=ids)] if ids else []
+        branches = [_among(files, "customer_id", ids)] if ids else []
         if _CUSTOMER_NUMBER.match(query.upper()):
             how = "按客户编号"
         else:
@@ -199,7 +219,8 @@ def search(user, filters: CatalogueFilters, *, page: int = 1, per_page: int = PE
             if len(query) >= 3 or not ids:
                 branches.append(files.filter(title__contains=query))
             how = "按客户名称、案卷题名或业务编号"
-        files = order(files.filter(pk__in=_page_ids(branches, order, wanted)))
+        found = _page_ids(branches, order, wanted)
+        files = order(_among(files, "pk", found)) if found else files.none()
     else:
         files = _order(files, filters.sort)
     found = list(files.select_related(*LIST_RELATED)[start : start + per_page + 1])
