@@ -76,7 +76,9 @@ def seed(options) -> list[str]:
     if people is None:
         return ["档案借阅：缺少演示人员，跳过"]
     filed = ArchiveFile.objects.filter(state=ArchiveFile.State.FILED, restricted_to="")
-    files = list(filed.filter(confidential=False).order_by("id")[:5])
+    # not the files past their retention: the destruction demo (after this one) proposes those
+    usable = filed.filter(confidential=False).exclude(retention_until__lte=timezone.localdate())
+    files = list(usable.order_by("-id")[:5])
     if len(files) < 5:
         return ["档案借阅：已归档的档案不足，跳过借阅演示"]
     confidential = filed.filter(confidential=True).order_by("id").first() or _owner_file(people["archivist"])
