@@ -115,11 +115,11 @@ def record_signature(
     notice.witness = witness
     notice.witness_signed = witness_signed
     notice.save(update_fields=["signature", "witness", "witness_signed", "updated_at"])
-    refused = signature == Signature.REFUSED
+    verb = CaseEvents.NOTICE_REFUSED if signature == Signature.REFUSED else CaseEvents.NOTICE_SIGNED
     inspection_event(
         actor=actor,
         target=notice.case,
-        verb=CaseEvents.NOTICE_REFUSED if refused else CaseEvents.NOTICE_SIGNED,
+        verb=verb,
         changes={"notice": notice.number, "witness": witness, "witness_signed": witness_signed},
     )
     return notice
