@@ -59,6 +59,7 @@ def test_the_case_page_shows_the_inspectors_and_their_ids(client_for):
     case = make_case()
     page = client_for(lead_of(case)).get(reverse("inspection:case", args=[case.pk])).content.decode()
     assert "已出示证件" in page and "主办" in page and "办理经过" in page
+    assert reverse("inspection:field", args=[case.pk]) in page  # the field subject's phone page
 
 
 def test_the_leader_approves_from_the_queue_with_an_opinion(client_for):
