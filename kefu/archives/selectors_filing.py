@@ -266,6 +266,13 @@ LABELS = {
     "item": "卷内文件",
     "item_count": "卷内文件数",
     "department": "移交部门",
+    # written by the destruction and hand-over events on the file
+    "destruction": "销毁清册",
+    "place": "销毁地点",
+    "witnesses": "在场签字人",
+    "custodian": "保管人",
+    "hand_over": "移交记录",
+    "state": "状态",
 }
 
 

@@ -226,3 +226,19 @@ def test_the_desk_leads_to_destruction_and_the_check_due(client_for, archivist):
     assert "/archives/destructions/" in page and "/archives/holdings-checks/" in page
     assert f"/archives/holdings-checks/{inspection.pk}/" in page
     assert files[0].catalogue_number in page  # past retention, on the desk
+
+
+def test_a_destroyed_file_keeps_its_catalogue_entry_and_names_its_destruction(
+    client_for, archivist, department_head, director
+):
+    # given a file destroyed by a carried-out list
+    files = expired_files(1)
+    destruction = destroyed(archivist=archivist, head=department_head, director=director, files=files)
+
+    # when the archivist opens the file's page
+    page = client_for(archivist).get(f"/archives/files/{files[0].pk}/").content.decode()
+
+    # then the entry is still there, says it was destroyed, and links the destruction list
+    assert files[0].catalogue_number in page and "已销毁" in page
+    assert f"销毁清册 {destruction.number}" in page
+    assert f"/archives/destructions/{destruction.pk}/" in page

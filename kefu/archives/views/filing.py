@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from kefu.archives import selectors_filing as selectors
 from kefu.archives.models import ArchiveFile, Category, FileItem
 from kefu.archives.permissions import get_file_for
-from kefu.archives.selectors_destruction import desk_destruction
+from kefu.archives.selectors_destruction import desk_destruction, destruction_of
 from kefu.archives.selectors_loans import desk_loans
 from kefu.archives.services import filing as services
 from kefu.core.excel import export_workbook, local_minute, set_widths, xlsx_response
@@ -317,6 +317,8 @@ def _file_context(request, file: ArchiveFile) -> dict:
         "today": timezone.localdate(),
         "can_file": services.may_file(request.user),
         "loans_block": _loans_block(),
+        # A destroyed file's entry stays and names its destruction record (D3).
+        "destruction": destruction_of(file),
     }
 
 
