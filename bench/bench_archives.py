@@ -209,7 +209,10 @@ def call(client, base: str, kind: str, query: str) -> None:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code, response.content[:300])
     if kind == "number":
-        assert query in response.content.decode(), (url, "the file searched for is not listed")
+        # The page echoes the query in its search box: look for the file's own link (the API: its number
+        # as a JSON value).
+        wanted = f'"{query}"' if "/api/" in base else f"/archives/files/{_PK_OF[query]}/"
+        assert wanted in response.content.decode(), (url, "the file searched for is not listed")
 
 
 def measure(label, fn, inputs, *, warm, cold, target) -> Result:
@@ -238,6 +241,7 @@ def measure(label, fn, inputs, *, warm, cold, target) -> Result:
 # -- Inputs drawn from the data ----------------------------------------------------------------------
 
 _SAMPLE: dict = {}
+_PK_OF: dict[str, int] = {}  # catalogue number → file id, for the check that the answer lists it
 
 
 def sample(user, n: int) -> list[tuple[str, str | None, str | None]]:
@@ -256,9 +260,10 @@ def sample(user, n: int) -> list[tuple[str, str | None, str | None]]:
         rows = (
             visible_files(user)
             .filter(pk__in=ids, catalogue_number__isnull=False, customer__isnull=False)
-            .values_list("catalogue_number", "customer__name", "customer__number")
+            .values_list("catalogue_number", "customer__name", "customer__number", "pk")
         )
-        _SAMPLE[key] = list(rows)
+        _SAMPLE[key] = [row[:3] for row in rows]
+        _PK_OF.update((row[0], row[3]) for row in rows)
         random.Random(f"order-{user.username}").shuffle(_SAMPLE[key])
     return _SAMPLE[key]
 
