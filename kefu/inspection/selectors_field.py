@@ -59,7 +59,7 @@ def home_lines(user) -> list[tuple[str, int, str]]:
     if not getattr(user, "is_authenticated", False) or not user.has_perm("inspection.work_case"):
         return []
     today = timezone.localdate()
-    mine = Notice.objects.filter(case__inspectors__inspector=user)
+    mine = Notice.objects.filter(case__inspectors__inspector=user, case__inspectors__removed_at__isnull=True)
     due = overdue(mine, today).count()
     unsigned = mine.filter(signature="").exclude(case__state__in=("closed",)).count()
     url = reverse("inspection:notices")

@@ -260,7 +260,12 @@ def remove_inspector(*, actor, case: Case, inspector, reason: str) -> None:
     if seat is None:
         raise ValidationError({"inspector": f"{inspector}不是本案的稽查员"})
     was_lead = seat.lead
-    seat.delete()
+    # The seat is marked, not deleted: who sat on the case stays on record (nothing is lost).
+    seat.removed_at = timezone.now()
+    seat.removed_by = actor
+    seat.removed_reason = reason[:300]
+    seat.lead = False
+    seat.save(update_fields=["removed_at", "removed_by", "removed_reason", "lead", "updated_at"])
     if was_lead:
         successor = case.inspectors.order_by("id").first()
         if successor is not None:

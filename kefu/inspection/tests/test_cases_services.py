@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kefu.core.models import Event
-from kefu.inspection.models import Case, CaseKind, PenaltyApproval
+from kefu.inspection.models import Case, CaseInspector, CaseKind, PenaltyApproval
 from kefu.inspection.services import cases as services
 from kefu.inspection.tests.factories_cases import (
     hear,
@@ -88,6 +88,12 @@ def test_removing_an_inspector_leaves_a_case_that_cannot_be_worked_until_another
     with pytest.raises(ValidationError):
         services.require_field_work(case, lead)
     assert Event.objects.filter(target_id=case.pk, verb="inspection_case.inspector_removed").exists()
+    # nothing is deleted: the seat is marked with who took the inspector off, when and why
+    seat = CaseInspector.all_seats.get(case=case, inspector=other)
+    assert seat.removed_at and seat.removed_by == lead and seat.removed_reason == "调岗"
+    # and the inspector may be seated again later
+    services.assign_inspectors(actor=lead, case=case, inspectors=[other])
+    assert case.inspectors.filter(inspector=other).exists()
 
 
 def test_an_inspector_who_is_not_on_the_case_cannot_work_it():
