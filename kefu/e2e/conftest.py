@@ -22,8 +22,18 @@ ARGS = [
 ]
 
 
+# The session's one running browser. Browser tests outside kefu/e2e (kefu/inspection/tests) import the
+# fixture into their module, so pytest sets it up a second time when both run in one session; Playwright's
+# sync API cannot start twice in a thread ("using Playwright Sync API inside the asyncio loop"), so the
+# second set-up is given the browser already running.
+_RUNNING: list = []
+
+
 @pytest.fixture(scope="session")
 def browser():
+    if _RUNNING:
+        yield _RUNNING[-1]
+        return
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.fail(
             f"Chromium not found at {CHROMIUM}: run `make test`, which installs Debian's chromium package"
@@ -33,8 +43,12 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
+        _RUNNING.append(browser)
+        try:
+            yield browser
+        finally:
+            _RUNNING.remove(browser)
+            browser.close()
 
 
 @pytest.fixture
