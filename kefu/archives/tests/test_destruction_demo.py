@@ -1,4 +1,4 @@
-"""The destruction demo: the year's holdings checks (one problem noted, this period's waiting), last
+"""The destruction demo: the year's holdings checks (one problem noted, this period's done once due), last
 year's destruction carried out with its entries kept, and a proposal waiting for the director; run twice,
 nothing doubles."""
 
@@ -33,14 +33,27 @@ def test_the_demo_shows_a_destruction_done_one_waiting_and_the_years_checks():
     # and the 2020 files wait for the director
     waiting = Destruction.objects.get(state=Destruction.State.REVIEWED)
     assert waiting.items.count() == 3
-    # the year's checks: Q1–Q3 done, one with a problem reported, Q4 to do
+    # the year's checks: all four done (Q4 was due on 15 October), one with a problem reported
     checks = {i.period: i for i in HoldingsInspection.objects.all()}
     assert set(checks) == {"2026Q1", "2026Q2", "2026Q3", "2026Q4"}
-    assert checks["2026Q4"].done_at is None
+    assert all(check.done_at for check in checks.values())
     assert [i.period for i in checks.values() if i.problems] == ["2026Q2"]
     assert checks["2026Q2"].reported_to.username == "head"
     assert Destruction.objects.count() == 2
     assert any("待中心主任批准" in line for line in lines)
+
+
+@time_machine.travel("2026-10-08 10:00 +0800")
+def test_before_its_due_day_this_period_s_check_is_left_on_the_desk():
+    create_demo_organisation()
+    seed_customers(30)
+    demo_filing.seed({"customers": 30})
+
+    lines = demo_destruction.seed({"customers": 30})
+
+    checks = {i.period: i for i in HoldingsInspection.objects.all()}
+    assert checks["2026Q4"].done_at is None and checks["2026Q3"].done_at is not None
+    assert any("本期检查待做" in line for line in lines)
 
 
 def test_the_demo_skips_without_its_people(db):
