@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from kefu.accounts.models import Role, User
 from kefu.archives.events import LoanEvents, archives_event
-from kefu.archives.models import ArchiveFile, FileLoan
+from kefu.archives.models import ArchiveFile, Category, FileLoan
 from kefu.archives.sources import HOUSEHOLD_ARCHIVES, SALES_ARCHIVES
 from kefu.core.alerts import send_alert
 from kefu.core.calendar import SHANGHAI, add_working_days
@@ -51,9 +51,15 @@ def working_days_after(day: date, working_days: int) -> date:
 
 
 def confidential_refusal(file: ArchiveFile) -> str:
+    name = file.catalogue_number or file.title
+    if file.category == Category.INSPECTION:
+        # An inspection file is confidential by ch.7 第三条(十一), not as an owner's personal papers.
+        return (
+            f"「{name}」是稽查案卷，属保密档案，不得借出或复印"
+            "（供水手册第七章第三条（十一）：稽查文书档案不得泄漏给当事人或无关人员）；可在档案室查阅"
+        )
     return (
-        f"「{file.catalogue_number or file.title}」属业主/租户个人资料等保密档案，不得借出或复印"
-        f"（{HOUSEHOLD_ARCHIVES}3(3)）；可在档案室查阅"
+        f"「{name}」属业主/租户个人资料等保密档案，不得借出或复印（{HOUSEHOLD_ARCHIVES}3(3)）；可在档案室查阅"
     )
 
 

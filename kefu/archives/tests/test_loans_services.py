@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from kefu.archives.events import LoanEvents
-from kefu.archives.models import ArchiveFile, FileLoan
+from kefu.archives.models import ArchiveFile, Category, FileLoan
 from kefu.archives.services import loans as services
 from kefu.archives.tests.factories_loans import (
     LoanPeople,
@@ -83,6 +83,20 @@ def test_a_confidential_file_is_never_lent(people):
         f"「{file.catalogue_number}」属业主/租户个人资料等保密档案，不得借出或复印"
         "（物业客服规章制度·住户档案管理规定3(3)）；可在档案室查阅"
     )
+    assert not FileLoan.objects.exists()
+
+
+def test_an_inspection_file_is_refused_with_the_inspection_clause(people):
+    file = filed_file(
+        category=Category.INSPECTION,
+        catalogue_number="JC-2026-000009",
+        confidential=True,
+        restricted_to="inspection.view_case",
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        requested(people.inspector, file)
+    assert message(excinfo, "kind").startswith("「JC-2026-000009」是稽查案卷，属保密档案，不得借出或复印")
+    assert "供水手册第七章第三条（十一）" in message(excinfo, "kind")
     assert not FileLoan.objects.exists()
 
 
