@@ -11,8 +11,11 @@
 Idempotent: each staged case is found again by its summary. Skipped with a line when the demo users
 (inspector1, inspector2, director) are absent."""
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from kefu.accounts.models import User
 from kefu.customers.models import Customer
@@ -83,6 +86,10 @@ def _started(summary: str, a, b, *, kind=CaseKind.WATER_THEFT, customer=None, un
 
 
 def _submit(case, a, penalty: str, recovery: str):
+    # the site photos first: no penalty is asked for without the evidence on the file (第三条(四))
+    from kefu.inspection.demo_field import site_photos
+
+    site_photos(case, a, timezone.now() - timedelta(hours=2))
     _hear(case, a, "当事人（户主）", "承认表前接管属实，称不知道违规，请求从轻处理。")
     services.conclude(
         actor=a, case=case, finding=Case.Finding.VIOLATION, conclusion="私接水管属实，拟追补水费并处违约金"
@@ -116,6 +123,9 @@ def _stage(key: str, a, b, director, archivist, customers) -> str:
         return f"{case.number} 已批准、金额已登记、待归档"
     if key == "closed":
         case = _started(summary, b, a, kind=CaseKind.HYDRANT, address="开发区纬二路在建工地东侧消火栓")
+        from kefu.inspection.demo_field import site_photos
+
+        site_photos(case, b, timezone.now() - timedelta(hours=3))
         _hear(
             case,
             b,

@@ -21,6 +21,9 @@ def test_the_demo_stages_a_case_at_every_step_and_runs_twice(make_user, client_f
     states = set(Case.objects.values_list("state", flat=True))
     assert {Case.State.AWAITING_APPROVAL, Case.State.AWAITING_FILING, Case.State.INVESTIGATING} <= states
     assert Case.objects.filter(unregistered=True).exists()
+    # no penalty is asked for without site photos on the file
+    for asked in Case.objects.filter(approvals__isnull=False).distinct():
+        assert asked.evidence.filter(kind="photo").count() >= 2, asked.number
     assert any("待中心主任审批" in line for line in lines)
     count = Case.objects.count()
     demo_cases.seed({})
