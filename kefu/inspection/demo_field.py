@@ -150,7 +150,8 @@ def _story_overdue(case: Case) -> None:
 
     lead, second = _inspectors(case)
     now = timezone.now()
-    moment = max(case.opened_at + timedelta(hours=1), now - timedelta(days=10))
+    # an hour after the case was opened, at most ten days back — and never after the seed's own moment
+    moment = min(max(case.opened_at + timedelta(hours=1), now - timedelta(days=10)), now)
     with at(moment):
         site_photos(case, second, moment - timedelta(minutes=20))
         statement_services.record_statement(
