@@ -80,7 +80,9 @@ def test_the_top_menu_fits_at_1366_and_every_entry_is_reachable(live_server, log
     for index in range(standalone.count()):
         reachable(standalone.nth(index))
     groups = nav.locator(".navgroup")
-    assert groups.count() >= 3
+    # the head sees most modules; the administrator fewer since issue 17 removed the greyed placeholders
+    # (稽查, 档案与钥匙) everyone used to see
+    assert groups.count() >= (3 if role == Role.DEPARTMENT_HEAD else 2)
     seen = standalone.count()
     for index in range(groups.count()):
         group = groups.nth(index)

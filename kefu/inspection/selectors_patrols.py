@@ -97,7 +97,7 @@ def planned_counts(plan: PatrolPlan | None, *, month: int | None = None) -> dict
 
 
 @dataclass
-class Cell:
+class PlanCell:
     planned: int = 0
     done: int = 0
     # "past", "current" or "future": a past month short of plan is red, the current one amber.
@@ -115,7 +115,7 @@ class Cell:
             return "done"
         return {"past": "behind", "current": "going"}.get(self.when, "none")
 
-    def add(self, other: "Cell") -> None:
+    def add(self, other: "PlanCell") -> None:
         self.planned += other.planned
         self.done += other.done
 
@@ -124,7 +124,7 @@ class Cell:
 class GridRow:
     area: ServiceArea
     target_type: str
-    cells: list[Cell]
+    cells: list[PlanCell]
 
     @property
     def label(self) -> str:
@@ -147,7 +147,7 @@ class GridRow:
 class AreaBlock:
     area: ServiceArea
     rows: list[GridRow]
-    totals: list[Cell] = field(default_factory=list)
+    totals: list[PlanCell] = field(default_factory=list)
 
     @property
     def planned(self) -> int:
@@ -167,7 +167,7 @@ class Grid:
     year: int
     plan: PatrolPlan | None
     areas: list[AreaBlock]
-    month_totals: list[Cell]
+    month_totals: list[PlanCell]
 
     @property
     def planned(self) -> int:
@@ -201,19 +201,19 @@ def plan_grid(
     wanted = (Q(pk__in=area_ids) | Q(active=True)) if all_rows else Q(pk__in=area_ids)
     areas = ServiceArea.objects.filter(wanted)
     blocks = []
-    month_totals = [Cell(when=_when(year, m, today)) for m in MONTHS]
+    month_totals = [PlanCell(when=_when(year, m, today)) for m in MONTHS]
     for area in areas.order_by("code"):
         rows = []
         for code in TargetType.values:
             cells = [
-                Cell(
+                PlanCell(
                     planned.get((area.pk, code, m), 0), done.get((area.pk, code, m), 0), _when(year, m, today)
                 )
                 for m in MONTHS
             ]
             if all_rows or any(c.planned or c.done for c in cells):
                 rows.append(GridRow(area=area, target_type=code, cells=cells))
-        totals = [Cell(when=_when(year, m, today)) for m in MONTHS]
+        totals = [PlanCell(when=_when(year, m, today)) for m in MONTHS]
         for row in rows:
             for total, cell, overall in zip(totals, row.cells, month_totals, strict=True):
                 total.add(cell)
