@@ -89,7 +89,7 @@ class ArchiveFileFilters(Schema):
 
 class ArchiveItemIn(Schema):
     title: str = Field(..., max_length=200, description="文件题名")
-    pages: int = Field(1, ge=1, le=9999)
+    pages: int = Field(1, strict=True, ge=1, le=9999)
 
 
 class ArchiveFileRegisterIn(Schema):
@@ -113,7 +113,7 @@ class ArchiveFileInIn(Schema):
 
 class ArchiveItemAddIn(Schema):
     title: str = Field(..., max_length=200)
-    pages: int = Field(1, ge=1, le=9999)
+    pages: int = Field(1, strict=True, ge=1, le=9999)
     original: bool = True
 
 

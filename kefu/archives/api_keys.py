@@ -118,7 +118,7 @@ class KeyIssueOut(Schema):
 
 
 class KeyCopyRequestIn(Schema):
-    copies: int = Field(1, ge=1, le=services.MAX_COPIES)
+    copies: int = Field(1, strict=True, ge=1, le=services.MAX_COPIES)
     reason: str = Field(..., max_length=200)
 
 

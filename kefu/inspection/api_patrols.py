@@ -109,12 +109,12 @@ def get_plan(request, id: int):
 class PatrolPlanLineIn(Schema):
     area_id: ObjectId
     target_type: TargetCode
-    month: int = Field(..., ge=1, le=12)
-    planned: int = Field(..., ge=0, le=services.MAX_PLANNED)
+    month: int = Field(..., strict=True, ge=1, le=12)
+    planned: int = Field(..., strict=True, ge=0, le=services.MAX_PLANNED)
 
 
 class PatrolPlanIn(Schema):
-    year: int = Field(..., ge=2000, le=2100)
+    year: int = Field(..., strict=True, ge=2000, le=2100)
     note: str = Field("", max_length=300)
     lines: list[PatrolPlanLineIn] | None = Field(
         None,
