@@ -42,4 +42,5 @@ def test_the_pages_without_their_own_browser_test_load_without_a_refusal(live_se
         expect(page.locator("main h1")).to_be_visible()
     page.goto(f"{live_server.url}/api/docs")
     # then each draws, Swagger UI included (the page fixture fails the test on any refusal)
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("kefu")
+    # (the schema has grown past 850 operations: Swagger UI takes a few seconds to draw on a busy machine)
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("kefu", timeout=30_000)
